@@ -9,12 +9,15 @@
 #include <utility>
 #include <vector>
 
+#include <boost/describe/enum.hpp>
+
 namespace reload::wire {
 
 using KindId = std::uint32_t;
 
 // RFC 6940 section 14.7 names SINGLE, ARRAY and DICTIONARY.
 enum class DataModel : std::uint8_t { single_value = 1, array = 2, dictionary = 3 };
+BOOST_DESCRIBE_ENUM(DataModel, single_value, array, dictionary)
 
 // Well-known Kind-IDs (RFC 6940 section 14.6 and XEP-0415 section 11.1).
 namespace kinds {

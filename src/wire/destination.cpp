@@ -4,6 +4,7 @@ namespace reload::wire {
 
 void decode(Reader& r, Destination& d, const CodecContext& ctx) {
   // A set top bit in the first byte means the 16-bit compressed form.
+  std::size_t at = r.offset();
   std::uint8_t first = r.u8("Destination.type");
   if (!r.ok()) return;
   if (first & 0x80) {
@@ -32,7 +33,7 @@ void decode(Reader& r, Destination& d, const CodecContext& ctx) {
       break;
     default:
       if (first == 0) {
-        r.fail(codec_errc::invalid_value, "Destination.type");
+        r.fail_at(at, codec_errc::invalid_value, "Destination.type");
         return;
       }
       d = UnknownDestination{first, data.rest()};

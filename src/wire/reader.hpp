@@ -31,7 +31,8 @@ struct DecodeError {
 class Reader {
  public:
   // `base` is the absolute offset of data[0], so errors name offsets in the whole input.
-  explicit Reader(Bytes data, std::size_t base = 0) noexcept;
+  explicit Reader(Bytes data, std::size_t base = 0) noexcept
+      : data_(data.data()), end_(data.size()), base_(base), status_(&own_) {}
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
 
@@ -42,38 +43,85 @@ class Reader {
   std::size_t offset() const noexcept { return base_ + pos_; }  // absolute
   const DecodeError& error() const noexcept { return status_->error; }
 
-  std::uint8_t u8(const char* field);
-  std::uint16_t u16(const char* field);
-  std::uint32_t u24(const char* field);
-  std::uint32_t u32(const char* field);
-  std::uint64_t u64(const char* field);
-  bool boolean(const char* field);  // one byte, 0 or 1; anything else is invalid_value
+  // The primitives are inline: every decoder spends its time here.
+  std::uint8_t u8(const char* field) { return need(1, field) ? data_[pos_++] : 0; }
+  std::uint16_t u16(const char* field) { return static_cast<std::uint16_t>(be(2, field)); }
+  std::uint32_t u24(const char* field) { return static_cast<std::uint32_t>(be(3, field)); }
+  std::uint32_t u32(const char* field) { return static_cast<std::uint32_t>(be(4, field)); }
+  std::uint64_t u64(const char* field) { return be(8, field); }
+  bool boolean(const char* field) {  // one byte, 0 or 1; anything else is invalid_value
+    std::uint8_t v = u8(field);
+    if (v > 1) fail_at(offset() - 1, codec_errc::invalid_value, field);
+    return v == 1;
+  }
 
-  Bytes take(std::size_t n, const char* field);  // exactly n bytes
+  Bytes take(std::size_t n, const char* field) {  // exactly n bytes
+    if (!need(n, field)) return {};
+    Bytes b(data_ + pos_, n);
+    pos_ += n;
+    return b;
+  }
   // opaque x<0..2^(8*prefix)-1>: a prefix of 1, 2, 3 or 4 bytes, then that many bytes.
   // `max` is the caller's limit on the length.
-  Bytes opaque(int prefix, const char* field, std::size_t max = SIZE_MAX);
+  // Errors name the offset of the length prefix: that is the field that lies.
+  Bytes opaque(int prefix, const char* field, std::size_t max = SIZE_MAX) {
+    std::size_t at = offset();
+    std::uint64_t n = be(prefix, field);
+    if (!ok()) return {};
+    if (n > max || n > end_ - pos_) {
+      fail_at(at, n > max ? codec_errc::length_exceeds_limit : codec_errc::truncated, field);
+      return {};
+    }
+    Bytes b(data_ + pos_, static_cast<std::size_t>(n));
+    pos_ += static_cast<std::size_t>(n);
+    return b;
+  }
   NodeId node_id(std::size_t size, const char* field);
   ResourceId resource_id(const char* field);
 
   // A child cursor over a length-prefixed vector (prefix bytes 1..4) or over n bytes.
-  Reader sub(int prefix, const char* field, std::size_t max = SIZE_MAX);
-  Reader sub_fixed(std::size_t n, const char* field);
-  Bytes rest() noexcept;  // every byte left (none after an error)
+  Reader sub(int prefix, const char* field, std::size_t max = SIZE_MAX) {
+    Bytes b = opaque(prefix, field, max);
+    return Reader(b, base_ + pos_ - b.size(), status_);
+  }
+  Reader sub_fixed(std::size_t n, const char* field) {
+    std::size_t child_base = offset();
+    return Reader(take(n, field), child_base, status_);
+  }
+  Bytes rest() noexcept {  // every byte left (none after an error)
+    if (!ok()) return {};
+    Bytes b(data_ + pos_, end_ - pos_);
+    pos_ = end_;
+    return b;
+  }
 
   // Records an error at the current offset (only the first error is kept).
   void fail(codec_errc e, const char* field) noexcept;
   // The same, naming an earlier absolute offset (the start of a field already read).
   void fail_at(std::size_t offset, codec_errc e, const char* field) noexcept;
   // trailing_bytes unless every byte was consumed.
-  void expect_end(const char* field) noexcept;
+  void expect_end(const char* field) noexcept {
+    if (ok() && pos_ != end_) fail(codec_errc::trailing_bytes, field);
+  }
 
  private:
   struct Status {
     DecodeError error;
   };
-  Reader(Bytes data, std::size_t base, Status* shared) noexcept;
-  bool need(std::size_t n, const char* field) noexcept;
+  Reader(Bytes data, std::size_t base, Status* shared) noexcept
+      : data_(data.data()), end_(data.size()), base_(base), status_(shared) {}
+  bool need(std::size_t n, const char* field) noexcept {
+    if (ok() && end_ - pos_ >= n) return true;
+    if (ok()) fail(codec_errc::truncated, field);
+    return false;
+  }
+  std::uint64_t be(int n, const char* field) noexcept {
+    if (!need(static_cast<std::size_t>(n), field)) return 0;
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 8) | data_[pos_ + static_cast<std::size_t>(i)];
+    pos_ += static_cast<std::size_t>(n);
+    return v;
+  }
 
   const std::uint8_t* data_;
   std::size_t pos_ = 0;
