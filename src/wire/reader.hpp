@@ -95,6 +95,22 @@ class Reader {
     return b;
   }
 
+  // How many items that each start with their own `prefix`-byte length fill the rest of
+  // this cursor, without consuming anything: a capacity hint for vectors of such items
+  // (StoredData), so that decoding does not move them around while the vector grows.
+  std::size_t count_length_prefixed(int prefix) const noexcept {
+    std::size_t n = 0, at = pos_;
+    while (ok() && end_ - at >= static_cast<std::size_t>(prefix)) {
+      std::uint64_t len = 0;
+      for (int i = 0; i < prefix; ++i) len = (len << 8) | data_[at + static_cast<std::size_t>(i)];
+      at += static_cast<std::size_t>(prefix);
+      if (len > end_ - at) break;
+      at += static_cast<std::size_t>(len);
+      ++n;
+    }
+    return n;
+  }
+
   // Records an error at the current offset (only the first error is kept).
   void fail(codec_errc e, const char* field) noexcept;
   // The same, naming an earlier absolute offset (the start of a field already read).

@@ -9,14 +9,15 @@ void decode(Reader& r, StoreKindData& d, const CodecContext& ctx) {
   d.generation_counter = r.u64("StoreKindData.generation_counter");
   Reader values = r.sub(4, "StoreKindData.values");
   d.values.clear();
+  d.values.reserve(values.count_length_prefixed(4));  // every StoredData starts with its length
   std::optional<DataModel> model = ctx.model_of(d.kind);
   while (values.more()) {
-    StoredData v;
+    StoredData& v = d.values.emplace_back();
     if (model)
       decode(values, v, *model, ctx);
     else
       decode(values, v, ctx);
-    if (values.ok()) d.values.push_back(std::move(v));
+    if (!values.ok()) d.values.pop_back();
   }
 }
 
