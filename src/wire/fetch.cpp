@@ -155,21 +155,17 @@ void encode(Writer& w, const FetchAns& ans) {
 }
 
 void decode(Reader& r, StatKindResponse& k, const CodecContext& ctx) {
-  std::size_t kind_at = r.offset();
   k.kind = r.u32("StatKindResponse.kind");
   k.generation = r.u64("StatKindResponse.generation");
   Reader values = r.sub(4, "StatKindResponse.values");
   k.values.clear();
   std::optional<DataModel> model = ctx.model_of(k.kind);
-  if (!model) {
-    // Without a length per value there is no way past them; an empty list needs no model.
-    if (values.more())
-      r.fail_at(kind_at, codec_errc::unknown_data_model, "StatKindResponse.kind");
-    return;
-  }
   while (values.more()) {
     StoredMetaData m;
-    decode(values, m, *model, ctx);
+    if (model)
+      decode(values, m, *model, ctx);
+    else
+      decode(values, m, ctx);
     if (values.ok()) k.values.push_back(std::move(m));
   }
 }

@@ -12,9 +12,8 @@
 //
 // The model comes from the kind (CodecContext::model_of). A specifier's length bounds its
 // model_specifier, so for an unknown kind it is kept as a RawValue (the handler answers
-// Error_Unknown_Kind); so are a FetchKindResponse's values (each StoredData has a length).
-// StoredMetaData has no length: a StatKindResponse with values of an unknown kind fails with
-// unknown_data_model.
+// Error_Unknown_Kind); so are a FetchKindResponse's values (each StoredData has a length) and
+// a StatKindResponse's (each StoredMetaData too: stored_data.hpp says why).
 #pragma once
 
 #include <cstdint>

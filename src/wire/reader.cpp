@@ -12,11 +12,13 @@ std::string DecodeError::message() const {
 
 void Reader::fail(codec_errc e, const char* field) noexcept {
   if (!ok()) return;
+  status_->failed = true;
   status_->error = DecodeError{make_error_code(e), offset(), field};
 }
 
 void Reader::fail_at(std::size_t offset, codec_errc e, const char* field) noexcept {
   if (!ok()) return;
+  status_->failed = true;
   status_->error = DecodeError{make_error_code(e), offset, field};
 }
 

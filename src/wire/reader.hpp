@@ -1,8 +1,8 @@
 // A bounds-checked cursor over bytes received from outside (DESIGN.md principle 5).
 //
 // Errors are sticky, like an istream's failbit: the first failure records what went wrong,
-// at which absolute byte offset and in which field; every later read returns zero and
-// consumes nothing. Decoders therefore read field after field and check ok() once, and a
+// at which absolute byte offset and in which field. Reads after it stay within bounds but
+// their values mean nothing, so decoders read field after field and check ok() once, and a
 // loop over a vector ends because more() turns false. Nothing here throws.
 //
 // A length-prefixed vector is read through sub(): the child cursor covers exactly the bytes
@@ -11,7 +11,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
+#include <boost/endian/conversion.hpp>
 #include <boost/system/error_code.hpp>
 #include <reload/errors.hpp>
 
@@ -32,11 +34,11 @@ class Reader {
  public:
   // `base` is the absolute offset of data[0], so errors name offsets in the whole input.
   explicit Reader(Bytes data, std::size_t base = 0) noexcept
-      : data_(data.data()), end_(data.size()), base_(base), status_(&own_) {}
+      : data_(data.data()), end_(data.size()), base_(base), status_(&own_.emplace()) {}
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
 
-  bool ok() const noexcept { return !status_->error.ec; }
+  bool ok() const noexcept { return !status_->failed; }
   // True while no error occurred and bytes are left: the loop condition for vectors.
   bool more() const noexcept { return ok() && pos_ < end_; }
   std::size_t remaining() const noexcept { return ok() ? end_ - pos_ : 0; }
@@ -45,10 +47,10 @@ class Reader {
 
   // The primitives are inline: every decoder spends its time here.
   std::uint8_t u8(const char* field) { return need(1, field) ? data_[pos_++] : 0; }
-  std::uint16_t u16(const char* field) { return static_cast<std::uint16_t>(be(2, field)); }
-  std::uint32_t u24(const char* field) { return static_cast<std::uint32_t>(be(3, field)); }
-  std::uint32_t u32(const char* field) { return static_cast<std::uint32_t>(be(4, field)); }
-  std::uint64_t u64(const char* field) { return be(8, field); }
+  std::uint16_t u16(const char* field) { return load<std::uint16_t>(2, field, boost::endian::load_big_u16); }
+  std::uint32_t u24(const char* field) { return load<std::uint32_t>(3, field, boost::endian::load_big_u24); }
+  std::uint32_t u32(const char* field) { return load<std::uint32_t>(4, field, boost::endian::load_big_u32); }
+  std::uint64_t u64(const char* field) { return load<std::uint64_t>(8, field, boost::endian::load_big_u64); }
   bool boolean(const char* field) {  // one byte, 0 or 1; anything else is invalid_value
     std::uint8_t v = u8(field);
     if (v > 1) fail_at(offset() - 1, codec_errc::invalid_value, field);
@@ -122,28 +124,42 @@ class Reader {
 
  private:
   struct Status {
+    bool failed = false;  // the hot check: cheaper than testing the error_code
     DecodeError error;
   };
   Reader(Bytes data, std::size_t base, Status* shared) noexcept
       : data_(data.data()), end_(data.size()), base_(base), status_(shared) {}
+  // Only the bounds are checked here, not the sticky flag: after an error the primitives go
+  // on returning bytes from within bounds (never past them), the loops stop on more(), and
+  // the caller looks at ok() once. This check runs for every field, so it is kept minimal.
   bool need(std::size_t n, const char* field) noexcept {
-    if (ok() && end_ - pos_ >= n) return true;
-    if (ok()) fail(codec_errc::truncated, field);
+    if (end_ - pos_ >= n) [[likely]]
+      return true;
+    fail(codec_errc::truncated, field);
     return false;
   }
-  std::uint64_t be(int n, const char* field) noexcept {
-    if (!need(static_cast<std::size_t>(n), field)) return 0;
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v = (v << 8) | data_[pos_ + static_cast<std::size_t>(i)];
-    pos_ += static_cast<std::size_t>(n);
+  template <class T, class Load>
+  T load(std::size_t n, const char* field, Load f) noexcept {
+    if (!need(n, field)) return 0;
+    auto v = f(data_ + pos_);
+    pos_ += n;
     return v;
+  }
+  // A length prefix of 1 to 4 bytes.
+  std::uint64_t be(int n, const char* field) noexcept {
+    switch (n) {
+      case 1: return u8(field);
+      case 2: return u16(field);
+      case 3: return u24(field);
+      default: return u32(field);
+    }
   }
 
   const std::uint8_t* data_;
   std::size_t pos_ = 0;
   std::size_t end_;
   std::size_t base_;
-  Status own_;
+  std::optional<Status> own_;  // engaged in the outermost cursor only: children share it
   Status* status_;
 };
 

@@ -44,21 +44,15 @@ void decode_by_model(Reader& r, Variant& out, DataModel model, const CodecContex
                      const char* field) {
   switch (model) {
     case DataModel::single_value: {
-      Single v;
-      decode(r, v, ctx);
-      out = std::move(v);
+      decode(r, out.template emplace<Single>(), ctx);
       return;
     }
     case DataModel::array: {
-      Array v;
-      decode(r, v, ctx);
-      out = std::move(v);
+      decode(r, out.template emplace<Array>(), ctx);
       return;
     }
     case DataModel::dictionary: {
-      Dictionary v;
-      decode(r, v, ctx);
-      out = std::move(v);
+      decode(r, out.template emplace<Dictionary>(), ctx);
       return;
     }
   }
@@ -77,7 +71,6 @@ void encode(Writer& w, const StoredDataValue& v) {
 
 void decode(Reader& r, StoredData& d, DataModel model, const CodecContext& ctx) {
   Reader body = r.sub(4, "StoredData.length");
-  d = StoredData{};
   d.storage_time = body.u64("StoredData.storage_time");
   d.lifetime = body.u32("StoredData.lifetime");
   decode(body, d.value, model, ctx);
@@ -160,18 +153,22 @@ void encode(Writer& w, const MetaDataValue& v) {
 }
 
 void decode(Reader& r, StoredMetaData& m, DataModel model, const CodecContext& ctx) {
-  m.value_length = r.u32("StoredMetaData.value_length");
-  m.storage_time = r.u64("StoredMetaData.storage_time");
-  m.lifetime = r.u32("StoredMetaData.lifetime");
-  decode(r, m.metadata, model, ctx);
+  Reader body = r.sub(4, "StoredMetaData.length");
+  m.storage_time = body.u64("StoredMetaData.storage_time");
+  m.lifetime = body.u32("StoredMetaData.lifetime");
+  decode(body, m.metadata, model, ctx);
+  body.expect_end("StoredMetaData.length");
 }
 
-void decode(Reader& r, StoredMetaData&, const CodecContext&) {
-  r.fail(codec_errc::unknown_data_model, "StoredMetaData");
+void decode(Reader& r, StoredMetaData& m, const CodecContext&) {
+  Reader body = r.sub(4, "StoredMetaData.length");
+  m.storage_time = body.u64("StoredMetaData.storage_time");
+  m.lifetime = body.u32("StoredMetaData.lifetime");
+  m.metadata = RawValue{body.rest()};
 }
 
 void encode(Writer& w, const StoredMetaData& m) {
-  w.u32(m.value_length);
+  auto len = w.length_prefix(4, "StoredMetaData.length");
   w.u64(m.storage_time);
   w.u32(m.lifetime);
   encode(w, m.metadata);

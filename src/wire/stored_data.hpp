@@ -5,7 +5,7 @@
 //   DataValue       = exists(1) | value<0..2^32-1>
 //   ArrayEntry      = index(4) | DataValue
 //   DictionaryEntry = key<0..2^16-1> | DataValue
-//   StoredMetaData  = value_length(4) | storage_time(8) | lifetime(4) | MetaDataValue
+//   StoredMetaData  = length(4) | storage_time(8) | lifetime(4) | MetaDataValue
 //   MetaData        = exists(1) | value_length(4) | hash_algorithm(1) | hash_value<0..255>
 // StoredData's length excludes itself (PITFALLS.md item 11) and must equal the bytes that follow.
 //
@@ -13,8 +13,13 @@
 // is unknown, a StoredData still decodes, because its length bounds it: storage_time and
 // lifetime are read and everything after them (value and signature, whose boundary needs the
 // model) is kept as a RawValue and re-encodes byte for byte. That lets a Store for an unknown
-// Kind reach the storage layer, which answers Error_Unknown_Kind. StoredMetaData has no
-// length of its own, so there an unknown model is codec_errc::unknown_data_model.
+// Kind reach the storage layer, which answers Error_Unknown_Kind.
+//
+// StoredMetaData's first field (value_length in the RFC's struct) is read as the byte length
+// of the rest of the structure, exactly like StoredData.length: section 7.4.3.2 says its
+// fields "are the same as the corresponding fields in StoredData", and Wireshark's dissector
+// and java-reload both read it so. It makes StoredMetaData skippable, so an unknown model
+// keeps it raw too.
 #pragma once
 
 #include <cstdint>
@@ -83,10 +88,10 @@ struct DictionaryEntryMeta {
   MetaData value;
 };
 
-using MetaDataValue = std::variant<MetaData, ArrayEntryMeta, DictionaryEntryMeta>;
+using MetaDataValue = std::variant<MetaData, ArrayEntryMeta, DictionaryEntryMeta, RawValue>;
 
 struct StoredMetaData {
-  std::uint32_t value_length = 0;
+  // length(4) is computed by the encoder and checked by the decoder, as for StoredData.
   std::uint64_t storage_time = 0;
   std::uint32_t lifetime = 0;
   MetaDataValue metadata;
@@ -124,7 +129,7 @@ void encode(Writer& w, const DictionaryEntryMeta& e);
 void decode(Reader& r, MetaDataValue& v, DataModel model, const CodecContext& ctx);
 void encode(Writer& w, const MetaDataValue& v);
 void decode(Reader& r, StoredMetaData& m, DataModel model, const CodecContext& ctx);
-// Always fails with unknown_data_model: StoredMetaData cannot be skipped without its model.
+// Without a model: storage_time and lifetime, then the rest as a RawValue.
 void decode(Reader& r, StoredMetaData& m, const CodecContext& ctx);
 void encode(Writer& w, const StoredMetaData& m);
 
@@ -160,6 +165,6 @@ RELOAD_WIRE_DESCRIBE(StoredData, (storage_time, lifetime, value, signature))
 RELOAD_WIRE_DESCRIBE(MetaData, (exists, value_length, hash_algorithm, hash_value))
 RELOAD_WIRE_DESCRIBE(ArrayEntryMeta, (index, value))
 RELOAD_WIRE_DESCRIBE(DictionaryEntryMeta, (key, value))
-RELOAD_WIRE_DESCRIBE(StoredMetaData, (value_length, storage_time, lifetime, metadata))
+RELOAD_WIRE_DESCRIBE(StoredMetaData, (storage_time, lifetime, metadata))
 
 }  // namespace reload::wire

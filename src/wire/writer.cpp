@@ -1,24 +1,27 @@
 #include "wire/writer.hpp"
 
+#include <boost/endian/conversion.hpp>
+
 namespace reload::wire {
 
 void Writer::u16(std::uint16_t v) {
-  out_.push_back(static_cast<std::uint8_t>(v >> 8));
-  out_.push_back(static_cast<std::uint8_t>(v));
+  out_.resize(out_.size() + 2);
+  boost::endian::store_big_u16(out_.data() + out_.size() - 2, v);
 }
 
 void Writer::u24(std::uint32_t v) {
-  out_.push_back(static_cast<std::uint8_t>(v >> 16));
-  out_.push_back(static_cast<std::uint8_t>(v >> 8));
-  out_.push_back(static_cast<std::uint8_t>(v));
+  out_.resize(out_.size() + 3);
+  boost::endian::store_big_u24(out_.data() + out_.size() - 3, v);
 }
 
 void Writer::u32(std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(v >> shift));
+  out_.resize(out_.size() + 4);
+  boost::endian::store_big_u32(out_.data() + out_.size() - 4, v);
 }
 
 void Writer::u64(std::uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(v >> shift));
+  out_.resize(out_.size() + 8);
+  boost::endian::store_big_u64(out_.data() + out_.size() - 8, v);
 }
 
 void Writer::opaque(int prefix, Bytes b, const char* field) {

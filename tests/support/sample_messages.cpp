@@ -243,7 +243,6 @@ std::vector<SampleMessage> sample_messages() {
       StatReq{juliet, {{kinds::xmpp_location, 0, DictionarySpecifier{{a.keep(to_buffer(node(0x21).bytes()))}}}}},
       {juliet});
   StoredMetaData meta;
-  meta.value_length = 30;
   meta.storage_time = 1700000000021ull;
   meta.lifetime = 86400;
   meta.metadata = DictionaryEntryMeta{a.keep(to_buffer(node(0x21).bytes())),

@@ -38,7 +38,11 @@ TEST_CASE("a read past the end fails once, at the right offset, and stays failed
   CHECK(r.error().ec == codec_errc::truncated);
   CHECK(r.error().offset == 102);
   CHECK(std::string(r.error().field) == "second");
-  CHECK(r.u8("third") == 0);  // sticky: nothing more is consumed
+  // Sticky: later reads stay within bounds and leave the first error as it was.
+  (void)r.u8("third");
+  CHECK(r.u64("fourth") == 0);
+  CHECK_FALSE(r.ok());
+  CHECK_FALSE(r.more());
   CHECK(r.error().offset == 102);
   CHECK(r.error().message() == "truncated at byte 102 (second)");
 }

@@ -108,17 +108,17 @@ TEST_CASE("without a model, a StoredData is kept raw after its times and re-enco
 }
 
 TEST_CASE("metadata of each model") {
-  // StoredMetaData: value_length, storage_time, lifetime, then MetaDataValue; MetaData is
+  // StoredMetaData: length (of the rest, like StoredData.length; stored_data.hpp says why),
+  // storage_time, lifetime, then MetaDataValue; MetaData is
   // exists | value_length | hash_algorithm | hash_value<0..255>.
   const Buffer meta = hex("01 00000007 04 04 a1a2a3a4");
   SUBCASE("single value") {
-    auto bytes = concat({hex("00000007"), times, meta});
+    auto bytes = concat({hex("00000017"), times, meta});
     Reader r(bytes);
     StoredMetaData m;
     decode(r, m, DataModel::single_value, ctx);
     r.expect_end("end");
     REQUIRE(r.ok());
-    CHECK(m.value_length == 7);
     CHECK(m.storage_time == 0x0000018c2f5a3b00ull);
     CHECK(m.lifetime == 86400);
     const auto& md = std::get<MetaData>(m.metadata);
@@ -129,7 +129,7 @@ TEST_CASE("metadata of each model") {
     CHECK(encode_to_buffer(m).value() == bytes);
   }
   SUBCASE("array") {
-    auto bytes = concat({hex("00000007"), times, hex("00000009"), meta});
+    auto bytes = concat({hex("0000001b"), times, hex("00000009"), meta});
     Reader r(bytes);
     StoredMetaData m;
     decode(r, m, DataModel::array, ctx);
@@ -138,7 +138,7 @@ TEST_CASE("metadata of each model") {
     CHECK(encode_to_buffer(m).value() == bytes);
   }
   SUBCASE("dictionary") {
-    auto bytes = concat({hex("00000007"), times, hex("0002 6b31"), meta});
+    auto bytes = concat({hex("0000001b"), times, hex("0002 6b31"), meta});
     Reader r(bytes);
     StoredMetaData m;
     decode(r, m, DataModel::dictionary, ctx);
@@ -146,15 +146,32 @@ TEST_CASE("metadata of each model") {
     CHECK(as_string_view(std::get<DictionaryEntryMeta>(m.metadata).key) == "k1");
     CHECK(encode_to_buffer(m).value() == bytes);
   }
-  SUBCASE("without a model it cannot be decoded") {
-    auto bytes = concat({hex("00000007"), times, meta});
+  SUBCASE("without a model it is kept raw and re-encodes byte for byte") {
+    auto bytes = concat({hex("0000001b"), times, hex("0002 6b31"), meta});
+    auto m = decode_exact<StoredMetaData>(bytes, ctx).value();
+    CHECK(m.lifetime == 86400);
+    CHECK(equal_bytes(std::get<RawValue>(m.metadata).bytes, concat({hex("0002 6b31"), meta})));
+    CHECK(encode_to_buffer(m).value() == bytes);
+  }
+  SUBCASE("a length that disagrees with the contents") {
     DecodeError err;
-    CHECK_FALSE(decode_exact<StoredMetaData>(bytes, ctx, &err).has_value());
-    CHECK(err.ec == codec_errc::unknown_data_model);
-    CHECK(err.offset == 0);
+    auto too_small = concat({hex("00000016"), times, meta, hex("ff")});
+    Reader r1(too_small);
+    StoredMetaData m;
+    decode(r1, m, DataModel::single_value, ctx);
+    CHECK(r1.error().ec == codec_errc::truncated);
+    auto too_large = concat({hex("00000018"), times, meta, hex("ff")});
+    Reader r2(too_large);
+    decode(r2, m, DataModel::single_value, ctx);
+    CHECK(r2.error().ec == codec_errc::trailing_bytes);
+    auto past_end = concat({hex("00000030"), times, meta});
+    Reader r3(past_end);
+    decode(r3, m, DataModel::single_value, ctx);
+    CHECK(r3.error().ec == codec_errc::truncated);
+    CHECK(r3.error().offset == 0);
   }
   SUBCASE("every truncation") {
-    auto bytes = concat({hex("00000007"), times, hex("0002 6b31"), meta});
+    auto bytes = concat({hex("0000001b"), times, hex("0002 6b31"), meta});
     for (std::size_t n = 0; n < bytes.size(); ++n) {
       Reader r(Bytes(bytes.data(), n));
       StoredMetaData m;
@@ -163,7 +180,7 @@ TEST_CASE("metadata of each model") {
     }
   }
   SUBCASE("an invalid exists") {
-    auto bytes = concat({hex("00000007"), times, hex("02 00000007 04 00")});
+    auto bytes = concat({hex("00000013"), times, hex("02 00000007 04 00")});
     Reader r(bytes);
     StoredMetaData m;
     decode(r, m, DataModel::single_value, ctx);
