@@ -92,8 +92,9 @@ TEST_CASE("conflicting fragments drop the message") {
   Reassembler r(ReassemblyLimits{100000, 100000, 15s});
   boost::system::error_code ec;
   r.add(frags[0], t0, ec);
-  auto evil = frags[0];
-  evil.back() ^= 0xff;
+  Buffer evil = frags[0];
+  REQUIRE_FALSE(evil.empty());
+  evil.at(evil.size() - 1) ^= 0xff;  // the last payload byte
   CHECK_FALSE(r.add(evil, t0, ec));
   CHECK(ec == codec_errc::fragment_conflict);
   CHECK(r.pending() == 0);
