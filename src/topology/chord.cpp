@@ -1,0 +1,278 @@
+#include "topology/chord.hpp"
+
+#include <algorithm>
+
+#include "wire/ring.hpp"
+
+namespace reload::topology {
+
+namespace ring = wire::ring;
+
+namespace {
+// Peers named by others but not yet attached to: bounded, as they come from the network.
+constexpr std::size_t max_learned = 256;
+}  // namespace
+
+Chord::Chord(NodeId self, ChordSettings settings, std::uint64_t seed)
+    : settings_(settings),
+      neighbors_(self, settings.successors, settings.predecessors),
+      fingers_(self),
+      random_(seed) {}
+
+std::chrono::milliseconds Chord::jitter(std::chrono::milliseconds interval) {
+  // Section 10.7.4.1: offset periodic Updates so that peers do not all send at once.
+  std::uniform_int_distribution<std::int64_t> d(interval.count() * 3 / 4, interval.count() * 5 / 4);
+  return std::chrono::milliseconds(d(random_));
+}
+
+void Chord::create(TimePoint now) {
+  state_ = State::joined;
+  started_ = now;
+  next_update_ = now + jitter(settings_.update_interval);
+  next_finger_ = now + settings_.ping_interval;
+  effects_.emplace_back(effect::Joined{});
+}
+
+void Chord::join(TimePoint now) {
+  state_ = State::joining;
+  started_ = now;
+  effects_.emplace_back(effect::AttachToKey{ring::successor_point(self()), AttachPurpose::join, true});
+}
+
+std::optional<NodeId> Chord::first_predecessor() const {
+  if (neighbors_.predecessors().empty()) return std::nullopt;
+  return neighbors_.predecessors().front();
+}
+
+void Chord::admit(const NodeId& peer) {
+  if (peer == self() || !links_.contains(peer)) return;
+  members_.insert(peer);
+  learned_from_.erase(peer);
+  neighbors_.add(peer);
+  fingers_.offer(peer);
+}
+
+void Chord::learn(const NodeId& peer, const NodeId& from) {
+  if (peer == self() || peer.size() != self().size()) return;
+  if (links_.contains(peer)) {
+    admit(peer);  // somebody in the ring vouches for it
+    return;
+  }
+  if (pending_.contains(peer)) return;
+  if (neighbors_.wants(peer)) {
+    pending_.insert(peer);
+    effects_.emplace_back(effect::AttachToPeer{peer, from});
+  } else if (learned_from_.size() < max_learned) {
+    learned_from_.emplace(peer, from);  // a spare, should a neighbor fail
+  }
+}
+
+void Chord::refill(TimePoint) {
+  // Linked members that the table had no room for come back first, then spares heard of.
+  for (const auto& m : members_) neighbors_.add(m), fingers_.offer(m);
+  for (auto it = learned_from_.begin(); it != learned_from_.end();) {
+    const auto [peer, from] = *it;
+    if (neighbors_.wants(peer) && !pending_.contains(peer)) {
+      pending_.insert(peer);
+      std::optional<NodeId> via;
+      if (links_.contains(from)) via = from;
+      effects_.emplace_back(effect::AttachToPeer{peer, via});
+      it = learned_from_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Chord::neighbors_changed(const NeighborTable& before, bool force_updates, TimePoint now) {
+  bool succ_changed = before.successors() != neighbors_.successors();
+  bool pred_changed = before.predecessors() != neighbors_.predecessors();
+  std::optional<NodeId> old_first;
+  if (!before.predecessors().empty()) old_first = before.predecessors().front();
+  if (old_first != first_predecessor())
+    effects_.emplace_back(effect::ResponsibilityChanged{old_first, first_predecessor()});
+  if (succ_changed) effects_.emplace_back(effect::SuccessorsChanged{});
+  if (state_ != State::joined) return;
+  if (force_updates || (settings_.reactive && (succ_changed || pred_changed)))
+    update_all_neighbors(now);
+}
+
+void Chord::on_attached(const NodeId& peer, std::optional<AttachPurpose> purpose, TimePoint now) {
+  if (peer == self()) return;
+  links_.insert(peer);
+  pending_.erase(peer);
+  if (!purpose) return;  // it attached to us: not a ring member until it joins or updates
+  NeighborTable before = neighbors_;
+  admit(peer);
+  if (*purpose == AttachPurpose::join && state_ == State::joining)
+    effects_.emplace_back(effect::SendJoin{peer});
+  neighbors_changed(before, false, now);
+}
+
+void Chord::on_attach_failed(const NodeId& peer, TimePoint now) {
+  pending_.erase(peer);
+  learned_from_.erase(peer);
+  if (state_ == State::joined) {
+    NeighborTable before = neighbors_;
+    refill(now);
+    neighbors_changed(before, false, now);
+  }
+}
+
+void Chord::on_detached(const NodeId& peer, TimePoint now) {
+  links_.erase(peer);
+  members_.erase(peer);
+  pending_.erase(peer);
+  learned_from_.erase(peer);
+  std::erase_if(learned_from_, [&](const auto& e) { return e.second == peer; });
+  NeighborTable before = neighbors_;
+  neighbors_.remove(peer);
+  fingers_.remove(peer);
+  refill(now);
+  neighbors_changed(before, false, now);
+}
+
+void Chord::on_update(const NodeId& from, const wire::ChordUpdate& update, TimePoint now) {
+  NeighborTable before = neighbors_;
+  admit(from);
+  for (const auto& p : update.predecessors) learn(p, from);
+  for (const auto& s : update.successors) learn(s, from);
+  for (const auto& f : update.fingers) learn(f, from);
+  neighbors_changed(before, false, now);
+}
+
+void Chord::on_join_request(const NodeId& joiner, TimePoint now) {
+  if (!links_.contains(joiner) || state_ != State::joined) return;
+  NeighborTable before = neighbors_;
+  admit(joiner);
+  // Steps 7 and 8 of section 10.5: the joiner and every neighbor learn the new neighbor set
+  // whether or not this overlay is reactive.
+  neighbors_changed(before, true, now);
+  if (!neighbors_.contains(joiner))
+    effects_.emplace_back(effect::SendUpdate{joiner, make_update(wire::ChordUpdateType::neighbors, now)});
+}
+
+void Chord::on_join_answer(const NodeId&, TimePoint now) {
+  if (state_ != State::joining) return;
+  state_ = State::joined;
+  next_update_ = now + jitter(settings_.update_interval);
+  next_finger_ = now + settings_.ping_interval;
+  effects_.emplace_back(effect::Joined{});
+  update_all_neighbors(now);  // step 9
+  search_fingers(true);
+}
+
+void Chord::on_leave(const NodeId& from, const wire::ChordLeaveData& data, TimePoint now) {
+  // Section 10.9: as if `from` had failed, and its lists name our next neighbors. They are
+  // reached by conventional routing: `from` is going away.
+  links_.erase(from);
+  members_.erase(from);
+  std::erase_if(learned_from_, [&](const auto& e) { return e.second == from; });
+  NeighborTable before = neighbors_;
+  neighbors_.remove(from);
+  fingers_.remove(from);
+  for (const auto* list : {&data.successors, &data.predecessors})
+    for (const auto& p : *list)
+      if (p != self() && p.size() == self().size() && !pending_.contains(p)) {
+        if (links_.contains(p)) {
+          admit(p);
+        } else if (neighbors_.wants(p)) {
+          pending_.insert(p);
+          effects_.emplace_back(effect::AttachToPeer{p, std::nullopt});
+        }
+      }
+  refill(now);
+  neighbors_changed(before, false, now);
+}
+
+void Chord::leave(TimePoint) {
+  if (state_ != State::joined) {
+    state_ = State::left;
+    return;
+  }
+  const auto& preds = neighbors_.predecessors();
+  const auto& succs = neighbors_.successors();
+  // A predecessor gets our successors (from_succ), a successor our predecessors (from_pred).
+  for (const auto& p : preds)
+    effects_.emplace_back(effect::SendLeave{p, {wire::ChordLeaveType::from_succ, succs, {}}});
+  for (const auto& s : succs)
+    if (std::find(preds.begin(), preds.end(), s) == preds.end())
+      effects_.emplace_back(effect::SendLeave{s, {wire::ChordLeaveType::from_pred, {}, preds}});
+  state_ = State::left;
+}
+
+void Chord::update_all_neighbors(TimePoint now) {
+  auto update = make_update(wire::ChordUpdateType::neighbors, now);
+  for (const auto& n : neighbors_.members()) effects_.emplace_back(effect::SendUpdate{n, update});
+}
+
+void Chord::search_fingers(bool all_invalid) {
+  if (neighbors_.successors().empty()) return;
+  const NodeId& last = neighbors_.successors().back();
+  std::bernoulli_distribution coin(0.5);
+  for (unsigned i = 1; i <= fingers_.size(); ++i) {
+    NodeId target = fingers_.target(i);
+    // Entries from here on lie within the successor list's reach: nothing to search.
+    if (ring::in_half_open(target, self(), last)) break;
+    if (fingers_.at(i)) continue;
+    if (all_invalid) {
+      effects_.emplace_back(effect::AttachToKey{target, AttachPurpose::finger, false});
+    } else if (coin(random_)) {
+      // Section 10.7.4.2, alternative 1: earlier entries first, each with probability 1/2,
+      // at a random point of the range.
+      effects_.emplace_back(effect::AttachToKey{fingers_.random_point(i, random_()), AttachPurpose::finger, false});
+    }
+  }
+}
+
+TimePoint Chord::periodic(TimePoint now) {
+  if (state_ != State::joined) return now + settings_.update_interval;
+  if (now >= next_update_) {
+    update_all_neighbors(now);
+    next_update_ = now + jitter(settings_.update_interval);
+  }
+  if (now >= next_finger_) {
+    search_fingers(false);
+    next_finger_ = now + settings_.ping_interval;
+  }
+  return std::min(next_update_, next_finger_);
+}
+
+bool Chord::responsible_for(const NodeId& key) const {
+  return state_ == State::joined && neighbors_.responsible_for(key);
+}
+
+RouteDecision Chord::route(const NodeId& key) const {
+  if (responsible_for(key)) return {true, std::nullopt};
+  if (links_.contains(key)) return {false, key};
+  std::optional<NodeId> preceding;  // the largest Node-ID in (self, key)
+  std::optional<NodeId> following;  // else the first Node-ID after key
+  auto consider = [&](const NodeId& x) {
+    if (ring::in_open(x, self(), key)) {
+      if (!preceding || ring::distance(self(), *preceding) < ring::distance(self(), x)) preceding = x;
+    } else if (!following || ring::distance(key, x) < ring::distance(key, *following)) {
+      following = x;
+    }
+  };
+  for (const auto& n : neighbors_.members()) consider(n);
+  for (const auto& f : fingers_.peers()) consider(f);
+  if (preceding) return {false, preceding};
+  if (following) return {false, following};
+  // Not in the ring yet: everything goes through whatever link there is (the bootstrap).
+  if (!links_.empty()) return {false, *links_.begin()};
+  return {};
+}
+
+wire::ChordUpdate Chord::make_update(wire::ChordUpdateType type, TimePoint now) const {
+  wire::ChordUpdate u;
+  u.uptime = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
+  u.type = type;
+  if (type == wire::ChordUpdateType::peer_ready) return u;
+  u.predecessors = neighbors_.predecessors();
+  u.successors = neighbors_.successors();
+  if (type == wire::ChordUpdateType::full) u.fingers = fingers_.peers();
+  return u;
+}
+
+}  // namespace reload::topology

@@ -1,0 +1,204 @@
+#include "topology/chord.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <doctest/doctest.h>
+
+#include "ring_harness.hpp"
+
+using namespace reload::topology;
+using reload::topology::test::RingHarness;
+using reload::topology::test::random_ids;
+using reload::wire::NodeId;
+namespace ring = reload::wire::ring;
+using namespace std::chrono_literals;
+
+namespace {
+
+ChordSettings fast_settings() {
+  ChordSettings s;
+  s.update_interval = 10s;
+  s.ping_interval = 10s;
+  return s;
+}
+
+// Every node's successor and predecessor lists are the next and previous ids of the sorted
+// ring, as far as the lists reach.
+void check_neighbors_match_ring(RingHarness& h) {
+  auto ids = h.ids();
+  const std::size_t n = ids.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& t = h.node(ids[i]).neighbors();
+    std::size_t want = std::min<std::size_t>(3, n - 1);
+    REQUIRE(t.successors().size() == want);
+    REQUIRE(t.predecessors().size() == want);
+    for (std::size_t k = 0; k < want; ++k) {
+      CHECK(t.successors()[k] == ids[(i + 1 + k) % n]);
+      CHECK(t.predecessors()[k] == ids[(i + n - 1 - k) % n]);
+    }
+  }
+}
+
+NodeId random_key(std::mt19937_64& rng) {
+  std::array<std::uint8_t, 16> b;
+  for (auto& x : b) x = static_cast<std::uint8_t>(rng());
+  return NodeId(reload::wire::Bytes(b.data(), b.size()));
+}
+
+}  // namespace
+
+TEST_CASE("a lone peer is responsible for every key and routes nothing") {
+  RingHarness h(fast_settings());
+  auto id = random_ids(1, 3)[0];
+  h.create(id);
+  CHECK(h.node(id).state() == Chord::State::joined);
+  CHECK(h.node(id).route(id).deliver_here);
+  CHECK(h.node(id).responsible_for(ring::successor_point(id)));
+}
+
+TEST_CASE("two and three peers: each is the other's successor and predecessor") {
+  RingHarness h(fast_settings());
+  auto ids = random_ids(3, 4);
+  h.create(ids[0]);
+  h.join(ids[1], ids[0]);
+  for (const auto& id : {ids[0], ids[1]}) {
+    CHECK(h.node(id).state() == Chord::State::joined);
+    CHECK(h.node(id).neighbors().successors().size() == 1);
+  }
+  h.join(ids[2], ids[1]);
+  check_neighbors_match_ring(h);
+  std::mt19937_64 rng(5);
+  for (int k = 0; k < 100; ++k) {
+    auto key = random_key(rng);
+    for (const auto& from : h.ids()) CHECK(h.route(from, key) == h.expected_owner(key));
+  }
+}
+
+TEST_CASE("a deterministic random ring of 1,000 peers") {
+  RingHarness h(fast_settings(), 42);
+  auto ids = random_ids(1000, 2026);
+  h.create(ids[0]);
+  std::mt19937_64 pick(9);
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    // Each joins through a random peer already in the ring.
+    h.join(ids[i], ids[std::uniform_int_distribution<std::size_t>(0, i - 1)(pick)]);
+    REQUIRE(h.node(ids[i]).state() == Chord::State::joined);
+  }
+  check_neighbors_match_ring(h);
+
+  SUBCASE("fingers lie in their ranges and finger repair fills them") {
+    for (int round = 0; round < 6; ++round) h.advance(10s);
+    std::size_t filled = 0;
+    for (const auto& id : h.ids()) {
+      const auto& f = h.node(id).fingers();
+      for (unsigned i = 1; i <= f.size(); ++i)
+        if (f.at(i)) {
+          CHECK(f.index_of(*f.at(i)) == i);
+          ++filled;
+        }
+    }
+    // log2(1000) ~ 10 ranges per peer can hold a peer at all.
+    CHECK(filled >= 1000 * 7);
+  }
+
+  SUBCASE("every peer routes every key to its owner in at most log2(N)+1 hops") {
+    for (int round = 0; round < 6; ++round) h.advance(10s);
+    std::mt19937_64 rng(11);
+    const double bound = std::log2(1000.0) + 1;
+    double total = 0;
+    int worst = 0, routes = 0;
+    for (const auto& from : h.ids())
+      for (int k = 0; k < 10; ++k) {
+        auto key = random_key(rng);
+        int hops = 0;
+        REQUIRE(h.route(from, key, &hops) == h.expected_owner(key));
+        total += hops;
+        worst = std::max(worst, hops);
+        ++routes;
+      }
+    MESSAGE("mean hops " << total / routes << ", worst " << worst);
+    CHECK(worst <= bound);
+  }
+
+  SUBCASE("leaves and failures: the ring repairs itself") {
+    std::mt19937_64 rng(13);
+    auto live = h.ids();
+    std::shuffle(live.begin(), live.end(), rng);
+    for (std::size_t i = 0; i < 50; ++i) h.leave(live[i]);          // graceful
+    for (std::size_t i = 50; i < 150; ++i) h.kill(live[i]);         // crash
+    h.advance(10s);
+    h.advance(10s);
+    check_neighbors_match_ring(h);
+    for (int k = 0; k < 200; ++k) {
+      auto key = random_key(rng);
+      auto from = h.ids()[static_cast<std::size_t>(rng() % h.ids().size())];
+      CHECK(h.route(from, key) == h.expected_owner(key));
+    }
+  }
+}
+
+TEST_CASE("routing choice follows section 10.3") {
+  auto self = *NodeId::from_hex("40000000000000000000000000000000");
+  Chord c(self, ChordSettings{}, 1);
+  c.create(TimePoint{});
+  auto p = [](const char* h) { return *NodeId::from_hex(h); };
+  for (auto peer : {p("30000000000000000000000000000000"), p("50000000000000000000000000000000"),
+                    p("60000000000000000000000000000000"), p("90000000000000000000000000000000"),
+                    p("c0000000000000000000000000000000")}) {
+    c.on_attached(peer, AttachPurpose::neighbor, TimePoint{});
+  }
+  // Own range (predecessor 0x30.., self]: delivered here.
+  CHECK(c.route(p("38000000000000000000000000000000")).deliver_here);
+  // Between self and the successor: the successor is responsible.
+  CHECK(c.route(p("48000000000000000000000000000000")).next_hop == p("50000000000000000000000000000000"));
+  // Farther: the largest known Node-ID before the key.
+  CHECK(c.route(p("a0000000000000000000000000000000")).next_hop == p("90000000000000000000000000000000"));
+  CHECK(c.route(p("ff000000000000000000000000000000")).next_hop == p("c0000000000000000000000000000000"));
+  // A linked peer whose Node-ID is the key gets the message directly.
+  CHECK(c.route(p("90000000000000000000000000000000")).next_hop == p("90000000000000000000000000000000"));
+}
+
+TEST_CASE("periodic() asks to be woken for the next Update round and sends Updates") {
+  ChordSettings s;
+  s.update_interval = 100s;
+  s.ping_interval = 1000s;
+  auto ids = random_ids(2, 8);
+  Chord c(ids[0], s, 1);
+  TimePoint t0{};
+  c.create(t0);
+  c.on_attached(ids[1], AttachPurpose::neighbor, t0);
+  (void)c.take_effects();
+  auto next = c.periodic(t0);
+  CHECK(next >= t0 + 75s);
+  CHECK(next <= t0 + 125s);
+  CHECK(c.take_effects().empty());
+  c.periodic(next);
+  auto effects = c.take_effects();
+  REQUIRE(effects.size() == 1);
+  CHECK(std::get<effect::SendUpdate>(effects[0]).to == ids[1]);
+}
+
+TEST_CASE("a Leave sends successors to predecessors and predecessors to successors") {
+  RingHarness h(fast_settings());
+  auto ids = random_ids(8, 21);
+  h.create(ids[0]);
+  for (std::size_t i = 1; i < ids.size(); ++i) h.join(ids[i], ids[0]);
+  auto& c = h.node(ids[3]);
+  c.leave(h.now);
+  auto effects = c.take_effects();
+  std::size_t from_succ = 0, from_pred = 0;
+  for (auto& e : effects) {
+    auto& l = std::get<effect::SendLeave>(e);
+    if (l.data.type == reload::wire::ChordLeaveType::from_succ) {
+      ++from_succ;
+      CHECK(l.data.successors == c.neighbors().successors());
+    } else {
+      ++from_pred;
+      CHECK(l.data.predecessors == c.neighbors().predecessors());
+    }
+  }
+  CHECK(from_succ == 3);
+  CHECK(from_pred == 3);
+  CHECK(c.state() == Chord::State::left);
+}
