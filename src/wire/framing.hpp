@@ -26,7 +26,7 @@ struct FramedData {
 
 struct FramedAck {
   std::uint32_t ack_sequence = 0;
-  std::uint32_t received = 0;  // bit k set: sequence ack_sequence - k was received (k = 1..32)
+  std::uint32_t received = 0;  // bit k (LSB = 0) set: ack_sequence - k was received (k = 1..31)
 };
 
 using FramedMessage = std::variant<FramedData, FramedAck>;
