@@ -1,8 +1,9 @@
-// Error values of reload-xmpp (DESIGN.md principle 7): two boost::system categories.
+// Error values of reload-xmpp (DESIGN.md principle 7): boost::system categories.
 //
 //  * reload::errc  - the RELOAD error codes of RFC 6940 section 14.9, exactly as they travel
 //                    in an ErrorResponse. A failed request reports one of these.
 //  * reload::codec_errc - why a byte string is not a valid RELOAD structure.
+//  * reload::crypto_errc - why a certificate, key, signature or CSR was refused.
 //
 // This header is a leaf: it includes nothing of the project, so every layer may use it.
 #pragma once
@@ -72,8 +73,34 @@ inline boost::system::error_code make_error_code(codec_errc e) noexcept {
   return {static_cast<int>(e), codec_category()};
 }
 
+// Why a certificate, key, signature or CSR was not accepted (src/crypto).
+enum class crypto_errc {
+  bad_encoding = 1,        // not DER/PEM of the expected object
+  unsupported_algorithm,   // a key, hash or signature algorithm this node does not accept
+  bad_signature,           // the signature does not verify
+  untrusted,               // the chain does not end at one of the overlay's root-certs
+  expired,                 // a certificate of the chain is past its notAfter
+  not_yet_valid,           // a certificate of the chain is before its notBefore
+  not_a_ca,                // an issuer lacks basicConstraints cA=TRUE (or keyCertSign)
+  wrong_overlay,           // no reload:// URI of this overlay in the certificate
+  no_node_id,              // the certificate carries no (or not the claimed) Node-ID
+  self_signed_mismatch,    // self-signed: the Node-ID is not the digest of the public key
+  self_signed_not_permitted,
+  bad_csr,                 // a PKCS#10 request that does not parse or verify
+  key_mismatch,            // a private key that does not belong to the certificate
+  internal,                // OpenSSL failed for a reason that is not the input's fault
+};
+
+const boost::system::error_category& crypto_category() noexcept;
+
+inline boost::system::error_code make_error_code(crypto_errc e) noexcept {
+  return {static_cast<int>(e), crypto_category()};
+}
+
 }  // namespace reload
 
+template <>
+struct boost::system::is_error_code_enum<reload::crypto_errc> : std::true_type {};
 template <>
 struct boost::system::is_error_code_enum<reload::errc> : std::true_type {};
 template <>

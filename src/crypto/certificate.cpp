@@ -1,0 +1,198 @@
+#include "crypto/certificate.hpp"
+
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+
+#include "crypto/oids.hpp"
+#include "crypto/openssl_handles.hpp"
+
+namespace reload::crypto {
+
+using boost::system::error_code;
+
+struct Certificate::Parsed {
+  X509Ptr x509;
+  wire::Buffer der;
+  std::array<std::uint8_t, 32> sha256{};
+  wire::Buffer spki;
+  std::vector<ReloadUri> uris;
+  std::vector<std::string> user_names;
+  std::vector<std::string> xmpp_addresses;
+  bool ca = false;
+  bool self_signed = false;
+  Clock::time_point not_before;
+  Clock::time_point not_after;
+};
+
+std::string format_reload_uri(const wire::NodeId& id, std::string_view overlay) {
+  wire::Buffer dest{0x01, static_cast<std::uint8_t>(id.size())};
+  dest.insert(dest.end(), id.bytes().begin(), id.bytes().end());
+  return "reload://" + wire::to_hex(dest) + "@" + std::string(overlay) + "/";
+}
+
+std::optional<ReloadUri> parse_reload_uri(std::string_view uri) {
+  constexpr std::string_view scheme = "reload://";
+  if (!uri.starts_with(scheme)) return std::nullopt;
+  uri.remove_prefix(scheme.size());
+  auto at = uri.find('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view hex = uri.substr(0, at);
+  std::string_view rest = uri.substr(at + 1);
+  // overlay "/" with no specifier
+  if (rest.size() < 2 || rest.back() != '/') return std::nullopt;
+  std::string_view overlay = rest.substr(0, rest.size() - 1);
+  if (overlay.empty() || overlay.find('/') != std::string_view::npos) return std::nullopt;
+  wire::Buffer bytes;
+  if (!wire::from_hex(hex, bytes)) return std::nullopt;
+  // Exactly one Destination of type node: 01 | length | Node-ID.
+  if (bytes.size() < 2 || bytes[0] != 0x01 || bytes[1] != bytes.size() - 2) return std::nullopt;
+  std::size_t n = bytes[1];
+  if (n < wire::NodeId::min_size || n > wire::NodeId::max_size) return std::nullopt;
+  return ReloadUri{wire::NodeId(wire::Bytes(bytes.data() + 2, n)), std::string(overlay)};
+}
+
+namespace {
+
+Certificate::Clock::time_point to_time_point(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
+  return Certificate::Clock::from_time_t(timegm(&tm));
+}
+
+std::string as_string(const ASN1_STRING* s) {
+  if (!s) return {};
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<std::size_t>(ASN1_STRING_length(s)));
+}
+
+}  // namespace
+
+boost::system::result<Certificate> Certificate::from_der(wire::Bytes der) {
+  const unsigned char* p = der.data();
+  X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  if (!x || p != der.data() + der.size()) return make_error_code(crypto_errc::bad_encoding);
+  auto parsed = std::make_shared<Parsed>();
+  parsed->der.assign(der.begin(), der.end());
+  SHA256(parsed->der.data(), parsed->der.size(), parsed->sha256.data());
+
+  unsigned char* spki = nullptr;
+  int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x.get()), &spki);
+  if (n <= 0) return make_error_code(crypto_errc::bad_encoding);
+  parsed->spki.assign(spki, spki + n);
+  OPENSSL_free(spki);
+
+  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x.get(), NID_subject_alt_name, nullptr, nullptr)));
+  if (names) {
+    ASN1_OBJECT* xmpp = OBJ_txt2obj(xmpp_addr_oid, 1);
+    for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
+      const GENERAL_NAME* g = sk_GENERAL_NAME_value(names.get(), i);
+      if (g->type == GEN_URI) {
+        if (auto u = parse_reload_uri(as_string(g->d.uniformResourceIdentifier))) parsed->uris.push_back(*u);
+      } else if (g->type == GEN_EMAIL) {
+        parsed->user_names.push_back(as_string(g->d.rfc822Name));
+      } else if (g->type == GEN_OTHERNAME && xmpp && OBJ_cmp(g->d.otherName->type_id, xmpp) == 0) {
+        const ASN1_TYPE* v = g->d.otherName->value;
+        if (v && v->type == V_ASN1_UTF8STRING) parsed->xmpp_addresses.push_back(as_string(v->value.utf8string));
+      }
+    }
+    ASN1_OBJECT_free(xmpp);
+  }
+  parsed->ca = X509_check_ca(x.get()) == 1 && (X509_get_extension_flags(x.get()) & EXFLAG_BCONS);
+  parsed->self_signed = X509_self_signed(x.get(), 1) == 1;
+  parsed->not_before = to_time_point(X509_get0_notBefore(x.get()));
+  parsed->not_after = to_time_point(X509_get0_notAfter(x.get()));
+  parsed->x509 = std::move(x);
+  return Certificate(std::move(parsed));
+}
+
+boost::system::result<Certificate> Certificate::from_pem(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return make_error_code(crypto_errc::internal);
+  X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (!x) return make_error_code(crypto_errc::bad_encoding);
+  unsigned char* der = nullptr;
+  int n = i2d_X509(x.get(), &der);
+  if (n <= 0) return make_error_code(crypto_errc::bad_encoding);
+  wire::Buffer bytes(der, der + n);
+  OPENSSL_free(der);
+  return from_der(bytes);
+}
+
+boost::system::result<Certificate> Certificate::load(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return error_code(ENOENT, boost::system::generic_category());
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  if (text.find("-----BEGIN") != std::string::npos) return from_pem(text);
+  return from_der(wire::as_bytes(text));
+}
+
+std::string Certificate::pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), p_->x509.get()) != 1) return {};
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+error_code Certificate::save_pem(const std::filesystem::path& file) const {
+  auto tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << pem();
+    if (!out) return error_code(EIO, boost::system::generic_category());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  return ec ? error_code(ec.value(), boost::system::generic_category()) : error_code{};
+}
+
+wire::Bytes Certificate::der() const noexcept { return p_->der; }
+wire::Bytes Certificate::sha256() const noexcept { return {p_->sha256.data(), p_->sha256.size()}; }
+wire::Bytes Certificate::public_key_der() const noexcept { return p_->spki; }
+const std::vector<ReloadUri>& Certificate::reload_uris() const noexcept { return p_->uris; }
+const std::vector<std::string>& Certificate::user_names() const noexcept { return p_->user_names; }
+const std::vector<std::string>& Certificate::xmpp_addresses() const noexcept { return p_->xmpp_addresses; }
+bool Certificate::is_ca() const noexcept { return p_->ca; }
+bool Certificate::is_self_signed() const noexcept { return p_->self_signed; }
+Certificate::Clock::time_point Certificate::not_before() const noexcept { return p_->not_before; }
+Certificate::Clock::time_point Certificate::not_after() const noexcept { return p_->not_after; }
+X509* Certificate::native() const noexcept { return p_->x509.get(); }
+
+std::vector<wire::NodeId> Certificate::node_ids(std::string_view overlay) const {
+  std::vector<wire::NodeId> out;
+  for (const auto& u : p_->uris)
+    if (u.overlay == overlay) out.push_back(u.node_id);
+  return out;
+}
+
+bool Certificate::has_node_id(const wire::NodeId& id, std::string_view overlay) const {
+  for (const auto& u : p_->uris)
+    if (u.overlay == overlay && u.node_id == id) return true;
+  return false;
+}
+
+namespace {
+std::string name_line(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio) return {};
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+}  // namespace
+
+std::string Certificate::subject() const { return name_line(X509_get_subject_name(p_->x509.get())); }
+std::string Certificate::issuer() const { return name_line(X509_get_issuer_name(p_->x509.get())); }
+
+}  // namespace reload::crypto

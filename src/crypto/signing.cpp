@@ -1,0 +1,170 @@
+#include "crypto/signing.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "crypto/openssl_handles.hpp"
+#include "crypto/signature_algorithm.hpp"
+
+namespace reload::crypto {
+
+using boost::system::error_code;
+using boost::system::result;
+
+wire::SignerIdentity OwnedSignature::identity() const noexcept {
+  wire::SignerIdentity id;
+  id.identity_type = identity_type;
+  id.hash_alg = wire::HashAlgorithm::sha256;
+  id.hash = identity_hash;
+  return id;
+}
+
+wire::Signature OwnedSignature::view() const noexcept {
+  return wire::Signature{algorithm, identity(), value};
+}
+
+namespace {
+
+wire::Buffer sha256_of(wire::Bytes a, wire::Bytes b = {}) {
+  wire::Buffer out(SHA256_DIGEST_LENGTH);
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  unsigned int n = 0;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), a.data(), a.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), b.data(), b.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &n) != 1)
+    return {};
+  return out;
+}
+
+}  // namespace
+
+error_code verify_signature(const Certificate& signer, wire::SignatureAndHashAlgorithm algorithm,
+                            wire::Bytes input, wire::Bytes signature) {
+  EVP_PKEY* key = X509_get0_pubkey(signer.native());
+  auto kind = key_algorithm(key);
+  if (!kind || algorithm.hash != wire::HashAlgorithm::sha256 || algorithm.signature != *kind)
+    return make_error_code(crypto_errc::unsupported_algorithm);
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1)
+    return make_error_code(crypto_errc::internal);
+  if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), input.data(), input.size()) != 1)
+    return make_error_code(crypto_errc::bad_signature);
+  return {};
+}
+
+result<Signer> Signer::make(PrivateKey key, Certificate certificate, wire::NodeId node_id) {
+  if (X509_check_private_key(certificate.native(), key.native()) != 1)
+    return make_error_code(crypto_errc::key_mismatch);
+  return Signer(std::move(key), std::move(certificate), node_id);
+}
+
+OwnedSignature Signer::identity_for(wire::SignerIdentityType type) const {
+  OwnedSignature s;
+  s.algorithm = key_.algorithm();
+  s.identity_type = type;
+  s.identity_hash = type == wire::SignerIdentityType::cert_hash_node_id
+                        ? sha256_of(node_id_.bytes(), certificate_.der())
+                        : wire::to_buffer(certificate_.sha256());
+  return s;
+}
+
+result<OwnedSignature> Signer::sign_message(std::uint32_t overlay, std::uint64_t transaction_id,
+                                            wire::Bytes encoded_contents,
+                                            wire::SignerIdentityType type) const {
+  OwnedSignature s = identity_for(type);
+  wire::Buffer input;
+  wire::append_signature_input(input, overlay, transaction_id, encoded_contents, s.identity());
+  auto sig = key_.sign(input);
+  if (!sig) return sig.error();
+  s.value = std::move(*sig);
+  return s;
+}
+
+result<OwnedSignature> Signer::sign_stored_data(const wire::ResourceId& resource, wire::KindId kind,
+                                                std::uint64_t storage_time,
+                                                const wire::StoredDataValue& value,
+                                                wire::SignerIdentityType type) const {
+  OwnedSignature s = identity_for(type);
+  wire::Buffer input;
+  if (!wire::append_stored_data_signature_input(input, resource, kind, storage_time, value, s.identity()))
+    return make_error_code(crypto_errc::bad_encoding);
+  auto sig = key_.sign(input);
+  if (!sig) return sig.error();
+  s.value = std::move(*sig);
+  return s;
+}
+
+namespace {
+
+// The certificate a SignerIdentity names, among the carried ones or in the cache, verified;
+// for cert_hash_node_id also the Node-ID it binds.
+result<VerifiedSigner> find_signer(const wire::SignerIdentity& id,
+                                   std::span<const wire::GenericCertificate> carried,
+                                   CertificateCache& cache, Certificate::Clock::time_point now) {
+  if (id.hash_alg != wire::HashAlgorithm::sha256 || id.hash.size() != SHA256_DIGEST_LENGTH)
+    return make_error_code(crypto_errc::unsupported_algorithm);
+  const auto& overlay = cache.trust().policy().overlay;
+  if (id.identity_type == wire::SignerIdentityType::cert_hash) {
+    if (auto hit = cache.find(id.hash)) {
+      auto again = cache.verified(hit->der(), now);  // only the validity period is re-checked
+      if (!again) return again.error();
+      return VerifiedSigner{*again, {}};
+    }
+    for (const auto& c : carried) {
+      if (c.type != wire::CertificateType::x509) continue;
+      if (!wire::equal_bytes(sha256_of(c.certificate), id.hash)) continue;
+      auto cert = cache.verified(c.certificate, now);
+      if (!cert) return cert.error();
+      return VerifiedSigner{*cert, {}};
+    }
+    return make_error_code(crypto_errc::untrusted);
+  }
+  if (id.identity_type == wire::SignerIdentityType::cert_hash_node_id) {
+    for (const auto& c : carried) {
+      if (c.type != wire::CertificateType::x509) continue;
+      auto parsed = Certificate::from_der(c.certificate);
+      if (!parsed) continue;
+      for (const auto& node : parsed->node_ids(overlay)) {
+        if (!wire::equal_bytes(sha256_of(node.bytes(), c.certificate), id.hash)) continue;
+        auto cert = cache.verified(c.certificate, now);
+        if (!cert) return cert.error();
+        return VerifiedSigner{*cert, node};
+      }
+    }
+    return make_error_code(crypto_errc::untrusted);
+  }
+  return make_error_code(crypto_errc::unsupported_algorithm);  // none, or a type we do not know
+}
+
+}  // namespace
+
+result<VerifiedSigner> verify_message(const wire::Message& message, CertificateCache& cache,
+                                      Certificate::Clock::time_point now) {
+  const auto& sig = message.security.signature;
+  auto signer = find_signer(sig.identity, message.security.certificates, cache, now);
+  if (!signer) return signer.error();
+  wire::Buffer input;
+  wire::append_signature_input(input, message.header.overlay, message.header.transaction_id,
+                               message.encoded_contents, sig.identity);
+  if (auto ec = verify_signature(signer->certificate, sig.algorithm, input, sig.signature_value)) return ec;
+  return signer;
+}
+
+result<VerifiedSigner> verify_stored_data(const wire::StoredData& data, const wire::ResourceId& resource,
+                                          wire::KindId kind,
+                                          std::span<const wire::GenericCertificate> certificates,
+                                          CertificateCache& cache, Certificate::Clock::time_point now) {
+  const auto& sig = data.signature;
+  if (wire::is_synthesized(sig)) return make_error_code(crypto_errc::bad_signature);
+  auto signer = find_signer(sig.identity, certificates, cache, now);
+  if (!signer) return signer.error();
+  wire::Buffer input;
+  if (!wire::append_stored_data_signature_input(input, resource, kind, data.storage_time, data.value, sig.identity))
+    return make_error_code(crypto_errc::bad_encoding);
+  if (auto ec = verify_signature(signer->certificate, sig.algorithm, input, sig.signature_value)) return ec;
+  return signer;
+}
+
+}  // namespace reload::crypto

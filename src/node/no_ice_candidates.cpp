@@ -1,0 +1,43 @@
+#include "node/no_ice_candidates.hpp"
+
+namespace reload::node {
+
+namespace ip = boost::asio::ip;
+
+wire::IceCandidate passive_tls_candidate(const ip::tcp::endpoint& listener,
+                                         const NoIceCandidateStorage& storage) {
+  wire::IceCandidate c;
+  const auto a = listener.address();
+  if (a.is_v4()) {
+    c.addr_port = wire::Ipv4AddrPort{a.to_v4().to_bytes(), listener.port()};
+  } else {
+    c.addr_port = wire::Ipv6AddrPort{a.to_v6().to_bytes(), listener.port()};
+  }
+  c.overlay_link = wire::OverlayLinkType::tls_tcp_fh_no_ice;
+  c.foundation = wire::as_bytes(storage.foundation);
+  c.priority = 1;
+  c.type = wire::CandType::host;
+  c.extensions.push_back({wire::as_bytes(storage.tcptype_name), wire::as_bytes(storage.tcptype_value)});
+  return c;
+}
+
+std::optional<ip::tcp::endpoint> find_tls_candidate(const wire::AttachReqAns& a) {
+  for (const auto& c : a.candidates) {
+    if (c.overlay_link != wire::OverlayLinkType::tls_tcp_fh_no_ice) continue;
+    if (const auto* v4 = std::get_if<wire::Ipv4AddrPort>(&c.addr_port))
+      return ip::tcp::endpoint(ip::address_v4(v4->addr), v4->port);
+    if (const auto* v6 = std::get_if<wire::Ipv6AddrPort>(&c.addr_port))
+      return ip::tcp::endpoint(ip::address_v6(v6->addr), v6->port);
+  }
+  return std::nullopt;
+}
+
+wire::Buffer random_token(std::mt19937_64& random, std::size_t n) {
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof alphabet - 2);
+  wire::Buffer out(n);
+  for (auto& b : out) b = static_cast<std::uint8_t>(alphabet[pick(random)]);
+  return out;
+}
+
+}  // namespace reload::node

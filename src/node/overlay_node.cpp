@@ -1,0 +1,700 @@
+#include "node/overlay_node.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "node/message_builder.hpp"
+#include "node/no_ice_candidates.hpp"
+#include "wire/attach.hpp"
+#include "wire/body.hpp"
+#include "wire/codec.hpp"
+#include "wire/error_response.hpp"
+#include "wire/hashes.hpp"
+#include "wire/ping.hpp"
+#include "wire/probe.hpp"
+#include "wire/ring.hpp"
+#include "wire/topology.hpp"
+
+namespace reload::node {
+
+using boost::system::error_code;
+using wire::NodeId;
+namespace effect = topology::effect;
+
+namespace {
+
+std::string short_id(const NodeId& id) { return id.hex().substr(0, 8); }
+
+std::uint16_t code_of(wire::Bytes message, const wire::HeaderView& h) {
+  if (message.size() < h.header_size + 2) return 0;
+  return static_cast<std::uint16_t>((message[h.header_size] << 8) | message[h.header_size + 1]);
+}
+
+topology::ChordSettings chord_settings(const config::Configuration& c) {
+  topology::ChordSettings s;
+  s.update_interval = c.chord_update_interval;
+  s.ping_interval = c.chord_ping_interval;
+  s.reactive = c.chord_reactive;
+  return s;
+}
+
+// How long an answered Attach waits for the answerer's connection.
+constexpr std::chrono::seconds attach_link_timeout{10};
+
+}  // namespace
+
+boost::system::result<std::shared_ptr<OverlayNode>> OverlayNode::create(asio::any_io_executor ex,
+                                                                         NodeOptions options) {
+  auto signer = crypto::Signer::make(options.identity.key, options.identity.certificate, options.node_id);
+  if (!signer) return signer.error();
+  auto tls = transport::make_tls_context(options.identity);
+  if (!tls) return tls.error();
+  return std::shared_ptr<OverlayNode>(new OverlayNode(ex, std::move(options), std::move(*signer), *tls));
+}
+
+OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::Signer signer,
+                         std::shared_ptr<asio::ssl::context> tls)
+    : ex_(ex),
+      options_(std::move(options)),
+      signer_(std::move(signer)),
+      tls_(std::move(tls)),
+      trust_(crypto::TrustStore(options_.configuration.trust_policy())),
+      data_models_(options_.configuration.data_models()),
+      codec_(options_.configuration.codec_context(data_models_)),
+      chord_(options_.node_id, chord_settings(options_.configuration), options_.seed),
+      transactions_(ReliabilitySettings{options_.configuration.overlay_reliability_timer, 5, true}),
+      random_(options_.seed ^ 0x9e3779b97f4a7c15ull),
+      timer_(ex) {
+  const auto& c = options_.configuration;
+  policy_.overlay = wire::overlay_hash(c.instance_name);
+  policy_.initial_ttl = c.initial_ttl;
+  policy_.max_message_size = c.max_message_size;
+  policy_.node_id_length = c.node_id_length;
+  limits_.max_message_size = c.max_message_size;
+  trust_.insert(options_.identity.certificate);
+}
+
+OverlayNode::~OverlayNode() = default;
+
+void OverlayNode::log(const std::string& line) const {
+  if (options_.log) options_.log(fmt::format("{} {}", short_id(self()), line));
+}
+
+asio::ip::tcp::endpoint OverlayNode::listen_endpoint() const {
+  return listener_ ? listener_->local_endpoint() : asio::ip::tcp::endpoint{};
+}
+
+bool OverlayNode::responsible_for(const NodeId& key) const { return chord_.responsible_for(key); }
+
+std::optional<NodeId> OverlayNode::next_hop(const NodeId& key) const {
+  auto d = chord_.route(key);
+  if (d.next_hop && links_.contains(*d.next_hop)) return d.next_hop;
+  return std::nullopt;
+}
+
+bool OverlayNode::connected(const NodeId& peer) const { return links_.contains(peer); }
+
+// ---------------------------------------------------------------- start, links, leave
+
+error_code OverlayNode::start(bool may_create) {
+  started_ = Clock::now();
+  listener_ = std::make_shared<transport::Listener>(ex_, *tls_, trust_, limits_);
+  if (auto ec = listener_->listen(options_.listen)) return ec;
+  listener_->start([self = shared_from_this()](auto link) {
+    if (!link) {
+      self->log(fmt::format("refused a link: {}", link.error().message()));
+      return;
+    }
+    self->add_link(std::move(*link));
+  });
+  log(fmt::format("listening on {}:{}", listen_endpoint().address().to_string(), listen_endpoint().port()));
+  asio::co_spawn(ex_, [self = shared_from_this()] { return self->timer_loop(); }, asio::detached);
+  asio::co_spawn(ex_, [self = shared_from_this(), may_create] { return self->bootstrap(may_create); },
+                 asio::detached);
+  return {};
+}
+
+asio::awaitable<void> OverlayNode::bootstrap(bool may_create) {
+  for (const auto& ep : options_.bootstrap) {
+    if (ep == listen_endpoint()) continue;
+    log(fmt::format("connecting to bootstrap {}:{}", ep.address().to_string(), ep.port()));
+    auto link = co_await transport::TlsLink::connect(ep, *tls_, trust_, std::nullopt, limits_);
+    if (!link) {
+      log(fmt::format("bootstrap {}:{} failed: {}", ep.address().to_string(), ep.port(), link.error().message()));
+      continue;
+    }
+    if ((*link)->peer().node_ids.empty() || (*link)->peer().node_ids.front() == self()) {
+      (*link)->close();
+      continue;  // ourselves, under another address
+    }
+    add_link(std::move(*link));
+    log("joining");
+    chord_.join(Clock::now());
+    run_effects();
+    co_return;
+  }
+  if (!may_create) {
+    log("no bootstrap peer answered");
+    co_return;
+  }
+  log("no bootstrap peer: starting a new overlay");
+  chord_.create(Clock::now());
+  run_effects();
+}
+
+asio::awaitable<void> OverlayNode::dial(asio::ip::tcp::endpoint to, NodeId expected) {
+  auto link = co_await transport::TlsLink::connect(to, *tls_, trust_, expected, limits_);
+  if (!link) {
+    log(fmt::format("attach to {} failed: {}", short_id(expected), link.error().message()));
+    chord_.on_attach_failed(expected, Clock::now());
+    run_effects();
+    co_return;
+  }
+  add_link(std::move(*link));
+}
+
+void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link) {
+  if (stopping_) {
+    link->close();
+    return;
+  }
+  const auto& ids = link->peer().node_ids;
+  if (ids.empty()) {
+    link->close();
+    return;
+  }
+  NodeId peer = ids.front();
+  if (options_.configuration.is_bad_node(peer) || peer == self()) {
+    link->close();
+    return;
+  }
+  if (auto old = links_.find(peer); old != links_.end()) {
+    // Both ends attached at once: keep the link already in use, drop the newcomer.
+    link->close();
+    return;
+  }
+  links_.emplace(peer, link);
+  link_peers_.emplace(link.get(), peer);
+  link->start(*this);
+  log(fmt::format("link up {}", short_id(peer)));
+  auto awaited = awaited_.find(peer);
+  std::optional<topology::AttachPurpose> purpose;
+  bool send_update = false;
+  if (awaited != awaited_.end()) {
+    purpose = awaited->second.purpose;
+    send_update = awaited->second.send_update;
+    awaited_.erase(awaited);
+  }
+  chord_.on_attached(peer, purpose, Clock::now());
+  if (send_update) {
+    auto u = chord_.make_update(wire::ChordUpdateType::full, Clock::now());
+    request({peer}, wire::MessageCode::update_req, wire::encode_to_buffer(u).value(), [](auto) {});
+  }
+  run_effects();
+}
+
+void OverlayNode::on_link_suspect(transport::TlsLink& link) {
+  auto it = link_peers_.find(&link);
+  if (it != link_peers_.end()) log(fmt::format("link to {} is quiet", short_id(it->second)));
+}
+
+void OverlayNode::on_link_closed(transport::TlsLink& link, error_code why) {
+  auto it = link_peers_.find(&link);
+  if (it == link_peers_.end()) return;
+  NodeId peer = it->second;
+  link_peers_.erase(it);
+  auto l = links_.find(peer);
+  if (l != links_.end() && l->second.get() == &link) links_.erase(l);
+  log(fmt::format("link down {}{}", short_id(peer), why ? ": " + why.message() : ""));
+  if (!stopping_) {
+    chord_.on_detached(peer, Clock::now());
+    run_effects();
+  }
+}
+
+void OverlayNode::leave(std::function<void()> done, std::chrono::milliseconds grace) {
+  auto self = shared_from_this();
+  chord_.leave(Clock::now());
+  auto effects = chord_.take_effects();
+  auto remaining = std::make_shared<std::size_t>(0);
+  auto finish = [self, done = std::move(done)]() mutable {
+    if (!done) return;
+    self->stopping_ = true;
+    if (self->listener_) self->listener_->stop();
+    auto links = self->links_;
+    for (auto& [id, l] : links) l->close();
+    self->timer_.cancel();
+    auto d = std::move(done);
+    done = nullptr;
+    d();
+  };
+  auto finish_once = std::make_shared<decltype(finish)>(std::move(finish));
+  for (auto& e : effects) {
+    if (auto* l = std::get_if<effect::SendLeave>(&e)) {
+      wire::LeaveReq req{self->self(), {}};
+      auto data = wire::encode_to_buffer(l->data).value();
+      req.overlay_specific_data = data;
+      ++*remaining;
+      request({l->to}, wire::MessageCode::leave_req, wire::encode_to_buffer(req).value(),
+              [remaining, finish_once](auto) {
+                if (--*remaining == 0) (*finish_once)();
+              });
+    }
+  }
+  log("leaving");
+  if (*remaining == 0) {
+    (*finish_once)();
+    return;
+  }
+  auto t = std::make_shared<asio::steady_timer>(ex_, grace);
+  t->async_wait([t, finish_once](error_code) { (*finish_once)(); });
+}
+
+// ---------------------------------------------------------------- receiving
+
+void OverlayNode::on_link_message(transport::TlsLink& link, wire::Bytes message) {
+  auto peer_it = link_peers_.find(&link);
+  if (peer_it == link_peers_.end()) return;
+  const NodeId previous_hop = peer_it->second;
+  wire::DecodeError detail;
+  auto h = wire::peek_header(message, &detail);
+  if (!h) {
+    // Not RELOAD, or broken: nothing to answer to. A peer that sends garbage loses its link.
+    log(fmt::format("unreadable message from {}: {}; closing the link", short_id(previous_hop), detail.message()));
+    link.close(make_error_code(codec_errc::invalid_value));
+    return;
+  }
+  auto d = decide(*h, policy_, *this);
+  if (auto* f = std::get_if<decision::Forward>(&d)) {
+    auto next = links_.find(f->next_hop);
+    if (next == links_.end()) return;
+    wire::Buffer via = wire::encode_destination(previous_hop);
+    wire::Buffer out;
+    if (auto ec = wire::rewrite_header(message, *h, wire::ForwardEdit{f->pop, via, true}, out)) {
+      answer_error(*h, message, previous_hop, errc::ttl_exceeded, "TTL exhausted");
+      return;
+    }
+    next->second->send(out);
+    return;
+  }
+  if (auto* r = std::get_if<decision::Reject>(&d)) {
+    answer_error(*h, message, previous_hop, r->error, r->reason);
+    return;
+  }
+  if (std::holds_alternative<decision::Drop>(d)) return;
+  if (!h->is_whole()) {
+    error_code ec;
+    auto whole = reassembler_.add(message, Clock::now(), ec);
+    if (whole) deliver_locally(*whole, previous_hop);
+    return;
+  }
+  deliver_locally(message, previous_hop);
+}
+
+void OverlayNode::deliver_locally(wire::Bytes bytes, const NodeId& previous_hop) {
+  wire::DecodeError detail;
+  auto m = wire::decode_message(bytes, codec_, &detail);
+  if (!m) {
+    log(fmt::format("undecodable message from {}: {}", short_id(previous_hop), detail.message()));
+    auto h = wire::peek_header(bytes);
+    if (h) answer_error(*h, bytes, previous_hop, errc::invalid_message, detail.message());
+    return;
+  }
+  const std::uint16_t code = m->contents.message_code;
+  if (wire::is_request(code)) {
+    bool config_update = code == static_cast<std::uint16_t>(wire::MessageCode::config_update_req);
+    if (auto e = check_configuration_sequence(m->header.configuration_sequence,
+                                              options_.configuration.sequence.value_or(0), config_update)) {
+      answer_error(*m, previous_hop, *e, "configuration sequence differs");
+      return;
+    }
+  }
+  auto signer = crypto::verify_message(*m, trust_);
+  if (!signer) {
+    log(fmt::format("bad signature from {} ({})", short_id(previous_hop), signer.error().message()));
+    if (wire::is_request(code)) answer_error(*m, previous_hop, errc::forbidden, "signature does not verify");
+    return;
+  }
+  NodeId sender = signer->node_id;
+  if (sender.empty()) {
+    auto ids = signer->certificate.node_ids(options_.configuration.instance_name);
+    if (!ids.empty()) sender = ids.front();
+  }
+  if (options_.configuration.is_bad_node(sender)) return;
+  if (wire::is_request(code)) handle_request(*m, sender, previous_hop);
+  else handle_response(*m, sender);
+}
+
+void OverlayNode::handle_response(const wire::Message& m, const NodeId& sender) {
+  auto it = pending_.find(m.header.transaction_id);
+  if (it == pending_.end()) return;  // late, duplicate, or not ours
+  auto done = std::move(it->second.done);
+  pending_.erase(it);
+  transactions_.complete(m.header.transaction_id);
+  if (m.contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::error)) {
+    auto e = wire::decode_exact<wire::ErrorResponse>(m.contents.message_body, codec_);
+    if (e && errc_name(e->error_code)) {
+      done(make_error_code(static_cast<errc>(e->error_code)));
+      return;
+    }
+    done(make_error_code(errc::invalid_message));
+    return;
+  }
+  done(Response{&m, sender});
+}
+
+void OverlayNode::handle_request(const wire::Message& m, const NodeId& sender,
+                                 const NodeId& previous_hop) {
+  using C = wire::MessageCode;
+  const auto now = Clock::now();
+  const auto code = static_cast<C>(m.contents.message_code);
+  auto body = wire::decode_body(m.contents.message_code, m.contents.message_body, codec_);
+  if (!body) {
+    answer_error(m, previous_hop, errc::invalid_message, "undecodable body");
+    return;
+  }
+  switch (code) {
+    case C::ping_req: {
+      wire::PingAns a{random_(), static_cast<std::uint64_t>(
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch()).count())};
+      answer(m, previous_hop, C::ping_ans, wire::encode_to_buffer(a).value());
+      return;
+    }
+    case C::probe_req: {
+      wire::ProbeAns a;
+      for (auto t : std::get<wire::ProbeReq>(*body).requested_info) {
+        wire::ProbeInformation info{t, 0, {}};
+        if (t == wire::ProbeInformationType::responsible_set) {
+          const auto& preds = chord_.neighbors().predecessors();
+          info.value = preds.empty() ? 1'000'000'000u : wire::ring::share_ppb(preds.front(), self());
+        } else if (t == wire::ProbeInformationType::uptime) {
+          info.value = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
+        }  // num_resources: no storage on this node yet, so 0
+        a.probe_info.push_back(info);
+      }
+      answer(m, previous_hop, C::probe_ans, wire::encode_to_buffer(a).value());
+      return;
+    }
+    case C::attach_req:
+      on_attach_request(m, sender, previous_hop);
+      return;
+    case C::update_req: {
+      const auto& u = std::get<wire::ChordUpdate>(*body);
+      chord_.on_update(sender, u, now);
+      answer(m, previous_hop, C::update_ans, {});
+      run_effects();
+      return;
+    }
+    case C::join_req: {
+      const auto& j = std::get<wire::JoinReq>(*body);
+      if (j.joining_peer_id != sender || !links_.contains(sender)) {
+        answer_error(m, previous_hop, errc::forbidden, "join only over a direct link, for oneself");
+        return;
+      }
+      log(fmt::format("admitting {}", short_id(sender)));
+      answer(m, previous_hop, C::join_ans, wire::encode_to_buffer(wire::JoinAns{}).value());
+      chord_.on_join_request(sender, now);
+      run_effects();
+      return;
+    }
+    case C::leave_req: {
+      const auto& l = std::get<wire::LeaveReq>(*body);
+      auto data = wire::decode_exact<wire::ChordLeaveData>(l.overlay_specific_data, codec_);
+      if (l.leaving_peer_id != sender || !data) {
+        answer_error(m, previous_hop, errc::forbidden, "leave only for oneself, with ChordLeaveData");
+        return;
+      }
+      answer(m, previous_hop, C::leave_ans, {});
+      log(fmt::format("{} leaves", short_id(sender)));
+      chord_.on_leave(sender, *data, now);
+      run_effects();
+      return;
+    }
+    case C::route_query_req: {
+      const auto& q = std::get<wire::RouteQueryReq>(*body);
+      NodeId key;
+      if (const auto* n = std::get_if<NodeId>(&q.destination)) key = *n;
+      else if (const auto* r = std::get_if<wire::ResourceId>(&q.destination))
+        key = wire::ring::point_of(*r, options_.configuration.node_id_length);
+      else {
+        answer_error(m, previous_hop, errc::invalid_message, "route query for an opaque destination");
+        return;
+      }
+      auto d = chord_.route(key);
+      wire::ChordRouteQueryAns a{d.deliver_here || !d.next_hop ? self() : *d.next_hop};
+      answer(m, previous_hop, C::route_query_ans, wire::encode_to_buffer(a).value());
+      if (q.send_update) {
+        auto u = chord_.make_update(wire::ChordUpdateType::full, now);
+        request({sender}, C::update_req, wire::encode_to_buffer(u).value(), [](auto) {});
+      }
+      return;
+    }
+    default:
+      // Store, Fetch, Stat, Find, AppAttach and ConfigUpdate come with the storage and XMPP
+      // issues; until then they are refused, never silently dropped.
+      answer_error(m, previous_hop, errc::forbidden, "this node does not serve that method yet");
+      return;
+  }
+}
+
+// ---------------------------------------------------------------- Attach (No-ICE)
+
+wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_update) {
+  wire::Buffer ufrag = random_token(random_, 8), pwd = random_token(random_, 24);
+  auto ep = listen_endpoint();
+  wire::AttachReqAns a;
+  a.ufrag = ufrag;
+  a.password = pwd;
+  a.role = wire::as_bytes(role);
+  NoIceCandidateStorage storage;
+  a.candidates.push_back(passive_tls_candidate(ep, storage));
+  a.send_update = send_update;
+  return wire::encode_to_buffer(a).value();
+}
+
+void OverlayNode::on_attach_request(const wire::Message& m, const NodeId& sender,
+                                    const NodeId& previous_hop) {
+  auto req = wire::decode_exact<wire::AttachReqAns>(m.contents.message_body, codec_);
+  auto target = req ? find_tls_candidate(*req) : std::nullopt;
+  if (!target) {
+    answer_error(m, previous_hop, errc::invalid_message, "no TLS-TCP-FH-NO-ICE candidate");
+    return;
+  }
+  answer(m, previous_hop, wire::MessageCode::attach_ans,
+         own_candidates_body(wire::role_active, false));
+  if (sender == self()) return;
+  if (req->send_update) awaited_[sender] = AwaitedLink{std::nullopt, true, Clock::now() + attach_link_timeout};
+  if (links_.contains(sender)) {
+    awaited_.erase(sender);
+    if (req->send_update) {
+      auto u = chord_.make_update(wire::ChordUpdateType::full, Clock::now());
+      request({sender}, wire::MessageCode::update_req, wire::encode_to_buffer(u).value(), [](auto) {});
+    }
+    return;
+  }
+  // The answerer is the active side: it dials the requester's passive candidate.
+  asio::co_spawn(ex_, [self = shared_from_this(), ep = *target, sender] { return self->dial(ep, sender); },
+                 asio::detached);
+}
+
+void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
+                              std::optional<NodeId> peer, bool send_update) {
+  auto body = own_candidates_body(wire::role_passive, send_update);
+  request(std::move(to), wire::MessageCode::attach_req, body,
+          [self = shared_from_this(), purpose, peer](boost::system::result<Response> r) {
+            if (!r) {
+              if (peer) {
+                self->chord_.on_attach_failed(*peer, Clock::now());
+                self->run_effects();
+              }
+              return;
+            }
+            self->on_attach_answer(r->sender, purpose);
+          });
+}
+
+void OverlayNode::on_attach_answer(const NodeId& answerer, std::optional<topology::AttachPurpose> purpose) {
+  if (answerer == self()) return;
+  if (links_.contains(answerer)) {
+    chord_.on_attached(answerer, purpose, Clock::now());
+    run_effects();
+    return;
+  }
+  awaited_[answerer] = AwaitedLink{purpose, false, Clock::now() + attach_link_timeout};
+  reschedule();
+}
+
+// ---------------------------------------------------------------- sending
+
+void OverlayNode::request(wire::DestinationList destinations, wire::MessageCode code,
+                          wire::Bytes body, ResponseHandler done) {
+  Envelope e;
+  e.overlay = policy_.overlay;
+  e.configuration_sequence = options_.configuration.sequence.value_or(0);
+  e.ttl = options_.configuration.initial_ttl;
+  e.destinations = std::move(destinations);
+  std::uint64_t id;
+  do id = random_(); while (pending_.contains(id));
+  e.transaction_id = id;
+  auto bytes = build_message(e, static_cast<std::uint16_t>(code), body, signer_);
+  if (!bytes) {
+    done(bytes.error());
+    return;
+  }
+  wire::Destination first = e.destinations.front();
+  if (auto ec = send_toward(*bytes, first)) {
+    done(ec);
+    return;
+  }
+  pending_.emplace(id, Pending{std::move(done), first});
+  transactions_.start(id, std::move(*bytes), Clock::now());
+  reschedule();
+}
+
+error_code OverlayNode::send_toward(wire::Bytes message, const wire::Destination& first) {
+  NodeId key;
+  if (const auto* n = std::get_if<NodeId>(&first)) {
+    if (*n == self()) {
+      // A message to ourselves: delivered through the same path as any other.
+      wire::Buffer copy(message.begin(), message.end());
+      asio::post(ex_, [self = shared_from_this(), copy = std::move(copy)] {
+        self->deliver_locally(copy, self->self());
+      });
+      return {};
+    }
+    if (auto l = links_.find(*n); l != links_.end()) return l->second->send(message);
+    key = *n;
+  } else if (const auto* r = std::get_if<wire::ResourceId>(&first)) {
+    key = wire::ring::point_of(*r, options_.configuration.node_id_length);
+  } else {
+    return make_error_code(codec_errc::invalid_value);
+  }
+  auto d = chord_.route(key);
+  if (d.deliver_here) {
+    wire::Buffer copy(message.begin(), message.end());
+    asio::post(ex_, [self = shared_from_this(), copy = std::move(copy)] {
+      self->deliver_locally(copy, self->self());
+    });
+    return {};
+  }
+  if (d.next_hop) {
+    if (auto l = links_.find(*d.next_hop); l != links_.end()) return l->second->send(message);
+  }
+  return asio::error::host_unreachable;
+}
+
+void OverlayNode::answer(const wire::Message& request, const NodeId& previous_hop,
+                         wire::MessageCode code, wire::Bytes body) {
+  Envelope e;
+  e.overlay = policy_.overlay;
+  e.configuration_sequence = options_.configuration.sequence.value_or(0);
+  e.ttl = options_.configuration.initial_ttl;
+  e.transaction_id = request.header.transaction_id;
+  e.destinations = response_destinations(request.header, previous_hop);
+  auto bytes = build_message(e, static_cast<std::uint16_t>(code), body, signer_);
+  if (!bytes) return;
+  if (request.header.max_response_length != 0 && bytes->size() > request.header.max_response_length) {
+    auto err = error_body(errc::incompatible_with_overlay, wire::as_bytes("response larger than max_response_length"));
+    bytes = build_message(e, static_cast<std::uint16_t>(wire::MessageCode::error), err, signer_);
+    if (!bytes) return;
+  }
+  send_toward(*bytes, e.destinations.front());
+}
+
+void OverlayNode::answer_error(const wire::Message& request, const NodeId& previous_hop, errc error,
+                               std::string_view reason) {
+  auto body = error_body(error, wire::as_bytes(reason));
+  answer(request, previous_hop, wire::MessageCode::error, body);
+}
+
+void OverlayNode::answer_error(const wire::HeaderView& h, wire::Bytes message,
+                               const NodeId& previous_hop, errc error, std::string_view reason) {
+  if (!wire::is_request(code_of(message, h))) return;  // responses are never answered
+  wire::ForwardingHeader header;
+  wire::Reader r(message);
+  decode(r, header, codec_);
+  if (!r.ok()) return;
+  wire::Message shell;
+  shell.header = std::move(header);
+  answer_error(shell, previous_hop, error, reason);
+}
+
+// ---------------------------------------------------------------- effects and time
+
+void OverlayNode::run_effects() {
+  drain_effects();
+  reschedule();
+}
+
+void OverlayNode::drain_effects() {
+  for (;;) {
+    auto effects = chord_.take_effects();
+    if (effects.empty()) break;
+    for (auto& e : effects) {
+      if (auto* a = std::get_if<effect::AttachToPeer>(&e)) {
+        wire::DestinationList to;
+        if (a->via) to.emplace_back(*a->via);
+        to.emplace_back(a->peer);
+        send_attach(std::move(to), topology::AttachPurpose::neighbor, a->peer, false);
+      } else if (auto* k = std::get_if<effect::AttachToKey>(&e)) {
+        send_attach({wire::ResourceId(k->key.bytes())}, k->purpose, std::nullopt, k->send_update);
+      } else if (auto* j = std::get_if<effect::SendJoin>(&e)) {
+        wire::JoinReq req{self(), {}};
+        request({j->to}, wire::MessageCode::join_req, wire::encode_to_buffer(req).value(),
+                [self = shared_from_this(), ap = j->to](boost::system::result<Response> r) {
+                  if (!r) {
+                    self->log(fmt::format("join refused by {}: {}", short_id(ap), r.error().message()));
+                    return;
+                  }
+                  self->chord_.on_join_answer(ap, Clock::now());
+                  self->run_effects();
+                });
+      } else if (auto* u = std::get_if<effect::SendUpdate>(&e)) {
+        request({u->to}, wire::MessageCode::update_req, wire::encode_to_buffer(u->update).value(),
+                [](auto) {});
+      } else if (auto* l = std::get_if<effect::SendLeave>(&e)) {
+        wire::LeaveReq req{self(), {}};
+        auto data = wire::encode_to_buffer(l->data).value();
+        req.overlay_specific_data = data;
+        request({l->to}, wire::MessageCode::leave_req, wire::encode_to_buffer(req).value(), [](auto) {});
+      } else if (std::holds_alternative<effect::Joined>(e)) {
+        log("joined");
+      } else if (std::holds_alternative<effect::SuccessorsChanged>(e) ||
+                 std::holds_alternative<effect::ResponsibilityChanged>(e)) {
+        const auto& n = chord_.neighbors();
+        log(fmt::format("neighbors: predecessor {} successor {}",
+                        n.predecessors().empty() ? "-" : short_id(n.predecessors().front()),
+                        n.successors().empty() ? "-" : short_id(n.successors().front())));
+      }
+    }
+  }
+}
+
+// The timer loop recomputes its deadline whenever it wakes; new work wakes it.
+void OverlayNode::reschedule() { timer_.cancel(); }
+
+asio::awaitable<void> OverlayNode::timer_loop() {
+  auto self = shared_from_this();
+  while (!stopping_) {
+    auto now = Clock::now();
+    TimePoint next = chord_.periodic(now);
+    TransactionTable::Due due;
+    transactions_.periodic(now, due);
+    for (auto& [id, bytes] : due.resend) {
+      auto p = pending_.find(id);
+      if (p != pending_.end()) send_toward(bytes, p->second.first);
+    }
+    for (auto id : due.failed) {
+      auto p = pending_.find(id);
+      if (p == pending_.end()) continue;
+      auto done = std::move(p->second.done);
+      pending_.erase(p);
+      done(make_error_code(errc::request_timeout));
+    }
+    for (auto it = awaited_.begin(); it != awaited_.end();) {
+      if (it->second.deadline > now) {
+        next = std::min(next, it->second.deadline);
+        ++it;
+        continue;
+      }
+      NodeId peer = it->first;
+      it = awaited_.erase(it);
+      log(fmt::format("{} answered an Attach but never connected", short_id(peer)));
+      chord_.on_attach_failed(peer, now);
+    }
+    if (auto t = reassembler_.expire(now)) next = std::min(next, *t);
+    drain_effects();  // Updates and finger searches of the periodic work go out now
+    // Requests just sent have deadlines of their own.
+    TransactionTable::Due none;
+    if (auto t = transactions_.periodic(now, none)) next = std::min(next, *t);
+    timer_.expires_at(next);
+    boost::system::error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+}  // namespace reload::node

@@ -1,0 +1,158 @@
+// A RELOAD peer on Asio: the shell that binds the sans-I/O cores (Chord, forwarding
+// decisions, transactions, link monitors) to TLS links, timers and the signing identity.
+//
+// Everything runs on one executor (DESIGN.md principle 2). Links are TLS-TCP-FH-NO-ICE
+// (RFC 6940 section 6.6.5); Attach carries a passive TCP candidate, the Attach answerer
+// dials it (the request's role is passive, the answer's active; PITFALLS.md item 13).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/result.hpp>
+
+#include "config/configuration.hpp"
+#include "crypto/certificate_cache.hpp"
+#include "crypto/signing.hpp"
+#include "node/forwarding_decision.hpp"
+#include "node/transaction_table.hpp"
+#include "topology/chord.hpp"
+#include "transport/listener.hpp"
+#include "transport/tls_context.hpp"
+#include "transport/tls_link.hpp"
+#include "wire/fragmentation.hpp"
+#include "wire/message.hpp"
+
+namespace reload::node {
+
+namespace asio = boost::asio;
+
+struct NodeOptions {
+  config::Configuration configuration;
+  transport::TlsIdentity identity;
+  wire::NodeId node_id;                          // one of the certificate's
+  asio::ip::tcp::endpoint listen;                // port 0: any free port
+  std::vector<asio::ip::tcp::endpoint> bootstrap;  // tried in order; none: start a new ring
+  std::uint64_t seed = std::random_device{}();
+  std::function<void(const std::string&)> log;   // one line per event, no trailing newline
+};
+
+// A response as it arrived, and who signed it. Its views point into the receive buffer and
+// are valid only during the callback.
+struct Response {
+  const wire::Message* message = nullptr;
+  wire::NodeId sender;
+};
+using ResponseHandler = std::function<void(boost::system::result<Response>)>;
+
+class OverlayNode final : public transport::LinkHandler,
+                          public RoutingOracle,
+                          public std::enable_shared_from_this<OverlayNode> {
+ public:
+  static boost::system::result<std::shared_ptr<OverlayNode>> create(asio::any_io_executor ex,
+                                                                     NodeOptions options);
+  ~OverlayNode() override;
+
+  // Listens, then joins through the first bootstrap peer that answers, or, when none is
+  // given or reachable and `may_create` is set, starts a new overlay alone.
+  boost::system::error_code start(bool may_create = true);
+  // Sends Leave to every neighbor, waits for the answers (at most `grace`), closes every link.
+  void leave(std::function<void()> done, std::chrono::milliseconds grace = std::chrono::seconds(3));
+
+  // Originates a request to `destinations` (signed, retransmitted, timed out as section
+  // 6.2.1 says) and hands the response or an error to `done`.
+  void request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
+               ResponseHandler done);
+
+  const topology::Chord& chord() const noexcept { return chord_; }
+  asio::ip::tcp::endpoint listen_endpoint() const;
+  std::size_t link_count() const noexcept { return links_.size(); }
+  const config::Configuration& configuration() const noexcept { return options_.configuration; }
+
+  // RoutingOracle
+  const wire::NodeId& self() const override { return options_.node_id; }
+  bool responsible_for(const wire::NodeId& key) const override;
+  std::optional<wire::NodeId> next_hop(const wire::NodeId& key) const override;
+  bool connected(const wire::NodeId& peer) const override;
+
+ private:
+  OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::Signer signer,
+              std::shared_ptr<asio::ssl::context> tls);
+
+  // LinkHandler
+  void on_link_message(transport::TlsLink& link, wire::Bytes message) override;
+  void on_link_suspect(transport::TlsLink& link) override;
+  void on_link_closed(transport::TlsLink& link, boost::system::error_code why) override;
+
+  void add_link(std::shared_ptr<transport::TlsLink> link);
+  asio::awaitable<void> bootstrap(bool may_create);
+  asio::awaitable<void> dial(asio::ip::tcp::endpoint to, wire::NodeId expected);
+
+  void deliver_locally(wire::Bytes message, const wire::NodeId& previous_hop);
+  void handle_request(const wire::Message& m, const wire::NodeId& sender,
+                      const wire::NodeId& previous_hop);
+  void handle_response(const wire::Message& m, const wire::NodeId& sender);
+  void answer(const wire::Message& request, const wire::NodeId& previous_hop,
+              wire::MessageCode code, wire::Bytes body);
+  void answer_error(const wire::HeaderView& h, wire::Bytes message, const wire::NodeId& previous_hop,
+                    errc error, std::string_view reason);
+  void answer_error(const wire::Message& request, const wire::NodeId& previous_hop, errc error,
+                    std::string_view reason);
+  boost::system::error_code send_toward(wire::Bytes message, const wire::Destination& first);
+
+  void on_attach_request(const wire::Message& m, const wire::NodeId& sender,
+                         const wire::NodeId& previous_hop);
+  void on_attach_answer(const wire::NodeId& answerer, std::optional<topology::AttachPurpose> purpose);
+
+  void run_effects();    // carries out Chord's effects, then re-arms the timer
+  void drain_effects();  // the same without touching the timer (from the timer itself)
+  void send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
+                   std::optional<wire::NodeId> peer, bool send_update);
+  void reschedule();
+  asio::awaitable<void> timer_loop();
+  void log(const std::string& line) const;
+  wire::Buffer own_candidates_body(std::string_view role, bool send_update);
+
+  asio::any_io_executor ex_;
+  NodeOptions options_;
+  crypto::Signer signer_;
+  std::shared_ptr<asio::ssl::context> tls_;
+  crypto::CertificateCache trust_;
+  wire::DataModelTable data_models_;
+  wire::CodecContext codec_;
+  LocalPolicy policy_;
+  transport::LinkLimits limits_;
+  topology::Chord chord_;
+  TransactionTable transactions_;
+  wire::Reassembler reassembler_;
+  std::shared_ptr<transport::Listener> listener_;
+  std::map<wire::NodeId, std::shared_ptr<transport::TlsLink>> links_;
+  std::map<const transport::TlsLink*, wire::NodeId> link_peers_;
+
+  struct Pending {
+    ResponseHandler done;
+    wire::Destination first;
+  };
+  std::map<std::uint64_t, Pending> pending_;
+  // Attaches answered whose link has not come up yet: who, why, and until when we wait.
+  struct AwaitedLink {
+    std::optional<topology::AttachPurpose> purpose;
+    bool send_update = false;
+    TimePoint deadline;
+  };
+  std::map<wire::NodeId, AwaitedLink> awaited_;
+  std::mt19937_64 random_;
+  asio::steady_timer timer_;
+  TimePoint started_;
+  bool stopping_ = false;
+};
+
+}  // namespace reload::node

@@ -1,0 +1,29 @@
+// The one TLS set-up of overlay links and XMPP streams (DESIGN.md principle 3): TLS 1.2 or
+// newer, mutual authentication with the node's certificate, no ALPN, and SSLKEYLOGFILE
+// honoured so captures can be read in Wireshark.
+//
+// OpenSSL's own chain check cannot express RELOAD's rules (empty subjects, reload:// URIs,
+// self-signed overlays), so the handshake accepts any certificate the peer proves it holds
+// the key of, and verify_peer() (peer_verification.hpp) applies the overlay's trust policy
+// before a single byte of the link is read.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/system/result.hpp>
+
+#include "crypto/certificate.hpp"
+#include "crypto/private_key.hpp"
+
+namespace reload::transport {
+
+struct TlsIdentity {
+  crypto::PrivateKey key;
+  crypto::Certificate certificate;
+};
+
+boost::system::result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(
+    const TlsIdentity& identity);
+
+}  // namespace reload::transport

@@ -1,0 +1,192 @@
+#include "transport/tls_link.hpp"
+
+#include <array>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace reload::transport {
+
+using boost::system::error_code;
+using asio::use_awaitable;
+
+namespace {
+
+// Closes the socket if the handshake has not finished by then: a peer that connects and
+// says nothing must not hold a slot.
+struct HandshakeDeadline {
+  HandshakeDeadline(TlsLink::Stream& s, milliseconds timeout)
+      : timer(s.get_executor(), timeout) {
+    timer.async_wait([&s](error_code ec) {
+      if (!ec) s.lowest_layer().close(ec);
+    });
+  }
+  ~HandshakeDeadline() { timer.cancel(); }
+  asio::steady_timer timer;
+};
+
+asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> handshake_and_verify(
+    TlsLink::Stream stream, asio::ssl::stream_base::handshake_type role,
+    crypto::CertificateCache& trust, std::optional<wire::NodeId> expected, LinkLimits limits) {
+  error_code ec;
+  {
+    HandshakeDeadline deadline(stream, limits.handshake_timeout);
+    co_await stream.async_handshake(role, asio::redirect_error(use_awaitable, ec));
+  }
+  if (ec) co_return ec;
+  auto peer = verify_peer(stream.native_handle(), trust, expected);
+  if (!peer) {
+    stream.lowest_layer().close(ec);
+    co_return peer.error();
+  }
+  co_return std::make_shared<TlsLink>(std::move(stream), std::move(*peer), limits);
+}
+
+}  // namespace
+
+asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::connect(
+    asio::ip::tcp::endpoint to, asio::ssl::context& tls, crypto::CertificateCache& trust,
+    std::optional<wire::NodeId> expected, LinkLimits limits) {
+  auto ex = co_await asio::this_coro::executor;
+  Stream stream(ex, tls);
+  error_code ec;
+  {
+    HandshakeDeadline deadline(stream, limits.handshake_timeout);
+    co_await stream.lowest_layer().async_connect(to, asio::redirect_error(use_awaitable, ec));
+  }
+  if (ec) co_return ec;
+  stream.lowest_layer().set_option(asio::ip::tcp::no_delay(true), ec);
+  co_return co_await handshake_and_verify(std::move(stream), asio::ssl::stream_base::client,
+                                          trust, std::move(expected), limits);
+}
+
+asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::accept(
+    asio::ip::tcp::socket socket, asio::ssl::context& tls, crypto::CertificateCache& trust,
+    LinkLimits limits) {
+  error_code ec;
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  co_return co_await handshake_and_verify(Stream(std::move(socket), tls),
+                                          asio::ssl::stream_base::server, trust, std::nullopt,
+                                          limits);
+}
+
+TlsLink::TlsLink(Stream stream, PeerIdentity peer, LinkLimits limits)
+    : stream_(std::move(stream)),
+      peer_(std::move(peer)),
+      limits_(limits),
+      monitor_(limits.timers),
+      parser_(limits.max_message_size),
+      writer_wake_(stream_.get_executor(), asio::steady_timer::time_point::max()),
+      ticker_(stream_.get_executor()) {}
+
+void TlsLink::start(LinkHandler& handler) {
+  handler_ = &handler;
+  auto self = shared_from_this();
+  auto ex = stream_.get_executor();
+  asio::co_spawn(ex, [self]() { return self->read_loop(); }, asio::detached);
+  asio::co_spawn(ex, [self]() { return self->write_loop(); }, asio::detached);
+  asio::co_spawn(ex, [self]() { return self->timer_loop(); }, asio::detached);
+}
+
+error_code TlsLink::send(wire::Bytes message) {
+  if (closed_) return asio::error::not_connected;
+  if (outgoing_.size() + message.size() > limits_.max_queued_bytes) return asio::error::no_buffer_space;
+  monitor_.frame_message(message, Clock::now(), outgoing_);
+  wake_writer();
+  return {};
+}
+
+void TlsLink::wake_writer() { writer_wake_.cancel(); }
+
+void TlsLink::close(error_code why) {
+  if (closed_) return;
+  closed_ = true;
+  error_code ignored;
+  stream_.lowest_layer().close(ignored);
+  writer_wake_.cancel();
+  ticker_.cancel();
+  if (handler_) {
+    // Told after the current call returns, so a handler that closes a link from inside
+    // on_link_message does not re-enter itself.
+    asio::post(stream_.get_executor(), [self = shared_from_this(), why] {
+      self->handler_->on_link_closed(*self, why);
+    });
+  }
+}
+
+asio::awaitable<void> TlsLink::read_loop() {
+  auto self = shared_from_this();
+  std::array<std::uint8_t, 16 * 1024> buf;
+  while (!closed_) {
+    error_code ec;
+    std::size_t n = co_await stream_.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      close(ec == asio::error::eof ? error_code{} : ec);
+      co_return;
+    }
+    parser_.put(wire::Bytes(buf.data(), n));
+    for (;;) {
+      auto frame = parser_.next(ec);
+      if (ec) {
+        close(ec);  // a broken frame stream cannot be resynchronised
+        co_return;
+      }
+      if (!frame || closed_) break;
+      std::size_t before = outgoing_.size();
+      auto message = monitor_.on_frame(*frame, Clock::now(), outgoing_);
+      if (outgoing_.size() != before) wake_writer();
+      suspect_ = false;
+      if (message && !message->empty()) handler_->on_link_message(*this, *message);
+    }
+  }
+}
+
+asio::awaitable<void> TlsLink::write_loop() {
+  auto self = shared_from_this();
+  wire::Buffer writing;
+  while (!closed_) {
+    if (outgoing_.empty()) {
+      error_code ec;
+      writer_wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await writer_wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
+    writing.swap(outgoing_);
+    outgoing_.clear();
+    error_code ec;
+    co_await asio::async_write(stream_, asio::buffer(writing), asio::redirect_error(use_awaitable, ec));
+    writing.clear();
+    if (ec) {
+      close(ec);
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> TlsLink::timer_loop() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    TimePoint next;
+    std::size_t before = outgoing_.size();
+    auto health = monitor_.periodic(Clock::now(), outgoing_, next);
+    if (outgoing_.size() != before) wake_writer();
+    if (health == LinkHealth::failed) {
+      close(asio::error::timed_out);
+      co_return;
+    }
+    if (health == LinkHealth::suspect && !suspect_) {
+      suspect_ = true;
+      handler_->on_link_suspect(*this);
+    }
+    ticker_.expires_at(next);
+    error_code ec;
+    co_await ticker_.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+}
+
+}  // namespace reload::transport

@@ -1,0 +1,94 @@
+// An overlay link: TLS over TCP with the framing header (RFC 6940 section 6.6.5,
+// TLS-TCP-FH-NO-ICE). Mutual TLS; the peer is verified against the overlay's trust policy
+// before anything is read; every frame is acked; keepalives and an idle timeout find dead
+// peers; the send queue is bounded so a slow peer cannot eat the node's memory.
+//
+// A link lives on the node's executor: its handler is called there, and send()/close() must
+// be called there too (DESIGN.md principle 2).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/result.hpp>
+
+#include "crypto/certificate_cache.hpp"
+#include "transport/link_monitor.hpp"
+#include "transport/peer_verification.hpp"
+#include "wire/framing.hpp"
+
+namespace reload::transport {
+
+namespace asio = boost::asio;
+
+struct LinkLimits {
+  std::size_t max_message_size = 5000;            // max-message-size
+  std::size_t max_queued_bytes = 4 * 1024 * 1024;
+  milliseconds handshake_timeout{10000};
+  LinkTimers timers;
+};
+
+class TlsLink;
+
+class LinkHandler {
+ public:
+  virtual ~LinkHandler() = default;
+  virtual void on_link_message(TlsLink& link, wire::Bytes message) = 0;
+  // The link went quiet for longer than its RTO: take it out of routing, keep it open.
+  virtual void on_link_suspect(TlsLink& link) = 0;
+  // Called once, after which the link sends and delivers nothing.
+  virtual void on_link_closed(TlsLink& link, boost::system::error_code why) = 0;
+};
+
+class TlsLink : public std::enable_shared_from_this<TlsLink> {
+ public:
+  using Stream = asio::ssl::stream<asio::ip::tcp::socket>;
+
+  // Dials, handshakes and verifies the peer (which must carry `expected` when given).
+  static asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> connect(
+      asio::ip::tcp::endpoint to, asio::ssl::context& tls, crypto::CertificateCache& trust,
+      std::optional<wire::NodeId> expected, LinkLimits limits);
+  // Handshakes and verifies a peer that connected to us.
+  static asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> accept(
+      asio::ip::tcp::socket socket, asio::ssl::context& tls, crypto::CertificateCache& trust,
+      LinkLimits limits);
+
+  TlsLink(Stream stream, PeerIdentity peer, LinkLimits limits);
+
+  // Starts reading, writing and the keepalive timer; `handler` must outlive the link.
+  void start(LinkHandler& handler);
+  // Frames and queues `message`. Fails (and sends nothing) when the link is closed or the
+  // queue is over its bound.
+  boost::system::error_code send(wire::Bytes message);
+  void close(boost::system::error_code why = {});
+
+  const PeerIdentity& peer() const noexcept { return peer_; }
+  bool is_open() const noexcept { return !closed_; }
+  const LinkMonitor& monitor() const noexcept { return monitor_; }
+
+ private:
+  asio::awaitable<void> read_loop();
+  asio::awaitable<void> write_loop();
+  asio::awaitable<void> timer_loop();
+  void wake_writer();
+
+  Stream stream_;
+  PeerIdentity peer_;
+  LinkLimits limits_;
+  LinkHandler* handler_ = nullptr;
+  LinkMonitor monitor_;
+  wire::FrameParser parser_;
+  wire::Buffer outgoing_;
+  asio::steady_timer writer_wake_;
+  asio::steady_timer ticker_;
+  bool closed_ = false;
+  bool suspect_ = false;
+};
+
+}  // namespace reload::transport
