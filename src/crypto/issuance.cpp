@@ -81,6 +81,19 @@ bool add_subject_alt_name(X509* cert, const Identity& who, const std::vector<wir
     if (!push_ia5(names.get(), GEN_URI, format_reload_uri(id, who.overlay))) return false;
   if (!who.user_name.empty() && !push_ia5(names.get(), GEN_EMAIL, who.user_name)) return false;
   if (who.xmpp_address && !push_xmpp_addr(names.get(), *who.xmpp_address)) return false;
+  for (const auto& dns : who.dns_names)
+    if (!push_ia5(names.get(), GEN_DNS, dns)) return false;
+  for (const auto& ip : who.ip_addresses) {
+    ASN1_OCTET_STRING* bin = a2i_IPADDRESS(ip.c_str());
+    GENERAL_NAME* g = GENERAL_NAME_new();
+    if (!bin || !g) {
+      ASN1_OCTET_STRING_free(bin);
+      GENERAL_NAME_free(g);
+      return false;
+    }
+    GENERAL_NAME_set0_value(g, GEN_IPADD, bin);
+    if (sk_GENERAL_NAME_push(names.get(), g) <= 0) return false;
+  }
   return X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), critical ? 1 : 0, X509V3_ADD_DEFAULT) == 1;
 }
 

@@ -57,6 +57,9 @@ struct Identity {
   std::string overlay;
   std::string user_name;                    // rfc822Name
   std::optional<std::string> xmpp_address;  // id-on-xmppAddr, already a prepared bare JID
+  // For TLS servers that are not peers (the enrollment server): dNSName and iPAddress.
+  std::vector<std::string> dns_names;
+  std::vector<std::string> ip_addresses;
 };
 
 class CertificateAuthority {

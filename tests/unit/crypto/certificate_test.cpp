@@ -29,7 +29,7 @@ TEST_CASE("reload:// URIs: one node destination, an overlay, no specifier") {
 
 TEST_CASE("an issued certificate carries its Node-IDs, user name and XMPP address") {
   auto ca = make_ca();
-  Identity who{{node(0x11), node(0x22)}, overlay, "alice@overlay.example.org", std::string("jürgen@example.org")};
+  Identity who{{node(0x11), node(0x22)}, overlay, "alice@overlay.example.org", std::string("jürgen@example.org"), {}, {}};
   auto leaf = make_leaf(ca, who);
   const auto& c = leaf.cert;
   CHECK(c.node_ids(overlay) == std::vector<NodeId>{node(0x11), node(0x22)});
@@ -50,7 +50,7 @@ TEST_CASE("an issued certificate carries its Node-IDs, user name and XMPP addres
 
 TEST_CASE("a user without an XMPP address gets none") {
   auto ca = make_ca();
-  Identity who{{node(0x11)}, overlay, "bob@overlay.example.org", std::nullopt};
+  Identity who{{node(0x11)}, overlay, "bob@overlay.example.org", std::nullopt, {}, {}};
   auto leaf = make_leaf(ca, who);
   CHECK(leaf.cert.xmpp_addresses().empty());
 }

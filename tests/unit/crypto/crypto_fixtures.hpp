@@ -38,7 +38,7 @@ inline Leaf make_leaf(const CertificateAuthority& ca, Identity who, KeyType type
 }
 
 inline Identity alice(std::vector<wire::NodeId> ids = {node(0x11)}) {
-  return Identity{std::move(ids), overlay, "alice@overlay.example.org", std::string("alice@example.org")};
+  return Identity{std::move(ids), overlay, "alice@overlay.example.org", std::string("alice@example.org"), {}, {}};
 }
 
 inline TrustPolicy policy_for(const CertificateAuthority& ca) {

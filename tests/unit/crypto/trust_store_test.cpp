@@ -62,9 +62,9 @@ TEST_CASE("refusals: untrusted root, expired, not yet valid, wrong overlay, root
   CHECK(TrustStore(policy_for(other)).verify(leaf.cert) == crypto_errc::untrusted);
   CHECK(t.verify(leaf.cert, {}, Clock::now() + 24h * 31) == crypto_errc::expired);
   CHECK(t.verify(leaf.cert, {}, Clock::now() - 1h) == crypto_errc::not_yet_valid);
-  auto elsewhere = make_leaf(ca, Identity{{node(0x11)}, "other.example.org", "a@b", std::nullopt});
+  auto elsewhere = make_leaf(ca, Identity{{node(0x11)}, "other.example.org", "a@b", std::nullopt, {}, {}});
   CHECK(t.verify(elsewhere.cert) == crypto_errc::wrong_overlay);
-  auto no_ids = make_leaf(ca, Identity{{}, overlay, "a@b", std::nullopt});
+  auto no_ids = make_leaf(ca, Identity{{}, overlay, "a@b", std::nullopt, {}, {}});
   CHECK(t.verify(no_ids.cert) == crypto_errc::no_node_id);
   CHECK(t.verify(ca.certificate()) == crypto_errc::untrusted);
 }
@@ -90,7 +90,7 @@ TEST_CASE("an issuer without basicConstraints cA is not a CA") {
 
 TEST_CASE("self-signed certificates: only where permitted, and only with the key's Node-ID") {
   auto key = PrivateKey::generate(KeyType::ecdsa_p256).value();
-  Identity who{{}, overlay, "carol@example.org", std::nullopt};
+  Identity who{{}, overlay, "carol@example.org", std::nullopt, {}, {}};
   auto cert = make_self_signed(key, who, reload::wire::HashAlgorithm::sha1, 16, 1, 24h).value();
   CHECK(cert.is_self_signed());
   auto ids = cert.node_ids(overlay);
