@@ -611,6 +611,7 @@ void OverlayNode::run_effects() {
 }
 
 void OverlayNode::drain_effects() {
+  bool neighbors_moved = false;
   for (;;) {
     auto effects = chord_.take_effects();
     if (effects.empty()) break;
@@ -645,12 +646,15 @@ void OverlayNode::drain_effects() {
         log("joined");
       } else if (std::holds_alternative<effect::SuccessorsChanged>(e) ||
                  std::holds_alternative<effect::ResponsibilityChanged>(e)) {
-        const auto& n = chord_.neighbors();
-        log(fmt::format("neighbors: predecessor {} successor {}",
-                        n.predecessors().empty() ? "-" : short_id(n.predecessors().front()),
-                        n.successors().empty() ? "-" : short_id(n.successors().front())));
+        neighbors_moved = true;
       }
     }
+  }
+  if (neighbors_moved) {
+    const auto& n = chord_.neighbors();
+    log(fmt::format("neighbors: predecessor {} successor {}",
+                    n.predecessors().empty() ? "-" : short_id(n.predecessors().front()),
+                    n.successors().empty() ? "-" : short_id(n.successors().front())));
   }
 }
 

@@ -1,0 +1,175 @@
+// reload-node: a standalone RELOAD peer (RFC 6940) on TLS-TCP-FH-NO-ICE links.
+//
+// On first start it gets an identity (enrollment, or a self-signed certificate where the
+// overlay permits it) into its state directory, then joins through a bootstrap peer (or
+// starts the overlay when none answers and it may), and runs until SIGINT or SIGTERM, when
+// it sends Leave to its neighbors and exits 0. Every event is one log line prefixed with the
+// Node-ID; a failed start is one line on stderr and a non-zero exit.
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cxxopts.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "node/overlay_node.hpp"
+#include "node_identity.hpp"
+#include "status_file.hpp"
+
+namespace asio = boost::asio;
+using reload::tools::IdentityRequest;
+
+namespace {
+
+enum class Level { debug, info, warning, error };
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "reload-node: %s\n", what.c_str());
+  std::exit(1);
+}
+
+std::optional<asio::ip::tcp::endpoint> parse_endpoint(std::string_view s) {
+  // ADDR:PORT, with an IPv6 address in brackets.
+  auto colon = s.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string host(s.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned long port = 0;
+  try {
+    std::size_t used = 0;
+    port = std::stoul(std::string(s.substr(colon + 1)), &used);
+    if (used != s.size() - colon - 1 || port > 65535) return std::nullopt;
+  } catch (...) {
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(host, ec);
+  if (ec) return std::nullopt;
+  return asio::ip::tcp::endpoint(addr, static_cast<std::uint16_t>(port));
+}
+
+std::string read_password(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) fail(fmt::format("cannot read --password-file {}", file));
+  std::string line;
+  std::getline(in, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cxxopts::Options opts("reload-node", "A RELOAD overlay peer (RFC 6940) with the XMPP usage (XEP-0415).");
+  opts.add_options()
+    ("config", "overlay configuration: a file, or the https:// URL of an enrollment server's document",
+     cxxopts::value<std::string>())
+    ("state-dir", "where the node keeps its key, certificate and configuration",
+     cxxopts::value<std::string>())
+    ("listen", "ADDR:PORT to accept overlay links on (port 0: any free port)",
+     cxxopts::value<std::string>()->default_value("127.0.0.1:0"))
+    ("bootstrap", "ADDR:PORT of a peer to join through (repeatable; default: the document's bootstrap-nodes)",
+     cxxopts::value<std::vector<std::string>>())
+    ("create", "start a new overlay when no bootstrap peer answers")
+    ("user", "user name for enrollment (or for a self-signed certificate)", cxxopts::value<std::string>())
+    ("password-file", "file whose first line is the enrollment password", cxxopts::value<std::string>())
+    ("ca-file", "PEM certificate to trust for the enrollment server's HTTPS", cxxopts::value<std::string>())
+    ("log-level", "debug, info, warning or error", cxxopts::value<std::string>()->default_value("info"))
+    ("h,help", "this text");
+  cxxopts::ParseResult args;
+  try {
+    args = opts.parse(argc, argv);
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+  if (args.count("help")) {
+    std::cout << opts.help() << "\n";
+    return 0;
+  }
+  if (!args.count("config")) fail("--config is required (a file or an https:// URL)");
+  if (!args.count("state-dir")) fail("--state-dir is required");
+  std::string level = args["log-level"].as<std::string>();
+  if (level != "debug" && level != "info" && level != "warning" && level != "error")
+    fail(fmt::format("--log-level {}: use debug, info, warning or error", level));
+  const bool quiet = level == "warning" || level == "error";
+  auto say = [quiet](const std::string& line) {
+    if (quiet) return;
+    auto now = std::chrono::system_clock::now();
+    std::printf("%s %s\n", fmt::format("{:%H:%M:%S}", std::chrono::floor<std::chrono::milliseconds>(now)).c_str(), line.c_str());
+    std::fflush(stdout);
+  };
+
+  IdentityRequest req;
+  req.config = args["config"].as<std::string>();
+  req.state_dir = args["state-dir"].as<std::string>();
+  if (args.count("user")) req.user = args["user"].as<std::string>();
+  if (args.count("password-file")) req.password = read_password(args["password-file"].as<std::string>());
+  if (args.count("ca-file")) req.ca_file = args["ca-file"].as<std::string>();
+  auto listen = parse_endpoint(args["listen"].as<std::string>());
+  if (!listen) fail(fmt::format("--listen {}: expected ADDR:PORT", args["listen"].as<std::string>()));
+
+  auto identity = reload::tools::load_or_make_identity(req, say);
+  if (!identity) fail(identity.error());
+
+  reload::node::NodeOptions options{identity->configuration.config,
+                                    {identity->key, identity->certificate},
+                                    identity->node_id,
+                                    *listen,
+                                    {},
+                                    std::random_device{}(),
+                                    say};
+  if (args.count("bootstrap")) {
+    for (const auto& b : args["bootstrap"].as<std::vector<std::string>>()) {
+      auto ep = parse_endpoint(b);
+      if (!ep) fail(fmt::format("--bootstrap {}: expected ADDR:PORT", b));
+      options.bootstrap.push_back(*ep);
+    }
+  } else {
+    for (const auto& b : options.configuration.bootstrap_nodes) {
+      auto ep = parse_endpoint(b.address.find(':') != std::string::npos
+                                   ? fmt::format("[{}]:{}", b.address, b.port)
+                                   : fmt::format("{}:{}", b.address, b.port));
+      if (ep) options.bootstrap.push_back(*ep);
+    }
+  }
+
+  asio::io_context io(1);
+  auto node = reload::node::OverlayNode::create(io.get_executor(), std::move(options));
+  if (!node) fail(fmt::format("cannot start the node: {}", node.error().message()));
+  const bool may_create = args.count("create") || !args.count("bootstrap");
+  if (auto ec = (*node)->start(may_create))
+    fail(fmt::format("cannot listen on {}: {}", args["listen"].as<std::string>(), ec.message()));
+
+  reload::tools::StatusFile status(req.state_dir / "status", **node);
+  asio::steady_timer status_timer(io);
+  std::function<void()> write_status = [&] {
+    status.write();
+    status_timer.expires_after(std::chrono::milliseconds(500));
+    status_timer.async_wait([&](boost::system::error_code ec) {
+      if (!ec) write_status();
+    });
+  };
+  write_status();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    (*node)->leave([&] {
+      status_timer.cancel();
+      status.write_stopped();
+      io.stop();
+    });
+  });
+  io.run();
+  say(fmt::format("{} stopped", (*node)->self().hex().substr(0, 8)));
+  return 0;
+}

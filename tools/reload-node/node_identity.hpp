@@ -1,0 +1,46 @@
+// Where reload-node's identity comes from: its state directory, kept across restarts, so a
+// restarted peer keeps its Node-ID (and the data stored under it).
+//
+//   STATE/overlay.xml   the configuration document the node runs with
+//   STATE/node.key      its private key (PKCS#8 PEM, mode 0600)
+//   STATE/node.crt      its certificate (PEM)
+//
+// On first start the directory is filled: by enrollment (RFC 6940 section 11.3) when the
+// overlay has an enrollment server, or with a self-signed certificate (section 11.3.1)
+// when the configuration permits one.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <boost/system/result.hpp>
+
+#include "config/overlay_document.hpp"
+#include "crypto/certificate.hpp"
+#include "crypto/private_key.hpp"
+
+namespace reload::tools {
+
+struct IdentityRequest {
+  std::string config;  // a file path or an https:// URL of the configuration document
+  std::filesystem::path state_dir;
+  std::optional<std::string> user;
+  std::optional<std::string> password;
+  std::optional<std::filesystem::path> ca_file;  // trust anchor for the HTTPS server
+};
+
+struct NodeIdentity {
+  config::SignedConfiguration configuration;
+  crypto::PrivateKey key;
+  crypto::Certificate certificate;
+  wire::NodeId node_id;
+  bool fresh = false;  // made (enrolled or self-signed) by this start
+};
+
+// Loads the identity from the state directory, or makes it. The error is one line that
+// says which step failed and why.
+boost::system::result<NodeIdentity, std::string> load_or_make_identity(const IdentityRequest& request,
+                                                                       const std::function<void(const std::string&)>& progress);
+
+}  // namespace reload::tools
