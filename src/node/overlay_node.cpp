@@ -253,6 +253,19 @@ void OverlayNode::leave(std::function<void()> done, std::chrono::milliseconds gr
   t->async_wait([t, finish_once](error_code) { (*finish_once)(); });
 }
 
+void OverlayNode::retry_join(error_code why) {
+  if (stopping_ || chord_.state() != topology::Chord::State::joining) return;
+  // The ring may be changing under the join (another peer joining next to us): try again
+  // shortly, through whatever links there are, with a fresh Attach.
+  log(fmt::format("join attempt failed ({}); retrying", why.message()));
+  auto t = std::make_shared<asio::steady_timer>(ex_, std::chrono::milliseconds(500 + random_() % 1000));
+  t->async_wait([self = shared_from_this(), t](error_code ec) {
+    if (ec || self->stopping_ || self->chord_.state() != topology::Chord::State::joining) return;
+    self->chord_.join(Clock::now());
+    self->run_effects();
+  });
+}
+
 // ---------------------------------------------------------------- receiving
 
 void OverlayNode::on_link_message(transport::TlsLink& link, wire::Bytes message) {
@@ -491,6 +504,7 @@ void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::
                 self->chord_.on_attach_failed(*peer, Clock::now());
                 self->run_effects();
               }
+              if (purpose == topology::AttachPurpose::join) self->retry_join(r.error());
               return;
             }
             self->on_attach_answer(r->sender, purpose);
@@ -629,6 +643,7 @@ void OverlayNode::drain_effects() {
                 [self = shared_from_this(), ap = j->to](boost::system::result<Response> r) {
                   if (!r) {
                     self->log(fmt::format("join refused by {}: {}", short_id(ap), r.error().message()));
+                    self->retry_join(r.error());
                     return;
                   }
                   self->chord_.on_join_answer(ap, Clock::now());

@@ -112,6 +112,7 @@ class OverlayNode final : public transport::LinkHandler,
                          const wire::NodeId& previous_hop);
   void on_attach_answer(const wire::NodeId& answerer, std::optional<topology::AttachPurpose> purpose);
 
+  void retry_join(boost::system::error_code why);
   void run_effects();    // carries out Chord's effects, then re-arms the timer
   void drain_effects();  // the same without touching the timer (from the timer itself)
   void send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,

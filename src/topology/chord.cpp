@@ -239,6 +239,10 @@ TimePoint Chord::periodic(TimePoint now) {
 }
 
 bool Chord::responsible_for(const NodeId& key) const {
+  // A joining peer is already responsible once it knows its predecessor: the admitting peer
+  // may route its range to it before the JoinAns arrives, and forwarding those messages back
+  // would loop them until their TTL runs out.
+  if (state_ == State::joining) return !neighbors_.predecessors().empty() && neighbors_.responsible_for(key);
   return state_ == State::joined && neighbors_.responsible_for(key);
 }
 
