@@ -1,10 +1,14 @@
 #include "config/https_client.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -12,6 +16,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
+#include <openssl/x509v3.h>
 
 namespace reload::config {
 
@@ -23,10 +28,13 @@ std::optional<Url> parse_https_url(std::string_view s) {
   constexpr std::string_view scheme = "https://";
   if (!s.starts_with(scheme)) return std::nullopt;
   s.remove_prefix(scheme.size());
+  for (char c : s)
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return std::nullopt;
   Url u;
-  std::size_t slash = s.find('/');
+  std::size_t slash = s.find_first_of("/?");
   std::string_view authority = s.substr(0, slash);
-  u.target = slash == std::string_view::npos ? "/" : std::string(s.substr(slash));
+  if (slash != std::string_view::npos) u.target = s[slash] == '/' ? std::string(s.substr(slash)) : "/" + std::string(s.substr(slash));
+  if (authority.find('@') != std::string_view::npos) return std::nullopt;
   std::string_view port;
   if (authority.starts_with('[')) {
     std::size_t close = authority.find(']');
@@ -36,11 +44,15 @@ std::optional<Url> parse_https_url(std::string_view s) {
     if (!rest.empty()) {
       if (rest.front() != ':') return std::nullopt;
       port = rest.substr(1);
+      if (port.empty()) return std::nullopt;
     }
   } else {
     std::size_t colon = authority.rfind(':');
     u.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    if (colon != std::string_view::npos) {
+      port = authority.substr(colon + 1);
+      if (port.empty()) return std::nullopt;
+    }
   }
   if (u.host.empty()) return std::nullopt;
   if (!port.empty()) {
@@ -56,54 +68,105 @@ std::optional<Url> parse_https_url(std::string_view s) {
   return u;
 }
 
-boost::system::result<HttpsResponse, std::string> https_exchange(
-    const Url& url, const HttpsRequest& request, const std::optional<std::filesystem::path>& ca_file,
-    std::chrono::seconds timeout, std::size_t max_body) {
-  const std::string where = fmt::format("https://{}:{}{}", url.host, url.port, url.target);
-  try {
-    asio::io_context io;
-    asio::ssl::context tls(asio::ssl::context::tls_client);
-    tls.set_verify_mode(asio::ssl::verify_peer);
-    if (ca_file) tls.load_verify_file(ca_file->string());
-    else tls.set_default_verify_paths();
-    beast::ssl_stream<beast::tcp_stream> stream(io, tls);
-    stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
-    boost::system::error_code ec;
-    // SNI only for names: an IP literal is not a server name (RFC 6066).
-    (void)asio::ip::make_address(url.host, ec);
-    if (ec && !SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str()))
-      return fmt::format("{}: cannot set the TLS server name", where);
-    asio::ip::tcp::resolver resolver(io);
-    auto endpoints = resolver.resolve(url.host, std::to_string(url.port));
-    beast::get_lowest_layer(stream).expires_after(timeout);
-    beast::get_lowest_layer(stream).connect(endpoints);
-    stream.handshake(asio::ssl::stream_base::client);
+namespace {
 
-    http::request<http::string_body> req{request.method == "POST" ? http::verb::post : http::verb::get,
-                                         url.target, 11};
-    req.set(http::field::host, url.host);
-    req.set(http::field::user_agent, "reload-xmpp");
-    if (!request.accept.empty()) req.set(http::field::accept, request.accept);
-    if (!request.body.empty() || request.method == "POST") {
-      req.set(http::field::content_type, request.content_type);
-      req.body() = request.body;
-      req.prepare_payload();
-    }
-    http::write(stream, req);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(max_body);
-    http::read(stream, buffer, parser);
-    auto& res = parser.get();
-    HttpsResponse out;
-    out.status = res.result_int();
-    out.content_type = std::string(res[http::field::content_type]);
-    out.body = std::move(res.body());
-    stream.shutdown(ec);  // the peer may just close; the answer is already complete
-    return out;
-  } catch (const boost::system::system_error& e) {
-    return fmt::format("{}: {}", where, e.code().message());
+// Why OpenSSL refused the server's certificate, when it did: asio's message for a failed
+// handshake is only "certificate verify failed".
+std::string verify_detail(SSL* ssl) {
+  long r = SSL_get_verify_result(ssl);
+  return r == X509_V_OK ? std::string() : fmt::format(" ({})", X509_verify_cert_error_string(r));
+}
+
+bool certificate_matches(SSL* ssl, const std::string& name) {
+  X509* cert = SSL_get0_peer_certificate(ssl);
+  if (!cert) return false;
+  boost::system::error_code ec;
+  (void)asio::ip::make_address(name, ec);
+  if (!ec) return X509_check_ip_asc(cert, name.c_str(), 0) == 1;
+  return X509_check_host(cert, name.data(), name.size(), 0, nullptr) == 1;
+}
+
+}  // namespace
+
+namespace {
+
+using Outcome = boost::system::result<HttpsResponse, std::string>;
+
+// The exchange as a coroutine: Beast's tcp_stream applies its deadline only to
+// asynchronous operations, so a blocking call is an io_context run to completion here.
+asio::awaitable<Outcome> exchange(const Url& url, const HttpsRequest& request, asio::ssl::context& tls,
+                                  const HttpsOptions& options, std::string where) {
+  auto ex = co_await asio::this_coro::executor;
+  beast::ssl_stream<beast::tcp_stream> stream(ex, tls);
+  stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
+  boost::system::error_code ec;
+  // SNI only for names: an IP literal is not a server name (RFC 6066 section 3).
+  (void)asio::ip::make_address(url.host, ec);
+  if (ec && !SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str()))
+    co_return where + ": cannot set the TLS server name";
+  auto on = asio::redirect_error(asio::use_awaitable, ec);
+
+  asio::ip::tcp::resolver resolver(ex);
+  auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port), on);
+  if (ec) co_return fmt::format("{}: cannot resolve {}: {}", where, url.host, ec.message());
+  auto& tcp = beast::get_lowest_layer(stream);
+  tcp.expires_after(options.timeout);  // one deadline for the rest of the exchange
+  co_await tcp.async_connect(endpoints, on);
+  if (ec) co_return fmt::format("{}: {}", where, ec.message());
+  co_await stream.async_handshake(asio::ssl::stream_base::client, on);
+  if (ec)
+    co_return fmt::format("{}: TLS handshake: {}{}", where, ec.message(), verify_detail(stream.native_handle()));
+  if (options.also_match && !certificate_matches(stream.native_handle(), *options.also_match))
+    co_return fmt::format("{}: the server's certificate does not name {}", where, *options.also_match);
+
+  const bool v6 = url.host.find(':') != std::string::npos;
+  http::request<http::string_body> req{request.method == "POST" ? http::verb::post : http::verb::get, url.target, 11};
+  req.set(http::field::host, v6 ? "[" + url.host + "]" : url.host);
+  req.set(http::field::user_agent, "reload-xmpp");
+  if (!request.accept.empty()) req.set(http::field::accept, request.accept);
+  if (request.method == "POST") {
+    req.set(http::field::content_type, request.content_type);
+    req.body() = request.body;
+    req.prepare_payload();
   }
+  req.keep_alive(false);
+  co_await http::async_write(stream, req, on);
+  if (ec) co_return fmt::format("{}: sending the request: {}", where, ec.message());
+
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(options.max_body);
+  co_await http::async_read(stream, buffer, parser, on);
+  if (ec) co_return fmt::format("{}: reading the response: {}", where, ec.message());
+  auto& res = parser.get();
+  HttpsResponse out;
+  out.status = res.result_int();
+  out.content_type = std::string(res[http::field::content_type]);
+  out.body = std::move(res.body());
+  // The answer is complete: close without waiting for the server's close_notify.
+  tcp.close();
+  co_return out;
+}
+
+}  // namespace
+
+boost::system::result<HttpsResponse, std::string> https_exchange(const Url& url, const HttpsRequest& request,
+                                                                 asio::ssl::context& tls,
+                                                                 const HttpsOptions& options) {
+  const bool v6 = url.host.find(':') != std::string::npos;
+  const std::string where =
+      fmt::format("https://{}{}{}:{}{}", v6 ? "[" : "", url.host, v6 ? "]" : "", url.port, url.target);
+  if (request.method != "GET" && request.method != "POST") return where + ": unsupported method " + request.method;
+  asio::io_context io;
+  std::optional<Outcome> outcome;
+  asio::co_spawn(io, exchange(url, request, tls, options, where), [&](std::exception_ptr e, Outcome r) {
+    if (e) outcome.emplace(where + ": internal error");
+    else outcome.emplace(std::move(r));
+  });
+  // The stream's deadline bounds everything after name resolution; this bounds the rest.
+  io.run_for(options.timeout + std::chrono::seconds(1));
+  if (!outcome) return fmt::format("{}: no answer within {} s", where, options.timeout.count());
+  return std::move(*outcome);
 }
 
 }  // namespace reload::config

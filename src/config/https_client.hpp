@@ -1,14 +1,17 @@
-// One blocking HTTPS exchange on Boost.Beast, for start-up work (fetching the overlay's
-// configuration document and enrolling, RFC 6940 sections 11.2 and 11.3) before a node's
-// event loop runs. The server's certificate must chain to `ca_file` (or the system's
-// roots) and match the URL's host.
+// One blocking HTTPS exchange on Boost.Beast, for start-up work: fetching the overlay's
+// configuration document (RFC 6940 section 11.2) and enrolling (section 11.3) before a
+// node's event loop runs. The server's certificate must chain to the context's trust
+// anchors and match the URL's host (RFC 2818), and, when asked, a second name too: the RFC
+// wants the enrollment server's certificate to match the overlay name.
 #pragma once
 
 #include <chrono>
-#include <filesystem>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
 
 namespace reload::config {
@@ -18,12 +21,12 @@ struct Url {
   std::uint16_t port = 443;
   std::string target = "/";  // path and query
 };
-// https://host[:port][/path]; nothing else is accepted.
+// https://host[:port][/path]; nothing else (no user info, no other scheme) is accepted.
 std::optional<Url> parse_https_url(std::string_view url);
 
 struct HttpsRequest {
-  std::string method = "GET";
-  std::string content_type;  // for a body
+  std::string method = "GET";  // GET or POST
+  std::string content_type;    // of the body
   std::string body;
   std::string accept;
 };
@@ -34,8 +37,16 @@ struct HttpsResponse {
   std::string body;
 };
 
-boost::system::result<HttpsResponse, std::string> https_exchange(
-    const Url& url, const HttpsRequest& request, const std::optional<std::filesystem::path>& ca_file,
-    std::chrono::seconds timeout = std::chrono::seconds(15), std::size_t max_body = 1 << 20);
+struct HttpsOptions {
+  std::chrono::seconds timeout{15};  // for the whole exchange
+  std::size_t max_body = 1 << 20;    // of the response
+  // A name the server's certificate must match as well as the URL's host.
+  std::optional<std::string> also_match;
+};
+
+// The error is one line: "https://host:port/path: reason".
+boost::system::result<HttpsResponse, std::string> https_exchange(const Url& url, const HttpsRequest& request,
+                                                                 boost::asio::ssl::context& tls,
+                                                                 const HttpsOptions& options = {});
 
 }  // namespace reload::config

@@ -72,6 +72,8 @@ class Certificate {
   bool is_self_signed() const noexcept;  // issuer == subject and the signature verifies
   Clock::time_point not_before() const noexcept;
   Clock::time_point not_after() const noexcept;
+  // not_yet_valid or expired when `now` is outside [not_before, not_after], else success.
+  boost::system::error_code valid_at(Clock::time_point now) const noexcept;
   std::string subject() const;  // one-line RFC 2253 form, for messages
   std::string issuer() const;
 

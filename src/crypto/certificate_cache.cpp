@@ -1,5 +1,7 @@
 #include "crypto/certificate_cache.hpp"
 
+#include <array>
+
 #include <openssl/sha.h>
 
 namespace reload::crypto {
@@ -11,18 +13,18 @@ std::string key_of(wire::Bytes hash) { return std::string(hash.begin(), hash.end
 CertificateCache::CertificateCache(TrustStore trust, std::size_t capacity)
     : trust_(std::move(trust)), capacity_(capacity == 0 ? 1 : capacity) {}
 
-boost::system::result<Certificate> CertificateCache::verified(wire::Bytes der, Clock::time_point now) {
+boost::system::result<Certificate> CertificateCache::verified(wire::Bytes der, Clock::time_point now,
+                                                             std::span<const Certificate> intermediates) {
   // A hit costs one SHA-256 of the DER: no parsing, no chain walk.
   std::array<std::uint8_t, SHA256_DIGEST_LENGTH> hash;
   SHA256(der.data(), der.size(), hash.data());
   if (auto hit = find(hash)) {
-    if (now < hit->not_before()) return make_error_code(crypto_errc::not_yet_valid);
-    if (now > hit->not_after()) return make_error_code(crypto_errc::expired);
+    if (auto ec = hit->valid_at(now)) return ec;
     return *hit;
   }
   auto parsed = Certificate::from_der(der);
   if (!parsed) return parsed.error();
-  if (auto ec = trust_.verify(*parsed, {}, now)) return ec;
+  if (auto ec = trust_.verify(*parsed, intermediates, now)) return ec;
   insert(*parsed);
   return *parsed;
 }

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <list>
 #include <optional>
+#include <span>
+#include <string>
 #include <unordered_map>
 
 #include <boost/system/result.hpp>
@@ -24,9 +26,11 @@ class CertificateCache {
 
   explicit CertificateCache(TrustStore trust, std::size_t capacity = 4096);
 
-  // The certificate `der` encodes, verified against the trust store at `now`. A cached
-  // certificate is only re-checked against its validity period. Failures are not cached.
-  boost::system::result<Certificate> verified(wire::Bytes der, Clock::time_point now = Clock::now());
+  // The certificate `der` encodes, verified against the trust store at `now` through
+  // `intermediates` (the other certificates its sender carried). A cached certificate is
+  // only re-checked against its own validity period. Failures are not cached.
+  boost::system::result<Certificate> verified(wire::Bytes der, Clock::time_point now = Clock::now(),
+                                              std::span<const Certificate> intermediates = {});
   // A verified certificate already in the cache whose SHA-256 is `sha256`.
   std::optional<Certificate> find(wire::Bytes sha256);
   // Puts a certificate verified elsewhere (our own, or one from a TLS handshake) in the cache.

@@ -20,9 +20,6 @@ using boost::system::result;
 
 namespace {
 
-using X509NamePtr = OpenSslPtr<X509_NAME, X509_NAME_free>;
-using X509ExtensionPtr = OpenSslPtr<X509_EXTENSION, X509_EXTENSION_free>;
-
 error_code internal() { return make_error_code(crypto_errc::internal); }
 
 struct CertificateParams {
@@ -31,6 +28,7 @@ struct CertificateParams {
   X509* issuer = nullptr;            // nullptr: self-signed
   EVP_PKEY* issuer_key = nullptr;
   bool ca = false;
+  bool subordinate = false;          // a CA that may issue leaves only (pathLenConstraint 0)
   std::chrono::seconds validity{0};
   const Identity* who = nullptr;     // the subjectAltName, for leaves
   std::vector<wire::NodeId> node_ids;
@@ -44,33 +42,42 @@ bool add_ext(X509* cert, X509* issuer, int nid, const char* value) {
   return ext && X509_add_ext(cert, ext.get(), -1) == 1;
 }
 
+// Each push hands the new GENERAL_NAME to `names` only once it is complete; until then the
+// owners free whatever was made.
+bool push_name(GENERAL_NAMES* names, GeneralNamePtr g) {
+  if (sk_GENERAL_NAME_push(names, g.get()) <= 0) return false;
+  g.release();
+  return true;
+}
+
 bool push_ia5(GENERAL_NAMES* names, int type, const std::string& text) {
-  ASN1_IA5STRING* s = ASN1_IA5STRING_new();
-  GENERAL_NAME* g = GENERAL_NAME_new();
-  if (!s || !g || ASN1_STRING_set(s, text.data(), static_cast<int>(text.size())) != 1) {
-    ASN1_IA5STRING_free(s);
-    GENERAL_NAME_free(g);
-    return false;
-  }
-  GENERAL_NAME_set0_value(g, type, s);
-  return sk_GENERAL_NAME_push(names, g) > 0;
+  Asn1StringPtr s(ASN1_IA5STRING_new());
+  GeneralNamePtr g(GENERAL_NAME_new());
+  if (!s || !g || ASN1_STRING_set(s.get(), text.data(), static_cast<int>(text.size())) != 1) return false;
+  GENERAL_NAME_set0_value(g.get(), type, s.release());
+  return push_name(names, std::move(g));
+}
+
+bool push_ip_address(GENERAL_NAMES* names, const std::string& ip) {
+  Asn1StringPtr bin(a2i_IPADDRESS(ip.c_str()));
+  GeneralNamePtr g(GENERAL_NAME_new());
+  if (!bin || !g) return false;
+  GENERAL_NAME_set0_value(g.get(), GEN_IPADD, bin.release());
+  return push_name(names, std::move(g));
 }
 
 bool push_xmpp_addr(GENERAL_NAMES* names, const std::string& jid) {
-  ASN1_UTF8STRING* s = ASN1_UTF8STRING_new();
-  ASN1_TYPE* value = ASN1_TYPE_new();
-  ASN1_OBJECT* oid = OBJ_txt2obj(xmpp_addr_oid, 1);
-  GENERAL_NAME* g = GENERAL_NAME_new();
-  if (!s || !value || !oid || !g || ASN1_STRING_set(s, jid.data(), static_cast<int>(jid.size())) != 1) {
-    ASN1_UTF8STRING_free(s);
-    ASN1_TYPE_free(value);
-    ASN1_OBJECT_free(oid);
-    GENERAL_NAME_free(g);
+  Asn1StringPtr s(ASN1_UTF8STRING_new());
+  Asn1TypePtr value(ASN1_TYPE_new());
+  Asn1ObjectPtr oid(OBJ_txt2obj(xmpp_addr_oid, 1));
+  GeneralNamePtr g(GENERAL_NAME_new());
+  if (!s || !value || !oid || !g || ASN1_STRING_set(s.get(), jid.data(), static_cast<int>(jid.size())) != 1)
     return false;
-  }
-  ASN1_TYPE_set(value, V_ASN1_UTF8STRING, s);
-  GENERAL_NAME_set0_othername(g, oid, value);
-  return sk_GENERAL_NAME_push(names, g) > 0;
+  ASN1_TYPE_set(value.get(), V_ASN1_UTF8STRING, s.release());
+  if (GENERAL_NAME_set0_othername(g.get(), oid.get(), value.get()) != 1) return false;
+  oid.release();
+  value.release();
+  return push_name(names, std::move(g));
 }
 
 bool add_subject_alt_name(X509* cert, const Identity& who, const std::vector<wire::NodeId>& ids,
@@ -83,17 +90,9 @@ bool add_subject_alt_name(X509* cert, const Identity& who, const std::vector<wir
   if (who.xmpp_address && !push_xmpp_addr(names.get(), *who.xmpp_address)) return false;
   for (const auto& dns : who.dns_names)
     if (!push_ia5(names.get(), GEN_DNS, dns)) return false;
-  for (const auto& ip : who.ip_addresses) {
-    ASN1_OCTET_STRING* bin = a2i_IPADDRESS(ip.c_str());
-    GENERAL_NAME* g = GENERAL_NAME_new();
-    if (!bin || !g) {
-      ASN1_OCTET_STRING_free(bin);
-      GENERAL_NAME_free(g);
-      return false;
-    }
-    GENERAL_NAME_set0_value(g, GEN_IPADD, bin);
-    if (sk_GENERAL_NAME_push(names.get(), g) <= 0) return false;
-  }
+  for (const auto& ip : who.ip_addresses)
+    if (!push_ip_address(names.get(), ip)) return false;
+  if (sk_GENERAL_NAME_num(names.get()) == 0) return true;  // RFC 5280: never an empty SAN
   return X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), critical ? 1 : 0, X509V3_ADD_DEFAULT) == 1;
 }
 
@@ -107,6 +106,9 @@ bool set_random_serial(X509* cert) {
 }
 
 result<Certificate> build_certificate(const CertificateParams& p) {
+  // A URI that would not parse back names no Node-ID: refuse rather than issue it.
+  if (p.who && !p.node_ids.empty() && !parse_reload_uri(format_reload_uri(p.node_ids.front(), p.who->overlay)))
+    return make_error_code(crypto_errc::wrong_overlay);
   X509Ptr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), 2) != 1 || !set_random_serial(cert.get())) return internal();
   X509NamePtr subject(X509_NAME_new());
@@ -124,7 +126,8 @@ result<Certificate> build_certificate(const CertificateParams& p) {
   if (X509_set_pubkey(cert.get(), p.subject_key) != 1) return internal();
 
   X509* issuer = p.issuer ? p.issuer : cert.get();
-  bool ok = add_ext(cert.get(), issuer, NID_basic_constraints, p.ca ? "critical,CA:TRUE" : "critical,CA:FALSE") &&
+  const char* bc = !p.ca ? "critical,CA:FALSE" : p.subordinate ? "critical,CA:TRUE,pathlen:0" : "critical,CA:TRUE";
+  bool ok = add_ext(cert.get(), issuer, NID_basic_constraints, bc) &&
             add_ext(cert.get(), issuer, NID_subject_key_identifier, "hash");
   if (p.ca) {
     ok = ok && add_ext(cert.get(), issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -139,13 +142,9 @@ result<Certificate> build_certificate(const CertificateParams& p) {
   if (p.who) ok = ok && add_subject_alt_name(cert.get(), *p.who, p.node_ids, p.common_name.empty());
   if (!ok) return internal();
   if (X509_sign(cert.get(), p.issuer_key, EVP_sha256()) <= 0) return internal();
-
-  unsigned char* der = nullptr;
-  int n = i2d_X509(cert.get(), &der);
-  if (n <= 0) return internal();
-  wire::Buffer bytes(der, der + n);
-  OPENSSL_free(der);
-  return Certificate::from_der(bytes);
+  auto der = to_der<X509>(cert.get(), i2d_X509);
+  if (der.empty()) return internal();
+  return Certificate::from_der(der);
 }
 
 void free_extensions(STACK_OF(X509_EXTENSION)* s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
@@ -178,16 +177,9 @@ result<CertificateRequest> CertificateRequest::parse(wire::Bytes der_or_pem) {
   if (X509_REQ_verify(req.get(), key) != 1) return make_error_code(crypto_errc::bad_csr);
 
   auto parsed = std::make_shared<Parsed>();
-  unsigned char* der = nullptr;
-  int n = i2d_X509_REQ(req.get(), &der);
-  if (n <= 0) return make_error_code(crypto_errc::bad_csr);
-  parsed->der.assign(der, der + n);
-  OPENSSL_free(der);
-  unsigned char* spki = nullptr;
-  n = i2d_PUBKEY(key, &spki);
-  if (n <= 0) return make_error_code(crypto_errc::bad_csr);
-  parsed->spki.assign(spki, spki + n);
-  OPENSSL_free(spki);
+  parsed->der = to_der<X509_REQ>(req.get(), i2d_X509_REQ);
+  parsed->spki = to_der<EVP_PKEY>(key, i2d_PUBKEY);
+  if (parsed->der.empty() || parsed->spki.empty()) return make_error_code(crypto_errc::bad_csr);
 
   const X509_NAME* subject = X509_REQ_get_subject_name(req.get());
   for (int nid : {NID_commonName, NID_pkcs9_emailAddress}) {
@@ -231,12 +223,9 @@ result<wire::Buffer> make_certificate_request(const PrivateKey& key, std::string
       X509_REQ_set_pubkey(req.get(), key.native()) != 1 ||
       X509_REQ_sign(req.get(), key.native(), EVP_sha256()) <= 0)
     return internal();
-  unsigned char* der = nullptr;
-  int n = i2d_X509_REQ(req.get(), &der);
-  if (n <= 0) return internal();
-  wire::Buffer out(der, der + n);
-  OPENSSL_free(der);
-  return out;
+  auto der = to_der<X509_REQ>(req.get(), i2d_X509_REQ);
+  if (der.empty()) return internal();
+  return der;
 }
 
 // ------------------------------------------------------------------ the CA
@@ -250,6 +239,23 @@ result<CertificateAuthority> CertificateAuthority::create(std::string_view name,
   p.issuer_key = key->native();
   p.common_name = std::string(name);
   p.ca = true;
+  p.validity = validity;
+  auto cert = build_certificate(p);
+  if (!cert) return cert.error();
+  return CertificateAuthority(std::move(*key), std::move(*cert));
+}
+
+result<CertificateAuthority> CertificateAuthority::make_subordinate(std::string_view name, KeyType type,
+                                                                    std::chrono::seconds validity) const {
+  auto key = PrivateKey::generate(type);
+  if (!key) return key.error();
+  CertificateParams p;
+  p.subject_key = key->native();
+  p.common_name = std::string(name);
+  p.issuer = certificate_.native();
+  p.issuer_key = key_.native();
+  p.ca = true;
+  p.subordinate = true;
   p.validity = validity;
   auto cert = build_certificate(p);
   if (!cert) return cert.error();

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/system/result.hpp>
@@ -68,6 +70,11 @@ class CertificateAuthority {
   // critical cA=TRUE, keyUsage keyCertSign and cRLSign) valid for `validity`.
   static boost::system::result<CertificateAuthority> create(std::string_view name, KeyType type,
                                                             std::chrono::seconds validity);
+  // A subordinate CA signed by this one: CN = `name`, basicConstraints critical cA=TRUE with
+  // pathLenConstraint 0, keyUsage keyCertSign and cRLSign. Its leaves chain to this CA's
+  // root through its certificate, which the peer must then send along (an intermediate).
+  boost::system::result<CertificateAuthority> make_subordinate(std::string_view name, KeyType type,
+                                                               std::chrono::seconds validity) const;
   // Reads ca.key and ca.crt (PEM) from `dir`.
   static boost::system::result<CertificateAuthority> load(const std::filesystem::path& dir);
   // Writes ca.key (mode 0600) and ca.crt to `dir`, creating it.
@@ -78,7 +85,8 @@ class CertificateAuthority {
   // Issues a leaf certificate for the request's key: empty subject, random serial,
   // basicConstraints cA=FALSE, keyUsage digitalSignature (and keyEncipherment for RSA),
   // extendedKeyUsage serverAuth and clientAuth (peers are both ends of TLS), the SAN above,
-  // valid from now - 1 minute for `validity`. Signed with SHA-256.
+  // valid from now - 1 minute for `validity`. Signed with SHA-256. wrong_overlay when `who`
+  // has Node-IDs but its overlay is no URI host name (reg-name).
   boost::system::result<Certificate> issue(const CertificateRequest& request, const Identity& who,
                                            std::chrono::seconds validity) const;
 

@@ -1,13 +1,13 @@
 #include "crypto/private_key.hpp"
 
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
-#include <openssl/ec.h>
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
-#include <sys/stat.h>
 
+#include "crypto/atomic_file.hpp"
 #include "crypto/openssl_handles.hpp"
 #include "crypto/signature_algorithm.hpp"
 
@@ -21,10 +21,20 @@ boost::system::result<PrivateKey> PrivateKey::generate(KeyType type) {
   return PrivateKey(std::shared_ptr<EVP_PKEY>(raw, EVP_PKEY_free));
 }
 
+namespace {
+
+// An encrypted PEM key is refused instead of OpenSSL's default of asking on the terminal,
+// which would block a daemon.
+int no_passphrase(char*, int, int, void*) { return -1; }
+
+error_code from_errno(int e) { return error_code(e ? e : EIO, boost::system::generic_category()); }
+
+}  // namespace
+
 boost::system::result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) return make_error_code(crypto_errc::internal);
-  EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+  EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr);
   if (!raw) return make_error_code(crypto_errc::bad_encoding);
   std::shared_ptr<EVP_PKEY> key(raw, EVP_PKEY_free);
   if (!key_algorithm(raw)) return make_error_code(crypto_errc::unsupported_algorithm);
@@ -33,35 +43,25 @@ boost::system::result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
 
 boost::system::result<PrivateKey> PrivateKey::load(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) return error_code(errno ? errno : ENOENT, boost::system::generic_category());
+  if (!in) return from_errno(errno ? errno : ENOENT);
   std::ostringstream s;
   s << in.rdbuf();
-  return from_pem(s.str());
+  std::string pem = s.str();
+  auto key = from_pem(pem);
+  OPENSSL_cleanse(pem.data(), pem.size());
+  return key;
 }
 
 error_code PrivateKey::save(const std::filesystem::path& file) const {
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  // Secure memory (where OpenSSL has it) and cleared on free: the PEM holds the key.
+  BioPtr bio(BIO_new(BIO_s_secmem()));
   if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
     return make_error_code(crypto_errc::internal);
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
-  auto tmp = file;
-  tmp += ".tmp";
-  // The key file is created 0600 before a byte is written, never widened afterwards.
-  mode_t old = ::umask(077);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(data, n);
-    if (!out) {
-      ::umask(old);
-      return error_code(EIO, boost::system::generic_category());
-    }
-  }
-  ::umask(old);
-  ::chmod(tmp.c_str(), 0600);
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  return ec ? error_code(ec.value(), boost::system::generic_category()) : error_code{};
+  if (n <= 0 || !data) return make_error_code(crypto_errc::internal);
+
+  return write_file_atomically(file, std::string_view(data, static_cast<std::size_t>(n)), 0600);
 }
 
 wire::SignatureAndHashAlgorithm PrivateKey::algorithm() const noexcept {
@@ -69,12 +69,7 @@ wire::SignatureAndHashAlgorithm PrivateKey::algorithm() const noexcept {
 }
 
 wire::Buffer PrivateKey::public_key_der() const {
-  unsigned char* der = nullptr;
-  int n = i2d_PUBKEY(key_.get(), &der);
-  if (n <= 0) return {};
-  wire::Buffer out(der, der + n);
-  OPENSSL_free(der);
-  return out;
+  return to_der<EVP_PKEY>(key_.get(), i2d_PUBKEY);
 }
 
 boost::system::result<wire::Buffer> PrivateKey::sign(wire::Bytes input) const {

@@ -44,7 +44,9 @@ boost::system::error_code verify_signature(const Certificate& signer,
 // as (one of the certificate's).
 class Signer {
  public:
-  // Fails with key_mismatch unless `key` is the certificate's key.
+  // Fails with key_mismatch unless `key` is the certificate's key, and with no_node_id
+  // when `node_id` is neither empty nor one of the certificate's Node-IDs. An empty
+  // `node_id` can sign with cert_hash identities only.
   static boost::system::result<Signer> make(PrivateKey key, Certificate certificate,
                                             wire::NodeId node_id);
 
@@ -62,7 +64,7 @@ class Signer {
  private:
   Signer(PrivateKey key, Certificate certificate, wire::NodeId node_id)
       : key_(std::move(key)), certificate_(std::move(certificate)), node_id_(node_id) {}
-  OwnedSignature identity_for(wire::SignerIdentityType type) const;
+  boost::system::result<OwnedSignature> identity_for(wire::SignerIdentityType type) const;
   PrivateKey key_;
   Certificate certificate_;
   wire::NodeId node_id_;

@@ -1,7 +1,7 @@
 // The library's enrollment client as a command, for tests/integration/enrollment_test.py:
 //   enroll_client CONFIG_URL CA_FILE USER PASSWORD STATE_DIR [XMPP_ADDRESS]
-// Prints "enrolled <Node-ID>" or, when STATE_DIR already holds an identity, "loaded
-// <Node-ID>" without contacting the server; on failure the one-line reason, exit 1.
+// Prints "enrolled <Node-ID>" after enrolling, or "loaded <Node-ID>" when enroll() found an
+// identity in STATE_DIR and contacted no server; on failure the one-line reason, exit 1.
 #include <cstdio>
 
 #include "config/enrollment_client.hpp"
@@ -12,15 +12,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   namespace config = reload::config;
-  if (config::has_node_state(argv[5])) {
-    auto st = config::load_node_state(argv[5]);
-    if (!st) {
-      std::printf("%s\n", st.error().c_str());
-      return 1;
-    }
-    std::printf("loaded %s\n", st->node_ids.front().hex().c_str());
-    return 0;
-  }
   config::EnrollmentRequest req;
   req.config_url = argv[1];
   req.ca_file = argv[2];
@@ -33,6 +24,6 @@ int main(int argc, char** argv) {
     std::printf("%s\n", st.error().c_str());
     return 1;
   }
-  std::printf("enrolled %s\n", st->node_ids.front().hex().c_str());
+  std::printf("%s %s\n", st->enrolled_now ? "enrolled" : "loaded", st->node_ids.front().hex().c_str());
   return 0;
 }

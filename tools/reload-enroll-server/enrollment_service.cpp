@@ -1,81 +1,145 @@
 #include "enrollment_service.hpp"
 
+#include <algorithm>
 #include <charconv>
 
+#include "config/enrollment_protocol.hpp"
 #include "config/multipart.hpp"
 #include "password_hash.hpp"
 
 namespace reload::enroll {
 
+namespace proto = config::enrollment;
+
 namespace {
 
-HttpResponse text(unsigned status, std::string body) { return {status, "text/plain", std::move(body) + "\n"}; }
-HttpResponse forbidden(const char* token) { return {403, "text/plain", token}; }
-
-bool accepts_pkix_cert(std::string_view accept) {
-  // Absent means anything (RFC 9110); otherwise the type or a wildcard must be listed.
-  return accept.empty() || accept.find("application/pkix-cert") != std::string_view::npos ||
-         accept.find("application/*") != std::string_view::npos || accept.find("*/*") != std::string_view::npos;
+HttpResponse text(unsigned status, std::string body) { return {status, "text/plain", std::move(body) + "\n", {}}; }
+HttpResponse forbidden(std::string_view token) { return {403, "text/plain", std::string(token), {}}; }
+HttpResponse method_not_allowed(const char* allow) {
+  return {405, "text/plain", "use " + std::string(allow) + "\n", allow};
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "application/pkcs10; x=y" -> "application/pkcs10"
+std::string_view media_type(std::string_view content_type) { return trim(content_type.substr(0, content_type.find(';'))); }
+
 }  // namespace
+
+bool accept_lists(std::string_view accept, std::string_view type) {
+  while (!accept.empty()) {
+    std::size_t comma = accept.find(',');
+    std::string_view item = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+    if (!iequals(media_type(item), type)) continue;
+    // A q-value of 0 means "not acceptable" (RFC 9110 section 12.4.2).
+    bool refused = false;
+    std::string_view params = item.substr(std::min(item.find(';'), item.size()));
+    while (!params.empty()) {
+      params.remove_prefix(1);  // ';'
+      std::size_t next = params.find(';');
+      std::string_view p = trim(params.substr(0, next));
+      params = next == std::string_view::npos ? std::string_view{} : params.substr(next);
+      if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+        std::string_view q = p.substr(2);
+        refused = !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+      }
+    }
+    if (!refused) return true;
+  }
+  return false;
+}
+
+EnrollmentService::EnrollmentService(ServiceSettings settings, std::string document, crypto::CertificateAuthority ca,
+                                     UserFile users, NodeIdRegistry registry, Log log)
+    : settings_(std::move(settings)),
+      document_(std::move(document)),
+      ca_(std::move(ca)),
+      users_(std::move(users)),
+      dummy_hash_(hash_password("not a password of anyone")),
+      log_(log ? std::move(log) : Log([](const std::string&) {})),
+      registry_(std::move(registry)) {}
 
 std::string EnrollmentService::user_name_of(const std::string& user) const {
   return user.find('@') != std::string::npos ? user : user + "@" + settings_.overlay;
 }
 
 HttpResponse EnrollmentService::handle(const HttpRequest& r) {
-  const std::string path = r.target.substr(0, r.target.find('?'));
-  if (path == "/.well-known/reload-config") {
-    if (r.method != "GET" && r.method != "HEAD") return text(405, "use GET");
-    return {200, "application/p2p-overlay+xml", document_};
+  const std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
+  if (path == proto::well_known_path) {
+    if (r.method != "GET" && r.method != "HEAD") return method_not_allowed("GET, HEAD");
+    return {200, std::string(proto::config_media_type), r.method == "HEAD" ? std::string() : document_, {}};
   }
   if (path == "/enroll" || path == "/") {
-    if (r.method != "POST") return text(405, "use POST with multipart/form-data");
+    if (r.method != "POST") return method_not_allowed("POST");
     return enroll(r);
   }
   return text(404, "not found");
 }
 
 HttpResponse EnrollmentService::enroll(const HttpRequest& r) {
-  if (!accepts_pkix_cert(r.accept)) return text(406, "Accept must admit application/pkix-cert");
+  if (!accept_lists(r.accept, proto::certificate_media_type))
+    return text(406, "the Accept header must list application/pkix-cert (RFC 6940 section 11.3)");
   auto form = config::parse_form(r.content_type, r.body);
   if (!form) return text(400, "bad form: " + form.error().reason);
-  const auto* username = config::find_part(*form, "username");
-  const auto* password = config::find_part(*form, "password");
-  const auto* csr_part = config::find_part(*form, "csr");
-  const auto* nodeids = config::find_part(*form, "nodeids");
-  if (!username || !password) return text(400, "missing username or password");
-  if (!csr_part) return text(400, "missing csr");
+  const auto* username = config::find_part(*form, proto::field_username);
+  const auto* password = config::find_part(*form, proto::field_password);
+  const auto* csr_part = config::find_part(*form, proto::field_csr);
+  const auto* nodeids = config::find_part(*form, proto::field_nodeids);
+  for (auto [part, name] : {std::pair{username, proto::field_username}, std::pair{password, proto::field_password},
+                            std::pair{csr_part, proto::field_csr}})
+    if (!part) return text(400, "missing field '" + std::string(name) + "'");
 
   // Authentication first: nothing about Node-IDs or names is told to a stranger.
-  const User* user = users_.find(username->body);
-  if (!user || !verify_password(password->body, user->password_hash)) return forbidden("failed_authentication");
+  auto users = users_.current();
+  if (users.reload_error) log_("users file not reloaded, the previous one stays in force: " + *users.reload_error);
+  const User* user = users.db->find(username->body);
+  bool authenticated = verify_password(password->body, user ? user->password_hash : dummy_hash_);
+  if (!user || !authenticated) return forbidden(proto::failed_authentication);
 
   std::size_t count = 1;
   if (nodeids) {
-    auto [end, ec] = std::from_chars(nodeids->body.data(), nodeids->body.data() + nodeids->body.size(), count);
-    if (ec != std::errc{} || end != nodeids->body.data() + nodeids->body.size() || count == 0 ||
-        count > settings_.max_node_ids)
-      return forbidden("Node-IDs_not_available");
+    const char* b = nodeids->body.data();
+    const char* e = b + nodeids->body.size();
+    auto [end, ec] = std::from_chars(b, e, count);
+    if (ec != std::errc{} || end != e || count == 0 || count > settings_.max_node_ids)
+      return forbidden(proto::node_ids_not_available);
   }
-  auto csr = crypto::CertificateRequest::parse(reload::wire::as_bytes(csr_part->body));
-  if (!csr) return forbidden("bad_CSR");
+  if (!iequals(media_type(csr_part->content_type), proto::csr_media_type)) return forbidden(proto::bad_csr);
+  auto csr = crypto::CertificateRequest::parse(wire::as_bytes(csr_part->body));
+  if (!csr) return forbidden(proto::bad_csr);
   const std::string rfc822 = user_name_of(username->body);
   for (const auto& asked : csr->requested_names())
-    if (!asked.empty() && asked != username->body && asked != rfc822) return forbidden("username_not_available");
+    if (!asked.empty() && asked != username->body && asked != rfc822) return forbidden(proto::username_not_available);
 
-  auto ids = registry_.assign(username->body, count);
-  if (!ids) return text(500, ids.error());
   crypto::Identity who;
-  who.node_ids = std::move(*ids);
   who.overlay = settings_.overlay;
   who.user_name = rfc822;
   who.xmpp_address = user->xmpp_address;
+  std::lock_guard lock(mutex_);
+  auto ids = registry_.assign(username->body, count);
+  if (!ids) {
+    log_("Node-ID registry: " + ids.error());
+    return text(500, "the server cannot record Node-IDs");
+  }
+  who.node_ids = std::move(*ids);
   auto cert = ca_.issue(*csr, who, settings_.validity);
-  if (!cert) return text(500, "issuing failed: " + cert.error().message());
+  if (!cert) {
+    log_("issuing failed: " + cert.error().message());
+    return text(500, "issuing failed");
+  }
   auto der = cert->der();
-  return {200, "application/pkix-cert", std::string(der.begin(), der.end())};
+  return {200, std::string(proto::certificate_media_type), std::string(der.begin(), der.end()), {}};
 }
 
 }  // namespace reload::enroll

@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -17,67 +18,108 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using boost::system::error_code;
 
+struct HttpsServer::Shared {
+  asio::ssl::context& tls;
+  Handler handler;
+  asio::thread_pool& workers;
+  Log log;
+  ServerLimits limits;
+};
+
 namespace {
 
-constexpr auto io_timeout = std::chrono::seconds(10);
-constexpr std::size_t max_header = 8 * 1024;
-constexpr std::size_t max_body = 64 * 1024;  // a CSR and a password fit many times over
+// Text from a client, fit for a log line.
+std::string printable(std::string_view s, std::size_t max = 100) {
+  std::string out;
+  for (char c : s.substr(0, max)) out += (c >= ' ' && c < 0x7f) ? c : '?';
+  if (s.size() > max) out += "...";
+  return out;
+}
 
-asio::awaitable<void> serve(beast::ssl_stream<beast::tcp_stream> stream, EnrollmentService& service,
-                            HttpsServer::Log log, std::string peer) {
+// Counts a connection for as long as it lives.
+struct Counted {
+  std::shared_ptr<std::size_t> n;
+  explicit Counted(std::shared_ptr<std::size_t> c) : n(std::move(c)) { ++*n; }
+  ~Counted() { --*n; }
+  Counted(const Counted&) = delete;
+  Counted& operator=(const Counted&) = delete;
+};
+
+asio::awaitable<void> serve(beast::ssl_stream<beast::tcp_stream> stream, std::shared_ptr<HttpsServer::Shared> s,
+                            std::string peer, [[maybe_unused]] std::unique_ptr<Counted> counted) {
   error_code ec;
-  beast::get_lowest_layer(stream).expires_after(io_timeout);
-  co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return;
+  auto on = asio::redirect_error(asio::use_awaitable, ec);
+  auto& tcp = beast::get_lowest_layer(stream);
+  tcp.expires_after(s->limits.io_timeout);
+  co_await stream.async_handshake(asio::ssl::stream_base::server, on);
+  if (ec) co_return;  // not TLS, a client that refused our certificate, or too slow
   beast::flat_buffer buffer;
-  for (;;) {
+  for (std::size_t served = 0; served < s->limits.max_requests_per_connection; ++served) {
     http::request_parser<http::string_body> parser;
-    parser.header_limit(max_header);
-    parser.body_limit(max_body);
-    beast::get_lowest_layer(stream).expires_after(io_timeout);
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated) break;
+    parser.header_limit(static_cast<std::uint32_t>(s->limits.max_header_bytes));
+    parser.body_limit(s->limits.max_body_bytes);
+    // One deadline for the whole request: a client that trickles bytes is cut off too.
+    tcp.expires_after(s->limits.io_timeout);
+    co_await http::async_read(stream, buffer, parser, on);
+    if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated || ec == beast::error::timeout ||
+        ec == asio::error::eof || ec == asio::error::connection_reset)
+      co_return;
     HttpResponse out;
-    bool keep_alive = false;
-    if (ec) {
-      if (ec == http::error::body_limit || ec == http::error::header_limit) out = {413, "text/plain", "request too large\n"};
-      else break;
+    bool keep_alive = false, head = false;
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      out = {413, "text/plain", "request too large\n", {}};
+      s->log(fmt::format("{} -> 413 request too large", peer));
+    } else if (ec) {
+      out = {400, "text/plain", "malformed HTTP request\n", {}};
+      s->log(fmt::format("{} -> 400 malformed HTTP request ({})", peer, ec.message()));
     } else {
-      const auto& req = parser.get();
-      HttpRequest in{std::string(req.method_string()), std::string(req.target()),
-                     std::string(req[http::field::content_type]), std::string(req[http::field::accept]), req.body()};
-      out = service.handle(in);
+      auto& req = parser.get();
+      head = req.method() == http::verb::head;
+      HttpRequest in{head ? std::string("GET") : std::string(req.method_string()), std::string(req.target()),
+                     std::string(req[http::field::content_type]), std::string(req[http::field::accept]),
+                     std::move(req.body())};
       keep_alive = req.keep_alive();
-      std::string_view shown = out.status == 200 ? "" : std::string_view(out.body).substr(0, out.body.find('\n'));
-      log(fmt::format("{} {} {} -> {} {}", peer, in.method, in.target, out.status, shown));
+      // The handler may take a while (PBKDF2): it runs on the worker pool and this
+      // coroutine resumes here, on the I/O thread, with its answer.
+      out = co_await asio::co_spawn(
+          s->workers, [&]() -> asio::awaitable<HttpResponse> { co_return s->handler(in); }, asio::use_awaitable);
+      std::string shown = out.status == 200 ? std::string() : printable(out.body.substr(0, out.body.find('\n')));
+      s->log(fmt::format("{} {} {} -> {} {}", peer, head ? "HEAD" : in.method, printable(in.target), out.status, shown));
     }
     http::response<http::string_body> res{static_cast<http::status>(out.status), 11};
     res.set(http::field::server, "reload-enroll-server");
     res.set(http::field::content_type, out.content_type);
+    if (!out.allow.empty()) res.set(http::field::allow, out.allow);
     res.keep_alive(keep_alive);
     res.body() = std::move(out.body);
     res.prepare_payload();
-    beast::get_lowest_layer(stream).expires_after(io_timeout);
-    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    if (head) res.body().clear();  // Content-Length stays the GET's (RFC 9110 section 9.3.2)
+    tcp.expires_after(s->limits.io_timeout);
+    co_await http::async_write(stream, res, on);
     if (ec || !keep_alive) break;
   }
-  beast::get_lowest_layer(stream).expires_after(io_timeout);
-  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  tcp.expires_after(s->limits.io_timeout);
+  co_await stream.async_shutdown(on);
 }
 
 }  // namespace
 
-HttpsServer::HttpsServer(asio::any_io_executor ex, asio::ssl::context& tls, EnrollmentService& service, Log log)
-    : acceptor_(ex), tls_(tls), service_(service), log_(std::move(log)) {}
-
-error_code HttpsServer::listen(const asio::ip::tcp::endpoint& at) {
+boost::system::result<asio::ip::tcp::acceptor> open_listener(asio::any_io_executor ex,
+                                                             const asio::ip::tcp::endpoint& at) {
+  asio::ip::tcp::acceptor acceptor(ex);
   error_code ec;
-  acceptor_.open(at.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(at, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  return ec;
+  acceptor.open(at.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(at, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return ec;
+  return acceptor;
 }
+
+HttpsServer::HttpsServer(asio::ip::tcp::acceptor acceptor, asio::ssl::context& tls, Handler handler,
+                         asio::thread_pool& workers, Log log, ServerLimits limits)
+    : acceptor_(std::move(acceptor)),
+      shared_(std::make_shared<Shared>(Shared{tls, std::move(handler), workers, std::move(log), limits})) {}
 
 asio::ip::tcp::endpoint HttpsServer::local_endpoint() const {
   error_code ec;
@@ -85,19 +127,37 @@ asio::ip::tcp::endpoint HttpsServer::local_endpoint() const {
 }
 
 void HttpsServer::start() {
-  asio::co_spawn(acceptor_.get_executor(), [this]() -> asio::awaitable<void> {
-    while (acceptor_.is_open()) {
-      error_code ec;
-      auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
-        if (ec == asio::error::operation_aborted) co_return;
-        continue;
-      }
-      auto peer = fmt::format("{}:{}", socket.remote_endpoint(ec).address().to_string(), socket.remote_endpoint(ec).port());
-      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), tls_);
-      asio::co_spawn(acceptor_.get_executor(), serve(std::move(stream), service_, log_, std::move(peer)), asio::detached);
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      acceptor_.get_executor(),
+      [this, s = shared_, connections = connections_]() -> asio::awaitable<void> {
+        asio::steady_timer pause(acceptor_.get_executor());
+        while (acceptor_.is_open()) {
+          error_code ec;
+          auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+          if (ec == asio::error::operation_aborted) co_return;
+          if (ec) {
+            // Out of descriptors or memory: wait instead of spinning on the same error.
+            s->log("accept failed: " + ec.message());
+            pause.expires_after(std::chrono::milliseconds(200));
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+          }
+          auto remote = socket.remote_endpoint(ec);
+          std::string peer = ec ? std::string("?") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
+          if (*connections >= s->limits.max_connections) {
+            s->log(fmt::format("{} refused: {} connections already", peer, *connections));
+            socket.close(ec);
+            continue;
+          }
+          // Counted from here, not from when the coroutine first runs, so that a burst of
+          // connections cannot slip past the limit.
+          auto counted = std::make_unique<Counted>(connections);
+          beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), s->tls);
+          asio::co_spawn(acceptor_.get_executor(), serve(std::move(stream), s, std::move(peer), std::move(counted)),
+                         asio::detached);
+        }
+      },
+      asio::detached);
 }
 
 void HttpsServer::stop() {

@@ -1,6 +1,18 @@
-// reload-enroll-server: the enrollment and configuration server of a test overlay (RFC 6940
-// sections 11.2 and 11.3) on HTTPS. See enrollment_service.hpp for what it answers and
-// docs/enrollment.md for how to run a local overlay with it.
+// reload-enroll-server: the configuration and enrollment server of a RELOAD overlay (RFC 6940
+// sections 11.2 and 11.3) on HTTPS, for test rigs and small deployments.
+//
+//   reload-enroll-server --config FILE --listen ADDR:PORT --users FILE --ca-dir DIR
+//   reload-enroll-server --users FILE --add-user NAME --password PW [--xmpp-address JID]
+//
+// What it answers: enrollment_service.hpp. The users file: user_db.hpp. The CA directory:
+// server_identity.hpp. The served document: the --config template with the server's URL
+// (config_template.hpp), its CA as root-cert and signed by its configuration signer
+// (src/config document_signer.hpp).
+//
+// Output: stdout carries exactly one line, "listening on https://ADDR:PORT", flushed as soon
+// as the server accepts connections (test rigs read it); logs go to stderr, one line each.
+// SIGINT and SIGTERM stop it with exit status 0. A failed start prints one line saying what
+// failed and why, and exits 1.
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -10,17 +22,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <cxxopts.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <openssl/ssl.h>
 
 #include "config/document_signer.hpp"
+#include "config/enrollment_tls.hpp"
 #include "config/overlay_document.hpp"
-#include "crypto/issuance.hpp"
+#include "config_template.hpp"
 #include "enrollment_service.hpp"
 #include "https_server.hpp"
+#include "password_hash.hpp"
+#include "server_identity.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -35,176 +49,196 @@ namespace {
 
 void say(const std::string& line) {
   auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  std::printf("%s %s\n", fmt::format("{:%H:%M:%S}", now).c_str(), line.c_str());
-  std::fflush(stdout);
+  std::fprintf(stderr, "%s %s\n", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now).c_str(), line.c_str());
+  std::fflush(stderr);
 }
 
 std::optional<asio::ip::tcp::endpoint> parse_endpoint(std::string_view s) {
   auto colon = s.rfind(':');
-  if (colon == std::string_view::npos) return std::nullopt;
+  if (colon == std::string_view::npos || colon + 1 == s.size()) return std::nullopt;
   std::string host(s.substr(0, colon));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   unsigned port = 0;
-  for (char c : s.substr(colon + 1)) {
+  for (char c : s.substr(colon + 1))
     if (c < '0' || c > '9' || (port = port * 10 + static_cast<unsigned>(c - '0')) > 65535) return std::nullopt;
-  }
-  if (colon + 1 == s.size()) return std::nullopt;
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(host, ec);
   if (ec) return std::nullopt;
   return asio::ip::tcp::endpoint(addr, static_cast<std::uint16_t>(port));
 }
 
+std::string url_host(const asio::ip::address& a) { return a.is_v6() ? "[" + a.to_string() + "]" : a.to_string(); }
+
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
-  if (!in) fail(fmt::format("cannot read {}", p.string()));
+  if (!in) fail(fmt::format("{}: cannot be read", p.string()));
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
 }
 
-crypto::CertificateAuthority load_or_create_ca(const fs::path& dir, const std::string& overlay) {
-  if (fs::exists(dir / "ca.key") || fs::exists(dir / "ca.crt")) {
-    auto ca = crypto::CertificateAuthority::load(dir);
-    if (!ca) fail(fmt::format("{}: the CA cannot be loaded: {}", dir.string(), ca.error().message()));
-    return std::move(*ca);
-  }
-  auto ca = crypto::CertificateAuthority::create(fmt::format("reload test CA for {}", overlay),
-                                                 crypto::KeyType::ecdsa_p256, std::chrono::hours(24 * 3650));
-  if (!ca) fail("cannot create a CA: " + ca.error().message());
-  if (auto ec = ca->save(dir)) fail(fmt::format("{}: cannot save the CA: {}", dir.string(), ec.message()));
-  say(fmt::format("created a CA in {}", dir.string()));
-  return std::move(*ca);
+template <class T>
+T value_or_fail(boost::system::result<T, std::string> r) {
+  if (!r) fail(r.error());
+  if constexpr (!std::is_void_v<T>) return std::move(*r);
 }
 
-// A key and a certificate issued by the CA, kept in `dir` as NAME.key / NAME.crt.
-std::pair<crypto::PrivateKey, crypto::Certificate> load_or_issue(const fs::path& dir, const std::string& name,
-                                                                 const crypto::CertificateAuthority& ca,
-                                                                 const crypto::Identity& who, bool keep) {
-  if (keep && fs::exists(dir / (name + ".key")) && fs::exists(dir / (name + ".crt"))) {
-    auto key = crypto::PrivateKey::load(dir / (name + ".key"));
-    auto cert = crypto::Certificate::load(dir / (name + ".crt"));
-    if (key && cert) return {std::move(*key), std::move(*cert)};
-  }
-  auto key = crypto::PrivateKey::generate(crypto::KeyType::ecdsa_p256);
-  if (!key) fail("cannot make a key: " + key.error().message());
-  auto csr = crypto::CertificateRequest::parse(crypto::make_certificate_request(*key, "").value());
-  auto cert = ca.issue(csr.value(), who, std::chrono::hours(24 * 365));
-  if (!cert) fail("cannot issue a certificate: " + cert.error().message());
-  if (keep) {
-    if (auto ec = key->save(dir / (name + ".key"))) fail(ec.message());
-    if (auto ec = cert->save_pem(dir / (name + ".crt"))) fail(ec.message());
-  }
-  return {std::move(*key), std::move(*cert)};
-}
+const char* const help_epilogue = R"(
+Run the server:
+  reload-enroll-server --config FILE --listen ADDR:PORT --users FILE --ca-dir DIR
+    Serves GET /.well-known/reload-config (the signed document, application/p2p-overlay+xml)
+    and enrolls at POST /enroll and POST / (RFC 6940 section 11.3: multipart/form-data with
+    username, password, nodeids, csr; Accept must list application/pkix-cert; 200 DER
+    certificate, 403 failed_authentication | username_not_available |
+    Node-IDs_not_available | bad_CSR, 400 for malformed forms, 406 without the Accept).
+    --config is an unsigned template (overlay-config/); the server puts its own URL in
+    <enrollment-server>, its CA in <root-cert>, and signs it. Port 0 picks a free port.
+    Prints "listening on https://ADDR:PORT" on stdout when ready; logs go to stderr.
+    The certificate's rfc822Name is the username if it holds an '@', else
+    username@<instance-name>. SIGINT/SIGTERM stop it (exit 0).
 
-}  // namespace
+Add a user (refuses a duplicate), then exit:
+  reload-enroll-server --users FILE --add-user NAME --password PW [--xmpp-address JID]
+    The users file: one user per line, "NAME PASSWORD-HASH [XMPP-ADDRESS]", '#' comments;
+    hashes are PBKDF2-HMAC-SHA256 (pbkdf2-sha256$ITERATIONS$SALT$KEY, base64). The XMPP
+    address is a bare JID written as given (no RFC 7622 preparation yet). A running server
+    reads the file again when it changes.
 
-int main(int argc, char** argv) {
-  cxxopts::Options opts("reload-enroll-server",
-                        "Enrollment and configuration server of a RELOAD test overlay (RFC 6940 section 11).\n"
-                        "  run:      reload-enroll-server --config FILE --listen ADDR:PORT --users FILE --ca-dir DIR\n"
-                        "  add user: reload-enroll-server --users FILE --add-user NAME --password PW [--xmpp-address JID]");
-  opts.add_options()
-    ("config", "overlay configuration template (unsigned); the server adds root-cert and signatures",
-     cxxopts::value<std::string>())
-    ("listen", "ADDR:PORT for HTTPS (port 0: any free port)", cxxopts::value<std::string>())
-    ("users", "users file (NAME<TAB>HASH[<TAB>JID])", cxxopts::value<std::string>())
-    ("ca-dir", "CA key and certificate, issued Node-IDs, the signer's key; created when absent",
-     cxxopts::value<std::string>())
-    ("max-node-ids", "most Node-IDs one request may ask for", cxxopts::value<std::size_t>()->default_value("4"))
-    ("add-user", "add a user to --users and exit", cxxopts::value<std::string>())
-    ("password", "the new user's password (with --add-user)", cxxopts::value<std::string>())
-    ("xmpp-address", "the new user's bare JID, written into certificates as id-on-xmppAddr",
-     cxxopts::value<std::string>())
-    ("h,help", "this text");
-  cxxopts::ParseResult args;
-  try {
-    args = opts.parse(argc, argv);
-  } catch (const std::exception& e) {
-    fail(e.what());
-  }
-  if (args.count("help")) {
-    std::cout << opts.help() << "\n";
-    return 0;
-  }
-  if (!args.count("users")) fail("--users is required");
+The CA directory holds ca.key/ca.crt (created on first start), signer.key/signer.crt (the
+configuration signer), issued-node-ids (Node-IDs per user; a returning user gets the same
+ones) and a lock file.
+)";
+
+int add_user(const cxxopts::ParseResult& args) {
   const fs::path users_file = args["users"].as<std::string>();
-  auto users = enroll::UserDb::load(users_file);
-  if (!users) fail(users.error());
+  std::string password;
+  if (args.count("password")) password = args["password"].as<std::string>();
+  else if (args.count("password-file")) {
+    password = read_text(args["password-file"].as<std::string>());
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+  } else
+    fail("--add-user needs --password or --password-file");
+  std::optional<std::string> jid;
+  if (args.count("xmpp-address")) jid = args["xmpp-address"].as<std::string>();
+  const auto name = args["add-user"].as<std::string>();
+  value_or_fail(enroll::UserDb::add(users_file, name, password, jid, args["iterations"].as<unsigned>()));
+  std::printf("added user %s to %s\n", name.c_str(), users_file.c_str());
+  return 0;
+}
 
-  if (args.count("add-user")) {
-    if (!args.count("password")) fail("--add-user needs --password");
-    std::optional<std::string> jid;
-    if (args.count("xmpp-address")) jid = args["xmpp-address"].as<std::string>();
-    auto name = args["add-user"].as<std::string>();
-    if (auto added = users->add(name, args["password"].as<std::string>(), jid); !added) fail(added.error());
-    std::printf("added user %s to %s\n", name.c_str(), users_file.c_str());
-    return 0;
-  }
-  for (const char* required : {"config", "listen", "ca-dir"})
-    if (!args.count(required)) fail(fmt::format("--{} is required", required));
-  auto listen = parse_endpoint(args["listen"].as<std::string>());
-  if (!listen) fail(fmt::format("--listen {}: expected ADDR:PORT", args["listen"].as<std::string>()));
+int serve(const cxxopts::ParseResult& args) {
+  for (const char* required : {"config", "listen", "users", "ca-dir"})
+    if (!args.count(required)) fail(fmt::format("--{} is required (see --help)", required));
+  const std::string listen_arg = args["listen"].as<std::string>();
+  auto listen = parse_endpoint(listen_arg);
+  if (!listen) fail(fmt::format("--listen {}: expected ADDR:PORT with a numeric address", listen_arg));
   const fs::path ca_dir = args["ca-dir"].as<std::string>();
   const std::string config_file = args["config"].as<std::string>();
+  const std::size_t max_node_ids = args["max-node-ids"].as<std::size_t>();
+  if (max_node_ids < 1 || max_node_ids > 64) fail("--max-node-ids must be 1 to 64");
+  if (listen->address().is_unspecified() && !args.count("public-url"))
+    fail(fmt::format("--listen {}: an unspecified address needs --public-url for the document", listen_arg));
 
-  std::string template_text = read_text(config_file);
+  const std::string template_text = read_text(config_file);
   auto parsed = config::parse_overlay_document(template_text, config_file);
   if (!parsed) fail(parsed.error().to_string());
   if (parsed->configurations.empty()) fail(config_file + ": no configuration");
   const auto& first = parsed->configurations.front().config;
   const std::string overlay = first.instance_name;
 
-  auto ca = load_or_create_ca(ca_dir, overlay);
-  auto registry = enroll::NodeIdRegistry::load(ca_dir / "issued-node-ids", first.node_id_length);
-  if (!registry) fail(registry.error());
+  auto users = value_or_fail(enroll::UserFile::open(args["users"].as<std::string>()));
+  if (users.current().db->size() == 0) say("the users file holds no user yet: add some with --add-user");
 
-  // The configuration signer: a Node-ID of its own (never a user's), issued by the CA.
-  // '~' cannot start a user name, so the registry keeps it apart from users.
-  auto signer_id = registry->assign("~configuration-signer", 1);
-  if (!signer_id) fail(signer_id.error());
-  crypto::Identity signer_who;
-  signer_who.node_ids = *signer_id;
-  signer_who.overlay = overlay;
-  signer_who.user_name = "configuration-signer@" + overlay;
-  auto [signer_key, signer_cert] = load_or_issue(ca_dir, "signer", ca, signer_who, true);
-  config::SigningKey signing{signer_key, signer_cert, signer_id->front(), {}};
-  std::vector<crypto::Certificate> roots{ca.certificate()};
-  auto document = config::sign_overlay_document(template_text, config_file, signing, roots);
-  if (!document) fail(document.error().to_string());
-
-  // The HTTPS certificate names the overlay (RFC 6940 section 11.3) and the listen address.
-  crypto::Identity https_who;
-  https_who.overlay = overlay;
-  https_who.dns_names = {overlay, "localhost"};
-  https_who.ip_addresses = {listen->address().to_string()};
-  auto [https_key, https_cert] = load_or_issue(ca_dir, "https", ca, https_who, false);
-  asio::ssl::context tls(asio::ssl::context::tls_server);
-  SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
-  if (SSL_CTX_use_certificate(tls.native_handle(), https_cert.native()) != 1 ||
-      SSL_CTX_use_PrivateKey(tls.native_handle(), https_key.native()) != 1)
-    fail("cannot set up TLS");
-
-  enroll::ServiceSettings settings{overlay, args["max-node-ids"].as<std::size_t>(), std::chrono::hours(24 * 365)};
-  enroll::EnrollmentService service(settings, std::move(*document), ca, std::move(*users), std::move(*registry));
+  value_or_fail(enroll::lock_ca_dir(ca_dir));
+  auto ca = value_or_fail(enroll::load_or_create_ca(ca_dir, overlay, say));
+  auto registry = value_or_fail(enroll::NodeIdRegistry::load(ca_dir / "issued-node-ids", first.node_id_length));
+  auto signer = value_or_fail(enroll::load_or_issue_signer(ca_dir, ca, overlay, registry, say));
 
   asio::io_context io(1);
-  enroll::HttpsServer server(io.get_executor(), tls, service, say);
-  if (auto ec = server.listen(*listen)) fail(fmt::format("cannot listen on {}: {}", args["listen"].as<std::string>(), ec.message()));
+  auto acceptor = enroll::open_listener(io.get_executor(), *listen);
+  if (!acceptor) fail(fmt::format("cannot listen on {}: {}", listen_arg, acceptor.error().message()));
+  const auto bound = acceptor->local_endpoint();
+  const std::string base = fmt::format("https://{}:{}", url_host(bound.address()), bound.port());
+  const std::string enroll_url = args.count("public-url") ? args["public-url"].as<std::string>() : base + "/enroll";
+
+  // The document: our URL, our CA, our signature.
+  auto filled = enroll::set_enrollment_server(template_text, config_file, enroll_url);
+  if (!filled) fail(filled.error().to_string());
+  std::vector<crypto::Certificate> roots{ca.certificate()};
+  auto document = config::sign_overlay_document(*filled, config_file, signer, roots);
+  if (!document) fail(document.error().to_string());
+
+  auto https = value_or_fail(enroll::issue_https_identity(ca, overlay, listen->address().to_string()));
+  auto tls = value_or_fail(config::make_https_server_context(https.key, https.certificate));
+
+  enroll::ServiceSettings settings{overlay, max_node_ids, std::chrono::hours(24 * args["validity-days"].as<unsigned>())};
+  enroll::EnrollmentService service(settings, std::move(*document), ca, std::move(users), std::move(registry), say);
+  asio::thread_pool workers(2);
+  enroll::ServerLimits limits;
+  limits.io_timeout = std::chrono::milliseconds(static_cast<long>(args["io-timeout"].as<double>() * 1000));
+  limits.max_connections = args["max-connections"].as<std::size_t>();
+  if (limits.io_timeout.count() < 100 || limits.max_connections < 1) fail("--io-timeout or --max-connections too small");
+  enroll::HttpsServer server(std::move(*acceptor), *tls,
+                             [&service](const enroll::HttpRequest& r) { return service.handle(r); }, workers, say,
+                             limits);
   server.start();
-  auto ep = server.local_endpoint();
-  say(fmt::format("overlay {}; CA {}", overlay, (ca_dir / "ca.crt").string()));
-  std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
-  std::printf("listening on https://%s:%u\n", host.c_str(), static_cast<unsigned>(ep.port()));
+  say(fmt::format("overlay {}: document at {}/.well-known/reload-config, enrollment at {}, CA {}", overlay, base,
+                  enroll_url, (ca_dir / "ca.crt").string()));
+  std::printf("listening on %s\n", base.c_str());
   std::fflush(stdout);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int) {
+  signals.async_wait([&](boost::system::error_code, int signal) {
+    say(fmt::format("signal {}: stopping", signal));
     server.stop();
     io.stop();
   });
   io.run();
+  workers.stop();
+  workers.join();
   say("stopped");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cxxopts::Options opts("reload-enroll-server",
+                        "The configuration and enrollment server of a RELOAD overlay (RFC 6940 sections 11.2, 11.3).");
+  opts.custom_help("[options]");
+  opts.add_options()
+    ("config", "the overlay configuration template (unsigned)", cxxopts::value<std::string>())
+    ("listen", "ADDR:PORT to serve HTTPS on ([v6]:PORT for IPv6; port 0: a free port)", cxxopts::value<std::string>())
+    ("users", "the users file", cxxopts::value<std::string>())
+    ("ca-dir", "the CA directory (created with a new CA when absent)", cxxopts::value<std::string>())
+    ("public-url", "the enrollment URL written into the document (default https://ADDR:PORT/enroll)",
+     cxxopts::value<std::string>())
+    ("max-node-ids", "the most Node-IDs one request may ask for", cxxopts::value<std::size_t>()->default_value("4"))
+    ("validity-days", "validity of issued certificates", cxxopts::value<unsigned>()->default_value("365"))
+    ("io-timeout", "seconds a client has for the TLS handshake, for each request and for each response",
+     cxxopts::value<double>()->default_value("10"))
+    ("max-connections", "connections served at once; more are closed", cxxopts::value<std::size_t>()->default_value("64"))
+    ("add-user", "add user NAME to --users and exit", cxxopts::value<std::string>())
+    ("password", "the new user's password (with --add-user)", cxxopts::value<std::string>())
+    ("password-file", "read the new user's password from a file (first line)", cxxopts::value<std::string>())
+    ("xmpp-address", "the new user's bare JID, written into certificates as id-on-xmppAddr",
+     cxxopts::value<std::string>())
+    ("iterations", "PBKDF2 iterations for --add-user (100000 to 10000000)",
+     cxxopts::value<unsigned>()->default_value(std::to_string(enroll::default_iterations)))
+    ("h,help", "this text");
+  try {
+    auto args = opts.parse(argc, argv);
+    if (!args.unmatched().empty()) fail("unexpected argument '" + args.unmatched().front() + "' (see --help)");
+    if (args.count("help")) {
+      std::cout << opts.help() << help_epilogue;
+      return 0;
+    }
+    if (args.count("add-user")) {
+      if (!args.count("users")) fail("--add-user needs --users FILE");
+      return add_user(args);
+    }
+    return serve(args);
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
 }

@@ -1,5 +1,6 @@
 #include "password_hash.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -59,15 +60,16 @@ std::optional<Parsed> parse(std::string_view stored) {
     if (c < '0' || c > '9') return std::nullopt;
     n = n * 10 + static_cast<unsigned long>(c - '0');
   }
-  if (n < 1000) return std::nullopt;
+  if (n < min_iterations || n > max_iterations) return std::nullopt;
   auto s = unbase64(salt), h = unbase64(hash);
-  if (!s || !h || h->size() != key_length) return std::nullopt;
+  if (!s || s->size() < 8 || !h || h->size() != key_length) return std::nullopt;
   return Parsed{static_cast<unsigned>(n), std::move(*s), std::move(*h)};
 }
 
 }  // namespace
 
 std::string hash_password(std::string_view password, unsigned iterations) {
+  iterations = std::clamp(iterations, min_iterations, max_iterations);
   std::array<unsigned char, 16> salt;
   std::array<unsigned char, key_length> key;
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1 ||
