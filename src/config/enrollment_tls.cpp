@@ -1,31 +1,15 @@
 #include "config/enrollment_tls.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-#include <mutex>
-
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+
+#include "crypto/key_log.hpp"
 
 namespace reload::config {
 
 namespace ssl = boost::asio::ssl;
 
 namespace {
-
-// SSLKEYLOGFILE (NSS key log format). The file is opened once and lines from several
-// threads are serialised.
-void write_key_log(const SSL*, const char* line) {
-  static std::mutex m;
-  static std::FILE* f = [] {
-    const char* path = std::getenv("SSLKEYLOGFILE");
-    return path && *path ? std::fopen(path, "a") : nullptr;
-  }();
-  if (!f) return;
-  std::lock_guard lock(m);
-  std::fprintf(f, "%s\n", line);
-  std::fflush(f);
-}
 
 std::string openssl_reason() {
   unsigned long e = ERR_get_error();
@@ -38,7 +22,7 @@ std::string openssl_reason() {
 
 bool common_setup(SSL_CTX* ctx) {
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) return false;
-  if (std::getenv("SSLKEYLOGFILE")) SSL_CTX_set_keylog_callback(ctx, write_key_log);
+  crypto::enable_key_log(ctx);
   return true;
 }
 

@@ -1,32 +1,12 @@
 #include "transport/tls_context.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-#include <mutex>
-
 #include <openssl/ssl.h>
+
+#include "crypto/key_log.hpp"
 
 namespace reload::transport {
 
 namespace ssl = boost::asio::ssl;
-
-namespace {
-
-// SSLKEYLOGFILE (NSS key log format), as curl and browsers write it. Appending lines from
-// several threads is serialised; the file is opened once.
-void write_key_log(const SSL*, const char* line) {
-  static std::mutex m;
-  static std::FILE* f = [] {
-    const char* path = std::getenv("SSLKEYLOGFILE");
-    return path && *path ? std::fopen(path, "a") : nullptr;
-  }();
-  if (!f) return;
-  std::lock_guard lock(m);
-  std::fprintf(f, "%s\n", line);
-  std::fflush(f);
-}
-
-}  // namespace
 
 boost::system::result<std::shared_ptr<ssl::context>> make_tls_context(const TlsIdentity& id) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls);
@@ -41,7 +21,7 @@ boost::system::result<std::shared_ptr<ssl::context>> make_tls_context(const TlsI
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                      [](int, X509_STORE_CTX*) { return 1; });
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
-  if (std::getenv("SSLKEYLOGFILE")) SSL_CTX_set_keylog_callback(native, write_key_log);
+  crypto::enable_key_log(native);
   return ctx;
 }
 
