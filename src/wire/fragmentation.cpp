@@ -69,9 +69,11 @@ std::optional<Buffer> Reassembler::add(Bytes fragment, Clock::time_point now,
   std::size_t offset = h->fragment & fragment_offset_mask;
   Bytes chunk = fragment.subspan(h->header_size);
   std::size_t end = offset + chunk.size();
-  auto [it, fresh] = partial_.try_emplace(h->transaction_id);
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  auto emplaced = partial_.try_emplace(h->transaction_id);
+  auto it = emplaced.first;
   Partial& p = it->second;
-  if (fresh) p.first_seen = now;
+  if (emplaced.second) p.first_seen = now;
 
   auto refuse = [&](codec_errc e) -> std::optional<Buffer> {
     ec = make_error_code(e);

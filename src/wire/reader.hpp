@@ -124,6 +124,9 @@ class Reader {
 
  private:
   struct Status {
+    // Spelled out: clang 14 cannot default-construct a nested class with member
+    // initialisers while the enclosing class is incomplete (own_.emplace() below).
+    Status() noexcept {}
     bool failed = false;  // the hot check: cheaper than testing the error_code
     DecodeError error;
   };
