@@ -1,6 +1,8 @@
 #include "wire/ip_address_port.hpp"
 
-#include <arpa/inet.h>
+#include <boost/url/ipv4_address.hpp>
+#include <boost/url/ipv6_address.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -78,17 +80,8 @@ void decode(Reader& r, IpAddressPort& a, const CodecContext&) {
 void encode(Writer& w, const IpAddressPort& a) { std::visit(AddressEncoder{w}, a); }
 
 std::optional<IpAddressPort> ip_address_port_from(std::string_view address, std::uint16_t port) {
-  std::string text(address);  // inet_pton wants a terminated string
-  Ipv4AddrPort v4;
-  if (inet_pton(AF_INET, text.c_str(), v4.addr.data()) == 1) {
-    v4.port = port;
-    return v4;
-  }
-  Ipv6AddrPort v6;
-  if (inet_pton(AF_INET6, text.c_str(), v6.addr.data()) == 1) {
-    v6.port = port;
-    return v6;
-  }
+  if (auto v4 = boost::urls::parse_ipv4_address(address)) return Ipv4AddrPort{v4->to_bytes(), port};
+  if (auto v6 = boost::urls::parse_ipv6_address(address)) return Ipv6AddrPort{v6->to_bytes(), port};
   return std::nullopt;
 }
 
@@ -113,13 +106,10 @@ std::optional<IpAddressPort> ip_address_port_from_string(std::string_view s) {
 }
 
 std::string address_to_string(const IpAddressPort& a) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (const auto* v4 = std::get_if<Ipv4AddrPort>(&a)) {
-    inet_ntop(AF_INET, v4->addr.data(), text, sizeof text);
-  } else if (const auto* v6 = std::get_if<Ipv6AddrPort>(&a)) {
-    inet_ntop(AF_INET6, v6->addr.data(), text, sizeof text);
-  }
-  return text;
+  // RFC 5952 text for IPv6 ("2001:db8::1"), as Wireshark and asio print it.
+  if (const auto* v4 = std::get_if<Ipv4AddrPort>(&a)) return boost::urls::ipv4_address(v4->addr).to_string();
+  if (const auto* v6 = std::get_if<Ipv6AddrPort>(&a)) return boost::urls::ipv6_address(v6->addr).to_string();
+  return {};
 }
 
 std::uint16_t port_of(const IpAddressPort& a) noexcept {

@@ -1,8 +1,5 @@
 #include "wire/print.hpp"
 
-#include <arpa/inet.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <array>
 #include <ctime>
@@ -11,6 +8,7 @@
 #include <reload/errors.hpp>
 
 #include "wire/forwarding_header.hpp"
+#include "wire/ip_address_port.hpp"
 #include "wire/message_contents.hpp"
 
 namespace reload::wire {
@@ -53,9 +51,17 @@ std::string bytes_count(std::size_t n) { return n == 1 ? "<1 byte>" : fmt::forma
 
 // An IPv4 or IPv6 address in its usual notation.
 std::string ip_text(Bytes b) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (!inet_ntop(b.size() == 4 ? AF_INET : AF_INET6, b.data(), text, sizeof text)) return "?";
-  return text;
+  IpAddressPort a;
+  if (b.size() == 4) {
+    Ipv4AddrPort v4;
+    std::copy(b.begin(), b.end(), v4.addr.begin());
+    a = v4;
+  } else {
+    Ipv6AddrPort v6;
+    std::copy(b.begin(), b.end(), v6.addr.begin());
+    a = v6;
+  }
+  return address_to_string(a);
 }
 
 // Milliseconds since 1970 as UTC, "2023-11-14T22:13:20.123Z".
