@@ -1,5 +1,7 @@
 #include "node/no_ice_candidates.hpp"
 
+#include "transport/endpoint.hpp"
+
 namespace reload::node {
 
 namespace ip = boost::asio::ip;
@@ -22,13 +24,9 @@ wire::IceCandidate passive_tls_candidate(const ip::tcp::endpoint& listener,
 }
 
 std::optional<ip::tcp::endpoint> find_tls_candidate(const wire::AttachReqAns& a) {
-  for (const auto& c : a.candidates) {
-    if (c.overlay_link != wire::OverlayLinkType::tls_tcp_fh_no_ice) continue;
-    if (const auto* v4 = std::get_if<wire::Ipv4AddrPort>(&c.addr_port))
-      return ip::tcp::endpoint(ip::address_v4(v4->addr), v4->port);
-    if (const auto* v6 = std::get_if<wire::Ipv6AddrPort>(&c.addr_port))
-      return ip::tcp::endpoint(ip::address_v6(v6->addr), v6->port);
-  }
+  for (const auto& c : a.candidates)
+    if (c.overlay_link == wire::OverlayLinkType::tls_tcp_fh_no_ice)
+      if (auto ep = transport::to_endpoint(c.addr_port)) return ep;
   return std::nullopt;
 }
 

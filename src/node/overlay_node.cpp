@@ -177,7 +177,7 @@ void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link) {
     return;
   }
   links_.emplace(peer, link);
-  link_peers_.emplace(link.get(), peer);
+  link_peers_.emplace(link.get(), LinkPeer{peer, wire::encode_destination(peer)});
   link->start(*this);
   log(fmt::format("link up {}", short_id(peer)));
   auto awaited = awaited_.find(peer);
@@ -198,13 +198,13 @@ void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link) {
 
 void OverlayNode::on_link_suspect(transport::TlsLink& link) {
   auto it = link_peers_.find(&link);
-  if (it != link_peers_.end()) log(fmt::format("link to {} is quiet", short_id(it->second)));
+  if (it != link_peers_.end()) log(fmt::format("link to {} is quiet", short_id(it->second.id)));
 }
 
 void OverlayNode::on_link_closed(transport::TlsLink& link, error_code why) {
   auto it = link_peers_.find(&link);
   if (it == link_peers_.end()) return;
-  NodeId peer = it->second;
+  NodeId peer = it->second.id;
   link_peers_.erase(it);
   auto l = links_.find(peer);
   if (l != links_.end() && l->second.get() == &link) links_.erase(l);
@@ -271,7 +271,7 @@ void OverlayNode::retry_join(error_code why) {
 void OverlayNode::on_link_message(transport::TlsLink& link, wire::Bytes message) {
   auto peer_it = link_peers_.find(&link);
   if (peer_it == link_peers_.end()) return;
-  const NodeId previous_hop = peer_it->second;
+  const NodeId previous_hop = peer_it->second.id;  // a copy: handlers below may change the links
   wire::DecodeError detail;
   auto h = wire::peek_header(message, &detail);
   if (!h) {
@@ -284,13 +284,12 @@ void OverlayNode::on_link_message(transport::TlsLink& link, wire::Bytes message)
   if (auto* f = std::get_if<decision::Forward>(&d)) {
     auto next = links_.find(f->next_hop);
     if (next == links_.end()) return;
-    wire::Buffer via = wire::encode_destination(previous_hop);
-    wire::Buffer out;
-    if (auto ec = wire::rewrite_header(message, *h, wire::ForwardEdit{f->pop, via, true}, out)) {
+    if (auto ec = wire::rewrite_header(message, *h, wire::ForwardEdit{f->pop, peer_it->second.as_via, true},
+                                       forward_buffer_)) {
       answer_error(*h, message, previous_hop, errc::ttl_exceeded, "TTL exhausted");
       return;
     }
-    next->second->send(out);
+    next->second->send(forward_buffer_);
     return;
   }
   if (auto* r = std::get_if<decision::Reject>(&d)) {

@@ -136,7 +136,12 @@ class OverlayNode final : public transport::LinkHandler,
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;
   std::map<wire::NodeId, std::shared_ptr<transport::TlsLink>> links_;
-  std::map<const transport::TlsLink*, wire::NodeId> link_peers_;
+  struct LinkPeer {
+    wire::NodeId id;
+    wire::Buffer as_via;  // its encoded Destination: what forwarding appends to via lists
+  };
+  std::map<const transport::TlsLink*, LinkPeer> link_peers_;
+  wire::Buffer forward_buffer_;  // reused by every forward: no allocation once grown
 
   struct Pending {
     ResponseHandler done;

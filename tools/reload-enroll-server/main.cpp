@@ -35,6 +35,7 @@
 #include "https_server.hpp"
 #include "password_hash.hpp"
 #include "server_identity.hpp"
+#include "transport/endpoint.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -51,20 +52,6 @@ void say(const std::string& line) {
   auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   std::fprintf(stderr, "%s %s\n", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now).c_str(), line.c_str());
   std::fflush(stderr);
-}
-
-std::optional<asio::ip::tcp::endpoint> parse_endpoint(std::string_view s) {
-  auto colon = s.rfind(':');
-  if (colon == std::string_view::npos || colon + 1 == s.size()) return std::nullopt;
-  std::string host(s.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned port = 0;
-  for (char c : s.substr(colon + 1))
-    if (c < '0' || c > '9' || (port = port * 10 + static_cast<unsigned>(c - '0')) > 65535) return std::nullopt;
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(host, ec);
-  if (ec) return std::nullopt;
-  return asio::ip::tcp::endpoint(addr, static_cast<std::uint16_t>(port));
 }
 
 std::string url_host(const asio::ip::address& a) { return a.is_v6() ? "[" + a.to_string() + "]" : a.to_string(); }
@@ -130,7 +117,7 @@ int serve(const cxxopts::ParseResult& args) {
   for (const char* required : {"config", "listen", "users", "ca-dir"})
     if (!args.count(required)) fail(fmt::format("--{} is required (see --help)", required));
   const std::string listen_arg = args["listen"].as<std::string>();
-  auto listen = parse_endpoint(listen_arg);
+  auto listen = reload::transport::parse_endpoint(listen_arg);
   if (!listen) fail(fmt::format("--listen {}: expected ADDR:PORT with a numeric address", listen_arg));
   const fs::path ca_dir = args["ca-dir"].as<std::string>();
   const std::string config_file = args["config"].as<std::string>();

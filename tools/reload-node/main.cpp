@@ -22,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "node/overlay_node.hpp"
+#include "transport/endpoint.hpp"
 #include "node_identity.hpp"
 #include "status_file.hpp"
 
@@ -35,26 +36,6 @@ enum class Level { debug, info, warning, error };
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "reload-node: %s\n", what.c_str());
   std::exit(1);
-}
-
-std::optional<asio::ip::tcp::endpoint> parse_endpoint(std::string_view s) {
-  // ADDR:PORT, with an IPv6 address in brackets.
-  auto colon = s.rfind(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  std::string host(s.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned long port = 0;
-  try {
-    std::size_t used = 0;
-    port = std::stoul(std::string(s.substr(colon + 1)), &used);
-    if (used != s.size() - colon - 1 || port > 65535) return std::nullopt;
-  } catch (...) {
-    return std::nullopt;
-  }
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(host, ec);
-  if (ec) return std::nullopt;
-  return asio::ip::tcp::endpoint(addr, static_cast<std::uint16_t>(port));
 }
 
 std::string read_password(const std::string& file) {
@@ -114,7 +95,7 @@ int main(int argc, char** argv) {
   if (args.count("user")) req.user = args["user"].as<std::string>();
   if (args.count("password-file")) req.password = read_password(args["password-file"].as<std::string>());
   if (args.count("ca-file")) req.ca_file = args["ca-file"].as<std::string>();
-  auto listen = parse_endpoint(args["listen"].as<std::string>());
+  auto listen = reload::transport::parse_endpoint(args["listen"].as<std::string>());
   if (!listen) fail(fmt::format("--listen {}: expected ADDR:PORT", args["listen"].as<std::string>()));
 
   auto identity = reload::tools::load_or_make_identity(req, say);
@@ -129,16 +110,15 @@ int main(int argc, char** argv) {
                                     say};
   if (args.count("bootstrap")) {
     for (const auto& b : args["bootstrap"].as<std::vector<std::string>>()) {
-      auto ep = parse_endpoint(b);
+      auto ep = reload::transport::parse_endpoint(b);
       if (!ep) fail(fmt::format("--bootstrap {}: expected ADDR:PORT", b));
       options.bootstrap.push_back(*ep);
     }
   } else {
     for (const auto& b : options.configuration.bootstrap_nodes) {
-      auto ep = parse_endpoint(b.address.find(':') != std::string::npos
-                                   ? fmt::format("[{}]:{}", b.address, b.port)
-                                   : fmt::format("{}:{}", b.address, b.port));
-      if (ep) options.bootstrap.push_back(*ep);
+      // The parser accepted only IP literals, so every entry converts.
+      if (auto a = reload::wire::ip_address_port_from(b.address, b.port))
+        if (auto ep = reload::transport::to_endpoint(*a)) options.bootstrap.push_back(*ep);
     }
   }
 
