@@ -5,8 +5,6 @@
 // Keys and certificates are made at start; nothing is read from disk.
 // Prints figures; it is not a test and never fails on a slow machine.
 //   build/tests/bench/crypto_bench [seconds per case, default 1]
-#include <algorithm>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,39 +12,22 @@
 #include "crypto/certificate_cache.hpp"
 #include "crypto/issuance.hpp"
 #include "crypto/signing.hpp"
+#include "rounds.hpp"
 #include "sample_messages.hpp"
 #include "wire/message.hpp"
 
 using namespace reload;
 using namespace reload::crypto;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
 volatile std::uint64_t sink;  // keeps the optimiser from dropping the work
 
-// Five rounds, median and best, as wire_bench does (the machine is shared and noisy). An
-// operation takes microseconds to milliseconds here, so the batch is small.
+// Operations take microseconds to milliseconds here, so batches are small.
 template <class F>
 void run(const char* name, double seconds, F&& once) {
-  for (int i = 0; i < 20; ++i) once();  // warm caches, the allocator, OpenSSL's tables
-  constexpr int rounds = 5;
-  std::array<double, rounds> rate{};
-  for (auto& r : rate) {
-    std::uint64_t n = 0;
-    auto start = Clock::now();
-    auto stop = start + std::chrono::duration<double>(seconds / rounds);
-    auto now = start;
-    do {
-      for (int i = 0; i < 10; ++i) once();
-      n += 10;
-      now = Clock::now();
-    } while (now < stop);
-    r = static_cast<double>(n) / std::chrono::duration<double>(now - start).count();
-  }
-  std::sort(rate.begin(), rate.end());
-  double median = rate[rounds / 2];
-  std::printf("%-46s %9.0f /s median %9.0f /s best %8.1f us/op\n", name, median, rate.back(), 1e6 / median);
+  auto r = reload::bench::measure(seconds, 10, once);
+  std::printf("%-46s %9.0f /s median %9.0f /s best %8.1f us/op\n", name, r.median, r.best, 1e6 / r.median);
 }
 
 struct Party {

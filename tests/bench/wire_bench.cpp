@@ -2,13 +2,11 @@
 // dictionary entries (XMPP-LOCATION), and the intermediate peer's header-only rewrite.
 // Prints figures; it is not a test and never fails on a slow machine.
 //   build/tests/bench/wire_bench [seconds per case, default 1]
-#include <algorithm>
-#include <array>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "rounds.hpp"
 #include "sample_messages.hpp"
 #include "wire/body.hpp"
 #include "wire/codec.hpp"
@@ -16,34 +14,15 @@
 #include "wire/message.hpp"
 
 using namespace reload::wire;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 volatile std::uint64_t sink;  // keeps the optimiser from dropping the work
 
-// The machine is shared and noisy: each case runs in five rounds and prints the median and
-// the best round, so one descheduled round neither hides nor fakes a result.
 template <class F>
 void run(const char* name, double seconds, F&& once) {
-  for (int i = 0; i < 1000; ++i) once();  // warm caches and the allocator
-  constexpr int rounds = 5;
-  std::array<double, rounds> rate{};
-  for (auto& r : rate) {
-    std::uint64_t n = 0;
-    auto start = Clock::now();
-    auto stop = start + std::chrono::duration<double>(seconds / rounds);
-    auto now = start;
-    do {
-      for (int i = 0; i < 1000; ++i) once();
-      n += 1000;
-      now = Clock::now();
-    } while (now < stop);
-    r = static_cast<double>(n) / std::chrono::duration<double>(now - start).count();
-  }
-  std::sort(rate.begin(), rate.end());
-  double median = rate[rounds / 2];
-  std::printf("%-34s %8.2f M/s median %8.2f M/s best %9.1f ns/op\n", name, median / 1e6,
-              rate.back() / 1e6, 1e9 / median);
+  auto r = reload::bench::measure(seconds, 1000, once);
+  std::printf("%-34s %8.2f M/s median %8.2f M/s best %9.1f ns/op\n", name, r.median / 1e6, r.best / 1e6,
+              1e9 / r.median);
 }
 }  // namespace
 
