@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "hex.hpp"
+#include "model_kinds.hpp"
 #include "wire/codec.hpp"
 
 using namespace reload;
@@ -13,17 +14,8 @@ using reload::test::concat;
 using reload::test::hex;
 
 namespace {
-constexpr KindId single_kind = 101, array_kind = 102, dictionary_kind = 103, unknown_kind = 999;
-
-DataModelTable make_table() {
-  DataModelTable t;
-  t.set(single_kind, DataModel::single_value);
-  t.set(array_kind, DataModel::array);
-  t.set(dictionary_kind, DataModel::dictionary);
-  return t;
-}
-const DataModelTable table = make_table();
-const CodecContext ctx{16, 5000, &table};
+using namespace reload::wire::test;
+const CodecContext& ctx = model_context;
 
 const Buffer resource = hex("10 00112233445566778899aabbccddeeff");
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "hex.hpp"
+#include "model_kinds.hpp"
 #include "wire/codec.hpp"
 
 using namespace reload;
@@ -11,17 +12,8 @@ using reload::test::concat;
 using reload::test::hex;
 
 namespace {
-constexpr KindId single_kind = 101, array_kind = 102, dictionary_kind = 103, unknown_kind = 999;
-
-DataModelTable make_table() {
-  DataModelTable t;
-  t.set(single_kind, DataModel::single_value);
-  t.set(array_kind, DataModel::array);
-  t.set(dictionary_kind, DataModel::dictionary);
-  return t;
-}
-const DataModelTable table = make_table();
-const CodecContext ctx{16, 5000, &table};
+using namespace reload::wire::test;
+const CodecContext& ctx = model_context;
 
 const Buffer signature = hex("04 01  01 0006 04 04 a1a2a3a4  0003 010203");  // 16 bytes
 const Buffer times = hex("0000018c2f5a3b00  00015180");
