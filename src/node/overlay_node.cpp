@@ -108,7 +108,7 @@ error_code OverlayNode::start(bool may_create) {
       self->log(fmt::format("refused a link: {}", link.error().message()));
       return;
     }
-    self->add_link(std::move(*link));
+    self->add_link(std::move(*link), false);
   });
   log(fmt::format("listening on {}:{}", listen_endpoint().address().to_string(), listen_endpoint().port()));
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->timer_loop(); }, asio::detached);
@@ -130,7 +130,7 @@ asio::awaitable<void> OverlayNode::bootstrap(bool may_create) {
       (*link)->close();
       continue;  // ourselves, under another address
     }
-    add_link(std::move(*link));
+    add_link(std::move(*link), true);
     log("joining");
     chord_.join(Clock::now());
     run_effects();
@@ -153,10 +153,10 @@ asio::awaitable<void> OverlayNode::dial(asio::ip::tcp::endpoint to, NodeId expec
     run_effects();
     co_return;
   }
-  add_link(std::move(*link));
+  add_link(std::move(*link), true);
 }
 
-void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link) {
+void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link, bool we_dialled) {
   if (stopping_) {
     link->close();
     return;
@@ -172,12 +172,23 @@ void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link) {
     return;
   }
   if (auto old = links_.find(peer); old != links_.end()) {
-    // Both ends attached at once: keep the link already in use, drop the newcomer.
-    link->close();
-    return;
+    // Both ends dialled at once (each answering the other's Attach). If each kept its own
+    // first link, both links would die and the two would dial again, forever; so both keep
+    // the link dialled by the lower Node-ID. A second link from the same side replaces the
+    // first: the peer has given up on it.
+    auto stale = old->second;
+    auto& stale_info = link_peers_.at(stale.get());
+    const bool keep_new = stale_info.we_dialled == we_dialled || (we_dialled ? self() < peer : peer < self());
+    if (!keep_new) {
+      link->close();
+      return;
+    }
+    link_peers_.erase(stale.get());  // its closing is no news to Chord: the peer stays linked
+    links_.erase(old);
+    stale->close();
   }
   links_.emplace(peer, link);
-  link_peers_.emplace(link.get(), LinkPeer{peer, wire::encode_destination(peer)});
+  link_peers_.emplace(link.get(), LinkPeer{peer, wire::encode_destination(peer), we_dialled});
   link->start(*this);
   log(fmt::format("link up {}", short_id(peer)));
   auto awaited = awaited_.find(peer);

@@ -92,7 +92,7 @@ class OverlayNode final : public transport::LinkHandler,
   void on_link_suspect(transport::TlsLink& link) override;
   void on_link_closed(transport::TlsLink& link, boost::system::error_code why) override;
 
-  void add_link(std::shared_ptr<transport::TlsLink> link);
+  void add_link(std::shared_ptr<transport::TlsLink> link, bool we_dialled);
   asio::awaitable<void> bootstrap(bool may_create);
   asio::awaitable<void> dial(asio::ip::tcp::endpoint to, wire::NodeId expected);
 
@@ -139,6 +139,7 @@ class OverlayNode final : public transport::LinkHandler,
   struct LinkPeer {
     wire::NodeId id;
     wire::Buffer as_via;  // its encoded Destination: what forwarding appends to via lists
+    bool we_dialled = false;
   };
   std::map<const transport::TlsLink*, LinkPeer> link_peers_;
   wire::Buffer forward_buffer_;  // reused by every forward: no allocation once grown

@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""Runs an in-process overlay program (tests/integration/in_process/) against a real
+enrollment server: starts the server with users peer00..peerNN and mallory (one password),
+then runs PROGRAM CONFIG_URL CA_FILE PASSWORD WORK_DIR [ARGS...] and passes on its output
+and exit status.
+
+Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS PROGRAM [ARGS...]
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from rig import Rig  # noqa: E402
+
+PASSWORD = "in-process-pw"
+UPDATE_INTERVAL = 3  # seconds, in the rig's configuration document
+
+
+def main():
+    server_bin, users, program, *extra = sys.argv[1:]
+    with tempfile.TemporaryDirectory() as work:
+        rig = Rig(server_bin, None, work, update_interval=UPDATE_INTERVAL)
+        try:
+            for i in range(int(users)):
+                rig.add_user(f"peer{i:02}", PASSWORD)
+            rig.add_user("mallory", PASSWORD)
+            rig.start_server()
+            out = os.path.join(work, "out")
+            os.mkdir(out)
+            wrap = os.environ.get("RIG_WRAP", "").split()  # e.g. "gdb -batch -ex run -ex bt --args"
+            r = subprocess.run([*wrap, program, rig.url + "/.well-known/reload-config", rig.ca_file, PASSWORD, out, *extra],
+                               timeout=600)
+            if os.environ.get("RIG_KEEP"):
+                os.system(f"rm -rf {os.environ['RIG_KEEP']}; cp -r {work} {os.environ['RIG_KEEP']}")
+            if r.returncode != 0 and os.path.exists(os.path.join(out, "nodes.log")):
+                print("--- last lines of nodes.log ---")
+                print("".join(open(os.path.join(out, "nodes.log")).readlines()[-60:]))
+            sys.exit(r.returncode)
+        finally:
+            rig.close()
+
+
+if __name__ == "__main__":
+    main()
