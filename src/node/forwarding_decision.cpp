@@ -37,7 +37,8 @@ ForwardingDecision forward_or_expire(const wire::HeaderView& h, const NodeId& ne
 
 ForwardingDecision decide(const wire::HeaderView& h, const LocalPolicy& policy,
                           const RoutingOracle& topology) {
-  if (h.overlay != policy.overlay) return decision::Drop{"message for another overlay"};
+  // The field exists to detect misconfiguration (section 6.3.2): tell the sender.
+  if (h.overlay != policy.overlay) return decision::Reject{errc::invalid_message, "message for another overlay"};
   if (h.length > policy.max_message_size)
     return decision::Reject{errc::message_too_large, "larger than max-message-size"};
   if (h.ttl > policy.initial_ttl)

@@ -594,7 +594,9 @@ error_code OverlayNode::send_toward(wire::Bytes message, const wire::Destination
 void OverlayNode::answer(const wire::Message& request, const NodeId& previous_hop,
                          wire::MessageCode code, wire::Bytes body) {
   Envelope e;
-  e.overlay = policy_.overlay;
+  // The request's overlay, even when it is not ours: a sender configured for another
+  // overlay then reads the Error_Invalid_Message that says so instead of dropping it.
+  e.overlay = request.header.overlay;
   e.configuration_sequence = options_.configuration.sequence.value_or(0);
   e.ttl = options_.configuration.initial_ttl;
   e.transaction_id = request.header.transaction_id;

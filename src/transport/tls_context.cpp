@@ -17,6 +17,8 @@ boost::system::result<std::shared_ptr<ssl::context>> make_tls_context(const TlsI
       SSL_CTX_use_PrivateKey(native, id.key.native()) != 1 ||
       SSL_CTX_check_private_key(native) != 1)
     return make_error_code(crypto_errc::key_mismatch);
+  for (const auto& c : id.intermediates)
+    if (SSL_CTX_add1_chain_cert(native, c.native()) != 1) return make_error_code(crypto_errc::internal);
   // Both ends present certificates; whether they are good is the overlay's question.
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                      [](int, X509_STORE_CTX*) { return 1; });

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
@@ -21,6 +22,8 @@ namespace reload::transport {
 struct TlsIdentity {
   crypto::PrivateKey key;
   crypto::Certificate certificate;
+  // Sent along in the handshake when the certificate was issued by a subordinate CA.
+  std::vector<crypto::Certificate> intermediates = {};
 };
 
 boost::system::result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(
