@@ -43,6 +43,9 @@ topology::ChordSettings chord_settings(const config::Configuration& c) {
 
 // How long an answered Attach waits for the answerer's connection.
 constexpr std::chrono::seconds attach_link_timeout{10};
+// A peer cannot see the whole ring; it calls its part stable when its neighbor lists have
+// not changed for this long (the operator's "ring stable" progress line).
+constexpr std::chrono::seconds ring_quiet_period{3};
 
 }  // namespace
 
@@ -678,6 +681,8 @@ void OverlayNode::drain_effects() {
     }
   }
   if (neighbors_moved) {
+    last_neighbor_change_ = Clock::now();
+    stable_reported_ = false;
     const auto& n = chord_.neighbors();
     log(fmt::format("neighbors: predecessor {} successor {}",
                     n.predecessors().empty() ? "-" : short_id(n.predecessors().front()),
@@ -718,6 +723,18 @@ asio::awaitable<void> OverlayNode::timer_loop() {
       chord_.on_attach_failed(peer, now);
     }
     if (auto t = reassembler_.expire(now)) next = std::min(next, *t);
+    if (!stable_reported_ && chord_.state() == topology::Chord::State::joined) {
+      if (now - last_neighbor_change_ >= ring_quiet_period) {
+        stable_reported_ = true;
+        const auto& n = chord_.neighbors();
+        log(fmt::format("ring stable: predecessor {} successor {}, unchanged for {} s",
+                        n.predecessors().empty() ? "-" : short_id(n.predecessors().front()),
+                        n.successors().empty() ? "-" : short_id(n.successors().front()),
+                        std::chrono::duration_cast<std::chrono::seconds>(ring_quiet_period).count()));
+      } else {
+        next = std::min(next, last_neighbor_change_ + ring_quiet_period);
+      }
+    }
     drain_effects();  // Updates and finger searches of the periodic work go out now
     // Requests just sent have deadlines of their own.
     TransactionTable::Due none;

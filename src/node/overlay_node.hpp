@@ -159,6 +159,8 @@ class OverlayNode final : public transport::LinkHandler,
   std::mt19937_64 random_;
   asio::steady_timer timer_;
   TimePoint started_;
+  TimePoint last_neighbor_change_{};
+  bool stable_reported_ = false;
   bool stopping_ = false;
 };
 
