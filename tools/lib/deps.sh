@@ -5,7 +5,7 @@ RELOAD_PACKAGES=(
   libboost1.81-dev libssl-dev libexpat1-dev libcxxopts-dev doctest-dev
   libspdlog-dev libfmt-dev libpcap-dev
   tshark python3
-  libicu-dev libidn2-dev python3-precis-i18n libstrophe-dev  # XMPP: JIDs, its oracle, interop
+  libicu-dev libidn2-dev python3-precis-i18n python3-idna libstrophe-dev  # XMPP: JIDs, their oracles, interop
   curl openssl  # the enrollment tests enroll with them; certs/ scripts use openssl
 )
 
