@@ -23,6 +23,9 @@ boost::system::result<wire::Buffer> build_message(const Envelope& e, std::uint16
                                        wire::SignerIdentityType::cert_hash_node_id);
   if (!signature) return signature.error();
   m.security.certificates.push_back({wire::CertificateType::x509, signer.certificate().der()});
+  for (const auto& c : e.extra_certificates)
+    if (!wire::equal_bytes(c.der(), signer.certificate().der()))
+      m.security.certificates.push_back({wire::CertificateType::x509, c.der()});
   m.security.signature = signature->view();
   return wire::encode_message(m);
 }

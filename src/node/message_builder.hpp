@@ -22,6 +22,8 @@ struct Envelope {
   std::uint64_t transaction_id = 0;
   std::uint32_t max_response_length = 0;
   wire::DestinationList destinations;
+  // Carried in the security block after the signer's own: a hand-off's storers.
+  std::vector<crypto::Certificate> extra_certificates;
 };
 
 boost::system::result<wire::Buffer> build_message(const Envelope& envelope, std::uint16_t code,

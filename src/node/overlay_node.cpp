@@ -69,6 +69,7 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
       codec_(options_.configuration.codec_context(data_models_)),
       chord_(options_.node_id, chord_settings(options_.configuration), options_.seed),
       transactions_(ReliabilitySettings{options_.configuration.overlay_reliability_timer, 5, true}),
+      storage_(options_.configuration, *this),
       random_(options_.seed ^ 0x9e3779b97f4a7c15ull),
       timer_(ex) {
   const auto& c = options_.configuration;
@@ -236,11 +237,7 @@ void OverlayNode::leave(std::function<void()> done, std::chrono::milliseconds gr
   auto remaining = std::make_shared<std::size_t>(0);
   auto finish = [self, done = std::move(done)]() mutable {
     if (!done) return;
-    self->stopping_ = true;
-    if (self->listener_) self->listener_->stop();
-    auto links = self->links_;
-    for (auto& [id, l] : links) l->close();
-    self->timer_.cancel();
+    self->shut_down();
     auto d = std::move(done);
     done = nullptr;
     d();
@@ -265,6 +262,19 @@ void OverlayNode::leave(std::function<void()> done, std::chrono::milliseconds gr
   }
   auto t = std::make_shared<asio::steady_timer>(ex_, grace);
   t->async_wait([t, finish_once](error_code) { (*finish_once)(); });
+}
+
+void OverlayNode::crash() {
+  log("stopping without Leave");
+  shut_down();
+}
+
+void OverlayNode::shut_down() {
+  stopping_ = true;
+  if (listener_) listener_->stop();
+  auto links = links_;
+  for (auto& [id, l] : links) l->close();
+  timer_.cancel();
 }
 
 void OverlayNode::retry_join(error_code why) {
@@ -350,7 +360,7 @@ void OverlayNode::deliver_locally(wire::Bytes bytes, const NodeId& previous_hop)
     if (!ids.empty()) sender = ids.front();
   }
   if (options_.configuration.is_bad_node(sender)) return;
-  if (wire::is_request(code)) handle_request(*m, sender, previous_hop);
+  if (wire::is_request(code)) handle_request(*m, *signer, sender, previous_hop);
   else handle_response(*m, sender);
 }
 
@@ -372,11 +382,21 @@ void OverlayNode::handle_response(const wire::Message& m, const NodeId& sender) 
   done(Response{&m, sender});
 }
 
-void OverlayNode::handle_request(const wire::Message& m, const NodeId& sender,
-                                 const NodeId& previous_hop) {
+void OverlayNode::handle_request(const wire::Message& m, const crypto::VerifiedSigner& signer,
+                                 const NodeId& sender, const NodeId& previous_hop) {
   using C = wire::MessageCode;
   const auto now = Clock::now();
   const auto code = static_cast<C>(m.contents.message_code);
+  if (code == C::store_req || code == C::fetch_req || code == C::stat_req || code == C::find_req) {
+    auto r = storage_.handle(m, signer, sender, chord_.neighbors(), trust_, now);
+    if (!r) {
+      answer(m, previous_hop, C::error, error_body(r.error().code, r.error().error_info));
+    } else {
+      answer(m, previous_hop, static_cast<C>(m.contents.message_code + 1), *r);
+    }
+    reschedule();  // new values may expire before the timer's deadline
+    return;
+  }
   auto body = wire::decode_body(m.contents.message_code, m.contents.message_body, codec_);
   if (!body) {
     answer_error(m, previous_hop, errc::invalid_message, "undecodable body");
@@ -399,7 +419,9 @@ void OverlayNode::handle_request(const wire::Message& m, const NodeId& sender,
           info.value = preds.empty() ? 1'000'000'000u : wire::ring::share_ppb(preds.front(), self());
         } else if (t == wire::ProbeInformationType::uptime) {
           info.value = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
-        }  // num_resources: no storage on this node yet, so 0
+        } else if (t == wire::ProbeInformationType::num_resources) {
+          info.value = static_cast<std::uint32_t>(storage_.store().stats().resources);
+        }
         a.probe_info.push_back(info);
       }
       answer(m, previous_hop, C::probe_ans, wire::encode_to_buffer(a).value());
@@ -460,8 +482,8 @@ void OverlayNode::handle_request(const wire::Message& m, const NodeId& sender,
       return;
     }
     default:
-      // Store, Fetch, Stat, Find, AppAttach and ConfigUpdate come with the storage and XMPP
-      // issues; until then they are refused, never silently dropped.
+      // AppAttach and ConfigUpdate come with the XMPP and configuration work; until then they
+      // are refused, never silently dropped.
       answer_error(m, previous_hop, errc::forbidden, "this node does not serve that method yet");
       return;
   }
@@ -537,9 +559,18 @@ void OverlayNode::on_attach_answer(const NodeId& answerer, std::optional<topolog
 
 // ---------------------------------------------------------------- sending
 
+void OverlayNode::send_store(wire::DestinationList to, wire::Buffer store_req,
+                             std::vector<crypto::Certificate> certificates) {
+  request(std::move(to), wire::MessageCode::store_req, store_req, [this](boost::system::result<Response> r) {
+    if (!r) log(fmt::format("replica store failed: {}", r.error().message()));
+  }, std::move(certificates));
+}
+
 void OverlayNode::request(wire::DestinationList destinations, wire::MessageCode code,
-                          wire::Bytes body, ResponseHandler done) {
+                          wire::Bytes body, ResponseHandler done,
+                          std::vector<crypto::Certificate> extra_certificates) {
   Envelope e;
+  e.extra_certificates = std::move(extra_certificates);
   e.overlay = policy_.overlay;
   e.configuration_sequence = options_.configuration.sequence.value_or(0);
   e.ttl = options_.configuration.initial_ttl;
@@ -682,6 +713,7 @@ void OverlayNode::drain_effects() {
   }
   if (neighbors_moved) {
     last_neighbor_change_ = Clock::now();
+    if (chord_.state() == topology::Chord::State::joined) storage_.on_ring_changed(chord_.neighbors(), Clock::now());
     stable_reported_ = false;
     const auto& n = chord_.neighbors();
     log(fmt::format("neighbors: predecessor {} successor {}",
@@ -723,6 +755,8 @@ asio::awaitable<void> OverlayNode::timer_loop() {
       chord_.on_attach_failed(peer, now);
     }
     if (auto t = reassembler_.expire(now)) next = std::min(next, *t);
+    storage_.expire(now);
+    if (auto t = storage_.next_expiry()) next = std::min(next, *t);
     if (!stable_reported_ && chord_.state() == topology::Chord::State::joined) {
       if (now - last_neighbor_change_ >= ring_quiet_period) {
         stable_reported_ = true;

@@ -23,6 +23,7 @@
 #include "crypto/certificate_cache.hpp"
 #include "crypto/signing.hpp"
 #include "node/forwarding_decision.hpp"
+#include "node/storage_service.hpp"
 #include "node/transaction_table.hpp"
 #include "topology/chord.hpp"
 #include "transport/listener.hpp"
@@ -55,6 +56,7 @@ using ResponseHandler = std::function<void(boost::system::result<Response>)>;
 
 class OverlayNode final : public transport::LinkHandler,
                           public RoutingOracle,
+                          private ReplicaSender,
                           public std::enable_shared_from_this<OverlayNode> {
  public:
   static boost::system::result<std::shared_ptr<OverlayNode>> create(asio::any_io_executor ex,
@@ -66,16 +68,23 @@ class OverlayNode final : public transport::LinkHandler,
   boost::system::error_code start(bool may_create = true);
   // Sends Leave to every neighbor, waits for the answers (at most `grace`), closes every link.
   void leave(std::function<void()> done, std::chrono::milliseconds grace = std::chrono::seconds(3));
+  // Stops as a crashed peer would: no Leave, links and listener closed at once (tests and
+  // simulations; the peers notice through their links).
+  void crash();
 
   // Originates a request to `destinations` (signed, retransmitted, timed out as section
   // 6.2.1 says) and hands the response or an error to `done`.
   void request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
-               ResponseHandler done);
+               ResponseHandler done, std::vector<crypto::Certificate> extra_certificates = {});
 
   const topology::Chord& chord() const noexcept { return chord_; }
   asio::ip::tcp::endpoint listen_endpoint() const;
   std::size_t link_count() const noexcept { return links_.size(); }
   const config::Configuration& configuration() const noexcept { return options_.configuration; }
+  // Signs what this node stores (StoredData signatures, section 7.1).
+  const crypto::Signer& signer() const noexcept { return signer_; }
+  const StorageService& storage() const noexcept { return storage_; }
+  const wire::CodecContext& codec_context() const noexcept { return codec_; }
 
   // RoutingOracle
   const wire::NodeId& self() const override { return options_.node_id; }
@@ -97,8 +106,8 @@ class OverlayNode final : public transport::LinkHandler,
   asio::awaitable<void> dial(asio::ip::tcp::endpoint to, wire::NodeId expected);
 
   void deliver_locally(wire::Bytes message, const wire::NodeId& previous_hop);
-  void handle_request(const wire::Message& m, const wire::NodeId& sender,
-                      const wire::NodeId& previous_hop);
+  void handle_request(const wire::Message& m, const crypto::VerifiedSigner& signer,
+                      const wire::NodeId& sender, const wire::NodeId& previous_hop);
   void handle_response(const wire::Message& m, const wire::NodeId& sender);
   void answer(const wire::Message& request, const wire::NodeId& previous_hop,
               wire::MessageCode code, wire::Bytes body);
@@ -108,11 +117,16 @@ class OverlayNode final : public transport::LinkHandler,
                     std::string_view reason);
   boost::system::error_code send_toward(wire::Bytes message, const wire::Destination& first);
 
+  // ReplicaSender
+  void send_store(wire::DestinationList to, wire::Buffer store_req,
+                  std::vector<crypto::Certificate> certificates) override;
+
   void on_attach_request(const wire::Message& m, const wire::NodeId& sender,
                          const wire::NodeId& previous_hop);
   void on_attach_answer(const wire::NodeId& answerer, std::optional<topology::AttachPurpose> purpose);
 
   void retry_join(boost::system::error_code why);
+  void shut_down();
   void run_effects();    // carries out Chord's effects, then re-arms the timer
   void drain_effects();  // the same without touching the timer (from the timer itself)
   void send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
@@ -133,6 +147,7 @@ class OverlayNode final : public transport::LinkHandler,
   transport::LinkLimits limits_;
   topology::Chord chord_;
   TransactionTable transactions_;
+  StorageService storage_;
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;
   std::map<wire::NodeId, std::shared_ptr<transport::TlsLink>> links_;

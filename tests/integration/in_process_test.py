@@ -4,7 +4,10 @@ enrollment server: starts the server with users peer00..peerNN and mallory (one 
 then runs PROGRAM CONFIG_URL CA_FILE PASSWORD WORK_DIR [ARGS...] and passes on its output
 and exit status.
 
-Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS PROGRAM [ARGS...]
+Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS [--storage-kinds] PROGRAM [ARGS...]
+
+--storage-kinds adds three private NODE-MULTIPLE Kinds to the document: 4000001 (SINGLE),
+4000002 (ARRAY) and 4000003 (DICTIONARY), for the storage tests.
 """
 import os
 import subprocess
@@ -17,11 +20,29 @@ from rig import Rig  # noqa: E402
 PASSWORD = "in-process-pw"
 UPDATE_INTERVAL = 3  # seconds, in the rig's configuration document
 
+STORAGE_KINDS = "".join(
+    f"""
+      <kind-block>
+        <kind id="{kind_id}">
+          <data-model>{model}</data-model>
+          <access-control>NODE-MULTIPLE</access-control>
+          <max-node-multiple>100</max-node-multiple>
+          <max-count>1000</max-count>
+          <max-size>1024</max-size>
+        </kind>
+      </kind-block>"""
+    for kind_id, model in ((4000001, "SINGLE"), (4000002, "ARRAY"), (4000003, "DICTIONARY")))
+
 
 def main():
-    server_bin, users, program, *extra = sys.argv[1:]
+    server_bin, users, *rest = sys.argv[1:]
+    storage_kinds = rest[0] == "--storage-kinds"
+    program, *extra = rest[1:] if storage_kinds else rest
     with tempfile.TemporaryDirectory() as work:
         rig = Rig(server_bin, None, work, update_interval=UPDATE_INTERVAL)
+        if storage_kinds:
+            text = open(rig.template).read().replace("    </required-kinds>", STORAGE_KINDS + "\n    </required-kinds>")
+            open(rig.template, "w").write(text)
         try:
             for i in range(int(users)):
                 rig.add_user(f"peer{i:02}", PASSWORD)

@@ -135,6 +135,11 @@ void InProcessOverlay::leave_all() {
   nodes_.clear();
 }
 
+void InProcessOverlay::crash(std::size_t index) {
+  nodes_[index]->crash();
+  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
 void ping(node::OverlayNode& from, wire::DestinationList to, std::function<void(PingResult)> done) {
   auto body = wire::encode_to_buffer(wire::PingReq{}).value();
   from.request(std::move(to), wire::MessageCode::ping_req, body,

@@ -63,6 +63,8 @@ class InProcessOverlay {
   std::string ring_mismatch() const;
   // Every node sends Leave and closes its links.
   void leave_all();
+  // Stops node `index` as kill -9 would (no Leave, links dropped) and forgets it.
+  void crash(std::size_t index);
 
   const RigArgs& rig() const noexcept { return rig_; }
 

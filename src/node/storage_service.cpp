@@ -1,0 +1,118 @@
+#include "node/storage_service.hpp"
+
+#include <algorithm>
+
+#include "wire/body.hpp"
+#include "wire/codec.hpp"
+
+namespace reload::node {
+
+namespace {
+
+constexpr std::size_t replica_count = 2;  // section 10.4: the successor and its successor
+
+bool in_neighbor_table(const topology::NeighborTable& n, const wire::NodeId& peer) {
+  return std::find(n.successors().begin(), n.successors().end(), peer) != n.successors().end() ||
+         std::find(n.predecessors().begin(), n.predecessors().end(), peer) != n.predecessors().end();
+}
+
+std::vector<wire::NodeId> replica_targets(const topology::NeighborTable& n) {
+  std::vector<wire::NodeId> out;
+  for (const auto& s : n.successors()) {
+    if (out.size() == replica_count) break;
+    if (s != n.self()) out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+storage::RingRange responsible_range(const topology::NeighborTable& neighbors) {
+  if (neighbors.predecessors().empty()) return storage::RingRange::whole();
+  return storage::RingRange{neighbors.predecessors().front(), neighbors.self()};
+}
+
+StorageService::StorageService(const config::Configuration& configuration, ReplicaSender& sender)
+    : configuration_(configuration),
+      data_models_(configuration.data_models()),
+      sender_(sender),
+      store_(storage::StorageConfig::from(configuration)) {}
+
+storage::Result<wire::Buffer> StorageService::handle(const wire::Message& m, const crypto::VerifiedSigner& signer,
+                                                     const wire::NodeId& sender,
+                                                     const topology::NeighborTable& neighbors,
+                                                     crypto::CertificateCache& cache, TimePoint now) {
+  const auto ctx = configuration_.codec_context(data_models_);
+  auto body = wire::decode_body(m.contents.message_code, m.contents.message_body, ctx);
+  if (!body) return storage::text_error(errc::invalid_message, "undecodable body");
+  // What an answer may take: the request's max_response_length, else max-message-size.
+  const std::size_t max_answer = m.header.max_response_length ? m.header.max_response_length
+                                                              : configuration_.max_message_size;
+  const auto range = responsible_range(neighbors);
+  if (const auto* store = std::get_if<wire::StoreReq>(&*body))
+    return handle_store(*store, m, signer, sender, neighbors, cache, now);
+  if (const auto* fetch = std::get_if<wire::FetchReq>(&*body)) return store_.fetch(*fetch, now, max_answer);
+  if (const auto* stat = std::get_if<wire::StatReq>(&*body)) return store_.stat(*stat, now, max_answer);
+  if (const auto* find = std::get_if<wire::FindReq>(&*body)) return store_.find(*find, range, now);
+  return storage::text_error(errc::invalid_message, "not a storage request");
+}
+
+storage::Result<wire::Buffer> StorageService::handle_store(const wire::StoreReq& req, const wire::Message& m,
+                                                           const crypto::VerifiedSigner& signer,
+                                                           const wire::NodeId& sender,
+                                                           const topology::NeighborTable& neighbors,
+                                                           crypto::CertificateCache& cache, TimePoint now) {
+  const auto range = responsible_range(neighbors);
+  const bool ours = range.contains(req.resource);
+  if (req.replica_number == 0 && !ours)
+    return storage::text_error(errc::not_found, "this peer is not responsible for the Resource-ID");
+  if (req.replica_number != 0 && !in_neighbor_table(neighbors, sender))
+    return storage::text_error(errc::forbidden, "replica store from a peer that is not a neighbor");
+  const auto targets = replica_targets(neighbors);
+  storage::StoreContext ctx{cache, m.security.certificates, &signer, targets, now,
+                            crypto::Certificate::Clock::now()};
+  auto answer = store_.store(req, ctx);
+  if (!answer) return answer;
+  if (ours) {
+    // An original store, or a hand-off to us as the new responsible peer: primary data here.
+    if (req.replica_number != 0) store_.set_replica_number(range, 0);
+    replicate(req.resource, neighbors, now);
+  }
+  return answer;
+}
+
+void StorageService::replicate(const wire::ResourceId& resource, const topology::NeighborTable& neighbors,
+                               TimePoint now) {
+  const auto targets = replica_targets(neighbors);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    auto h = store_.hand_off(resource, static_cast<std::uint8_t>(i + 1), now);
+    if (!h) return;
+    sender_.send_store({targets[i]}, std::move(h->store_req), std::move(h->certificates));
+  }
+}
+
+void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now) {
+  const auto range = responsible_range(neighbors);
+  const auto targets = replica_targets(neighbors);
+  const bool successors_moved = targets != replica_targets_;
+  replica_targets_ = targets;
+  for (const auto& set : store_.stored_sets(now)) {
+    const bool ours = range.contains(set.resource);
+    if (ours && (set.replica_number != 0 || successors_moved)) {
+      replicate(set.resource, neighbors, now);
+    } else if (!ours && set.replica_number == 0) {
+      // A peer joined in front of us and took this range: hand it over (as replica 1, which
+      // the new owner relabels), and keep ours as its first replica.
+      if (auto h = store_.hand_off(set.resource, 1, now))
+        sender_.send_store({set.resource}, std::move(h->store_req), std::move(h->certificates));
+    }
+  }
+  store_.set_replica_number(range, 0);
+  // Data we held as primary but is no longer ours: now a replica of its new owner.
+  if (!range.is_whole()) {
+    storage::RingRange outside{range.through, range.after};
+    store_.set_replica_number(outside, 1);
+  }
+}
+
+}  // namespace reload::node

@@ -1,0 +1,75 @@
+// The node's side of storage (RFC 6940 sections 7 and 10.4): serves Store, Fetch, Stat and
+// Find from a DataStore, decides responsibility and replica plausibility from the neighbor
+// table, and keeps replicas where Chord says they belong when the ring changes.
+//
+// Sans-I/O: what must go out (replica stores, hand-offs) is handed to a ReplicaSender; the
+// shell signs and sends it. Replication rules:
+//   * a successful original store is sent on to the first two successors (replica 1, 2);
+//   * a replica store is accepted from a peer in our neighbor table only, and when the
+//     resource lies in our own range (a hand-off to a new responsible peer) it becomes
+//     primary data here and is replicated on;
+//   * on every ring change: data in our range becomes primary; primary data is sent to the
+//     successors when they changed; primary data now outside our range (a peer joined in
+//     front of us) is handed to the responsible peer, routed by its Resource-ID, and kept
+//     as a replica.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "config/configuration.hpp"
+#include "crypto/signing.hpp"
+#include "storage/data_store.hpp"
+#include "topology/neighbor_table.hpp"
+#include "wire/destination.hpp"
+#include "wire/message.hpp"
+
+namespace reload::node {
+
+class ReplicaSender {
+ public:
+  virtual ~ReplicaSender() = default;
+  // Sends a StoreReq body (a hand-off) to `to`, carrying `certificates` in its security block.
+  virtual void send_store(wire::DestinationList to, wire::Buffer store_req,
+                          std::vector<crypto::Certificate> certificates) = 0;
+};
+
+class StorageService {
+ public:
+  using TimePoint = storage::TimePoint;
+
+  StorageService(const config::Configuration& configuration, ReplicaSender& sender);
+
+  // A Store, Fetch, Stat or Find addressed to this peer, its signature already verified
+  // (`signer`). The answer body, or the RFC error to answer with.
+  storage::Result<wire::Buffer> handle(const wire::Message& request, const crypto::VerifiedSigner& signer,
+                                       const wire::NodeId& sender, const topology::NeighborTable& neighbors,
+                                       crypto::CertificateCache& cache, TimePoint now);
+
+  // After the neighbor table changed (or periodically): relabels, replicates, hands off.
+  void on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now);
+
+  std::optional<TimePoint> next_expiry() const noexcept { return store_.next_expiry(); }
+  void expire(TimePoint now) { store_.expire(now); }
+  const storage::DataStore& store() const noexcept { return store_; }
+
+ private:
+  storage::Result<wire::Buffer> handle_store(const wire::StoreReq& req, const wire::Message& m,
+                                             const crypto::VerifiedSigner& signer, const wire::NodeId& sender,
+                                             const topology::NeighborTable& neighbors,
+                                             crypto::CertificateCache& cache, TimePoint now);
+  void replicate(const wire::ResourceId& resource, const topology::NeighborTable& neighbors, TimePoint now);
+
+  const config::Configuration& configuration_;
+  wire::DataModelTable data_models_;
+  ReplicaSender& sender_;
+  storage::DataStore store_;
+  std::vector<wire::NodeId> replica_targets_;  // the successors primary data was last sent to
+};
+
+// (first predecessor, self]: the keys this peer is responsible for; the whole ring when it
+// knows no predecessor.
+storage::RingRange responsible_range(const topology::NeighborTable& neighbors);
+
+}  // namespace reload::node
