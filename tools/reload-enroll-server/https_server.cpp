@@ -1,5 +1,7 @@
 #include "https_server.hpp"
 
+#include <array>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -96,6 +98,16 @@ asio::awaitable<void> serve(beast::ssl_stream<beast::tcp_stream> stream, std::sh
     if (head) res.body().clear();  // Content-Length stays the GET's (RFC 9110 section 9.3.2)
     tcp.expires_after(s->limits.io_timeout);
     co_await http::async_write(stream, res, on);
+    if (!ec && out.status == 413) {
+      // Lingering close: the client may still be sending the body we refused. Closing now
+      // would reset the connection and could destroy our answer before the client reads it,
+      // so read and drop what it sends, for a bounded time and amount, then close.
+      tcp.expires_after(std::chrono::seconds(2));
+      std::array<char, 16384> sink;
+      for (std::size_t dropped = 0; !ec && dropped < 4 * s->limits.max_body_bytes;)
+        dropped += co_await stream.async_read_some(asio::buffer(sink), on);
+      break;
+    }
     if (ec || !keep_alive) break;
   }
   tcp.expires_after(s->limits.io_timeout);
