@@ -1,0 +1,127 @@
+#include "xmpp/stream_acceptor.hpp"
+
+#include <array>
+#include <chrono>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <openssl/rand.h>
+#include <reload/errors.hpp>
+
+#include "xmpp/stream_handshake.hpp"
+
+namespace reload::xmpp {
+
+using boost::system::error_code;
+using AcceptResult = boost::system::result<std::shared_ptr<StreamSession>>;
+
+namespace {
+
+// RFC 6120 section 4.7.3: unique and unpredictable. 128 random bits, in hex.
+boost::system::result<std::string> random_stream_id() {
+  std::array<unsigned char, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    return make_error_code(crypto_errc::internal);
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string id;
+  id.reserve(2 * bytes.size());
+  for (unsigned char b : bytes) {
+    id += digits[b >> 4];
+    id += digits[b & 0xF];
+  }
+  return id;
+}
+
+}  // namespace
+
+asio::awaitable<AcceptResult> accept_stream(asio::ip::tcp::socket socket,
+                                            asio::ssl::context& tls,
+                                            crypto::CertificateCache& trust, Jid own_jid,
+                                            StreamOptions options) {
+  error_code ec;
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  StreamSession::Stream stream(std::move(socket), tls);
+  boost::system::result<StreamPeer> peer = asio::error::timed_out;
+  {
+    SocketDeadline deadline(stream, options.handshake_timeout);
+    peer = co_await handshake_stream_peer(stream, asio::ssl::stream_base::server, trust,
+                                          std::nullopt, deadline);
+  }
+  if (!peer) co_return peer.error();
+  auto stream_id = random_stream_id();
+  if (!stream_id) {
+    stream.lowest_layer().close(ec);
+    co_return stream_id.error();
+  }
+
+  PeerStreamSettings settings = std::move(options.stream);
+  settings.role = StreamRole::receiver;
+  settings.own_jid = own_jid.bare_string();
+  settings.peer_jid = peer->jid.bare_string();
+  settings.stream_id = std::move(*stream_id);
+  co_return std::make_shared<StreamSession>(std::move(stream), std::move(*peer),
+                                            std::move(settings), options.shutdown_timeout);
+}
+
+StreamAcceptor::StreamAcceptor(asio::any_io_executor ex, asio::ssl::context& tls,
+                               crypto::CertificateCache& trust, Jid own_jid,
+                               StreamOptions options)
+    : acceptor_(std::move(ex)),
+      tls_(tls),
+      trust_(trust),
+      own_jid_(std::move(own_jid)),
+      options_(std::move(options)) {}
+
+error_code StreamAcceptor::listen(const asio::ip::tcp::endpoint& at) {
+  error_code ec;
+  acceptor_.open(at.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(at, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  return ec;
+}
+
+void StreamAcceptor::start(OnSession on_session) {
+  on_session_ = std::move(on_session);
+  asio::co_spawn(acceptor_.get_executor(),
+                 [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
+}
+
+void StreamAcceptor::stop() {
+  error_code ignored;
+  acceptor_.close(ignored);
+}
+
+asio::ip::tcp::endpoint StreamAcceptor::local_endpoint() const {
+  error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+asio::awaitable<void> StreamAcceptor::accept_loop() {
+  auto self = shared_from_this();
+  while (acceptor_.is_open()) {
+    error_code ec;
+    auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      // E.g. too many open files: the connection is still queued and accepting again at
+      // once would fail again at once. Breathe, then retry.
+      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    asio::co_spawn(
+        acceptor_.get_executor(),
+        [self, socket = std::move(socket)]() mutable -> asio::awaitable<void> {
+          auto session = co_await accept_stream(std::move(socket), self->tls_, self->trust_,
+                                                self->own_jid_, self->options_);
+          if (self->on_session_) self->on_session_(std::move(session));
+        },
+        asio::detached);
+  }
+}
+
+}  // namespace reload::xmpp
