@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace reload::transport {
@@ -45,7 +46,11 @@ asio::awaitable<void> Listener::accept_loop() {
     auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
-      continue;  // e.g. too many open files: try again with the next connection
+      // E.g. too many open files: the error would repeat at once, so pause before trying
+      // again instead of spinning.
+      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
     }
     asio::co_spawn(
         acceptor_.get_executor(),

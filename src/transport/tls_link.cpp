@@ -21,13 +21,20 @@ namespace {
 // says nothing must not hold a slot.
 struct HandshakeDeadline {
   HandshakeDeadline(TlsLink::Stream& s, milliseconds timeout)
-      : timer(s.get_executor(), timeout) {
-    timer.async_wait([&s](error_code ec) {
-      if (!ec) s.lowest_layer().close(ec);
+      : timer(s.get_executor(), timeout), over(std::make_shared<bool>(false)) {
+    // A timer that fired just as the handshake finished has its handler queued already and
+    // cancel() cannot take it back; by then `s` may be moved into a link or gone, so the
+    // handler looks at `over` first.
+    timer.async_wait([&s, over = over](error_code ec) {
+      if (!ec && !*over) s.lowest_layer().close(ec);
     });
   }
-  ~HandshakeDeadline() { timer.cancel(); }
+  ~HandshakeDeadline() {
+    *over = true;
+    timer.cancel();
+  }
   asio::steady_timer timer;
+  std::shared_ptr<bool> over;
 };
 
 asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> handshake_and_verify(
