@@ -100,11 +100,15 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
     const bool ours = range.contains(set.resource);
     if (ours && (set.replica_number != 0 || successors_moved)) {
       replicate(set.resource, neighbors, now);
-    } else if (!ours && set.replica_number == 0) {
+    } else if (!ours && set.replica_number == 0 && !neighbors.predecessors().empty()) {
       // A peer joined in front of us and took this range: hand it over (as replica 1, which
-      // the new owner relabels), and keep ours as its first replica.
+      // the new owner promotes), and keep ours as its first replica. Addressed to that peer's
+      // Node-ID, as section 10.5 has the admitting peer do: routed by the Resource-ID, the
+      // Store would bounce between us while the joining peer does not yet see itself as
+      // responsible, until its TTL ran out.
       if (auto h = store_.hand_off(set.resource, 1, now))
-        sender_.send_store({set.resource}, std::move(h->store_req), std::move(h->certificates));
+        sender_.send_store({neighbors.predecessors().front()}, std::move(h->store_req),
+                           std::move(h->certificates));
     }
   }
   store_.set_replica_number(range, 0);

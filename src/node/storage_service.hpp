@@ -10,8 +10,8 @@
 //     primary data here and is replicated on;
 //   * on every ring change: data in our range becomes primary; primary data is sent to the
 //     successors when they changed; primary data now outside our range (a peer joined in
-//     front of us) is handed to the responsible peer, routed by its Resource-ID, and kept
-//     as a replica.
+//     front of us) is handed to that peer, our new first predecessor, by its Node-ID, and
+//     kept as a replica.
 #pragma once
 
 #include <chrono>

@@ -5,11 +5,17 @@
 // starts the overlay when none answers and it may), and runs until SIGINT or SIGTERM, when
 // it sends Leave to its neighbors and exits 0. Every event is one log line prefixed with the
 // Node-ID; a failed start is one line on stderr and a non-zero exit.
+//
+// With --store or --fetch it runs once (until a control API exists, the operator's way to
+// reach the overlay's storage): it joins, waits for its ring neighbourhood to settle, carries
+// out the operations in order, prints one line per result on stdout, leaves, and exits 0, or
+// 1 after one line on stderr. Its progress lines go to stderr then, and only with --log-level.
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -24,14 +30,21 @@
 #include "node/overlay_node.hpp"
 #include "transport/endpoint.hpp"
 #include "node_identity.hpp"
+#include "ring_settle.hpp"
 #include "status_file.hpp"
+#include "storage_flags.hpp"
+#include "storage_plan.hpp"
+#include "storage_run.hpp"
 
 namespace asio = boost::asio;
 using reload::tools::IdentityRequest;
 
 namespace {
 
-enum class Level { debug, info, warning, error };
+// One-shot runs: how long the neighbourhood must stay unchanged before the first operation
+// (the node's own "ring stable" line uses 3 s), and how long joining may take.
+constexpr std::chrono::seconds settle_quiet{3};
+constexpr std::chrono::seconds join_deadline{60};
 
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "reload-node: %s\n", what.c_str());
@@ -50,7 +63,10 @@ std::string read_password(const std::string& file) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  cxxopts::Options opts("reload-node", "A RELOAD overlay peer (RFC 6940) with the XMPP usage (XEP-0415).");
+  cxxopts::Options opts("reload-node",
+                        "A RELOAD overlay peer (RFC 6940) with the XMPP usage (XEP-0415).\n"
+                        "With --store or --fetch it runs once: joins, does them in order, prints one line per "
+                        "result, leaves.");
   opts.add_options()
     ("config", "overlay configuration: a file, or the https:// URL of an enrollment server's document",
      cxxopts::value<std::string>())
@@ -66,6 +82,7 @@ int main(int argc, char** argv) {
     ("ca-file", "PEM certificate to trust for the enrollment server's HTTPS", cxxopts::value<std::string>())
     ("log-level", "debug, info, warning or error", cxxopts::value<std::string>()->default_value("info"))
     ("h,help", "this text");
+  reload::tools::add_storage_options(opts);
   cxxopts::ParseResult args;
   try {
     args = opts.parse(argc, argv);
@@ -78,15 +95,21 @@ int main(int argc, char** argv) {
   }
   if (!args.count("config")) fail("--config is required (a file or an https:// URL)");
   if (!args.count("state-dir")) fail("--state-dir is required");
-  std::string level = args["log-level"].as<std::string>();
+  auto storage_commands = reload::tools::parse_storage_flags(args);
+  if (!storage_commands) fail(storage_commands.error());
+  const bool one_shot = !storage_commands->empty();
+  // A one-shot run keeps stdout for its results and is silent unless asked.
+  std::string level = one_shot && !args.count("log-level") ? "warning" : args["log-level"].as<std::string>();
   if (level != "debug" && level != "info" && level != "warning" && level != "error")
     fail(fmt::format("--log-level {}: use debug, info, warning or error", level));
   const bool quiet = level == "warning" || level == "error";
-  auto say = [quiet](const std::string& line) {
+  std::FILE* log_to = one_shot ? stderr : stdout;
+  auto say = [quiet, log_to](const std::string& line) {
     if (quiet) return;
     auto now = std::chrono::system_clock::now();
-    std::printf("%s %s\n", fmt::format("{:%H:%M:%S}", std::chrono::floor<std::chrono::milliseconds>(now)).c_str(), line.c_str());
-    std::fflush(stdout);
+    std::fprintf(log_to, "%s %s\n",
+                 fmt::format("{:%H:%M:%S}", std::chrono::floor<std::chrono::milliseconds>(now)).c_str(), line.c_str());
+    std::fflush(log_to);
   };
 
   IdentityRequest req;
@@ -100,6 +123,9 @@ int main(int argc, char** argv) {
 
   auto identity = reload::tools::load_or_make_identity(req, say);
   if (!identity) fail(identity.error());
+  auto operations = reload::tools::plan_storage(*storage_commands, identity->configuration.config,
+                                                identity->certificate, identity->node_id);
+  if (!operations) fail(operations.error());
 
   reload::node::NodeOptions options{identity->configuration.config,
                                     {identity->key, identity->certificate},
@@ -125,7 +151,8 @@ int main(int argc, char** argv) {
   asio::io_context io(1);
   auto node = reload::node::OverlayNode::create(io.get_executor(), std::move(options));
   if (!node) fail(fmt::format("cannot start the node: {}", node.error().message()));
-  const bool may_create = args.count("create") || !args.count("bootstrap");
+  // A one-shot run alone in an overlay of its own would store into nothing.
+  const bool may_create = args.count("create") || (!args.count("bootstrap") && !one_shot);
   if (auto ec = (*node)->start(may_create))
     fail(fmt::format("cannot listen on {}: {}", args["listen"].as<std::string>(), ec.message()));
 
@@ -140,16 +167,45 @@ int main(int argc, char** argv) {
   };
   write_status();
 
+  int exit_code = 0;
+  bool leaving = false;
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code ec, int) {
-    if (ec) return;
+  reload::tools::RingSettleWatch settle(io.get_executor(), *node);
+  // Every way out: the failure (one line on stderr, exit 1) or none, then Leave.
+  auto finish = [&](std::optional<std::string> failure) {
+    if (leaving) return;
+    leaving = true;
+    if (failure) {
+      std::fprintf(stderr, "reload-node: %s\n", failure->c_str());
+      exit_code = 1;
+    }
+    settle.cancel();
+    signals.cancel();
     (*node)->leave([&] {
       status_timer.cancel();
       status.write_stopped();
       io.stop();
     });
+  };
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    finish(one_shot ? std::optional<std::string>("interrupted before the storage operations finished")
+                    : std::nullopt);
   });
+  if (one_shot) {
+    settle.start(settle_quiet, join_deadline, [&](bool joined) {
+      if (!joined)
+        return finish(fmt::format("did not join the overlay within {} s (is a bootstrap peer running?)",
+                                  join_deadline.count()));
+      reload::tools::run_storage(*node, std::move(*operations),
+                                 [](const std::string& line) {
+                                   std::printf("%s\n", line.c_str());
+                                   std::fflush(stdout);
+                                 },
+                                 finish);
+    });
+  }
   io.run();
   say(fmt::format("{} stopped", (*node)->self().hex().substr(0, 8)));
-  return 0;
+  return exit_code;
 }
