@@ -2,9 +2,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+
+#include "transport/tcp_acceptor.hpp"
 
 namespace reload::transport {
 
@@ -14,18 +13,13 @@ Listener::Listener(asio::any_io_executor ex, asio::ssl::context& tls,
                    crypto::CertificateCache& trust, LinkLimits limits)
     : acceptor_(ex), tls_(tls), trust_(trust), limits_(limits) {}
 
-error_code Listener::listen(const asio::ip::tcp::endpoint& at) {
-  error_code ec;
-  acceptor_.open(at.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(at, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  return ec;
-}
+error_code Listener::listen(const asio::ip::tcp::endpoint& at) { return listen_on(acceptor_, at); }
 
 void Listener::start(OnLink on_link) {
   on_link_ = std::move(on_link);
-  asio::co_spawn(acceptor_.get_executor(), [self = shared_from_this()] { return self->accept_loop(); },
+  auto self = shared_from_this();
+  asio::co_spawn(acceptor_.get_executor(),
+                 accept_each(acceptor_, [self](asio::ip::tcp::socket s) { return self->serve(std::move(s)); }),
                  asio::detached);
 }
 
@@ -39,27 +33,10 @@ asio::ip::tcp::endpoint Listener::local_endpoint() const {
   return acceptor_.local_endpoint(ec);
 }
 
-asio::awaitable<void> Listener::accept_loop() {
+asio::awaitable<void> Listener::serve(asio::ip::tcp::socket socket) {
   auto self = shared_from_this();
-  while (acceptor_.is_open()) {
-    error_code ec;
-    auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (ec == asio::error::operation_aborted) co_return;
-      // E.g. too many open files: the error would repeat at once, so pause before trying
-      // again instead of spinning.
-      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      continue;
-    }
-    asio::co_spawn(
-        acceptor_.get_executor(),
-        [self, s = std::move(socket)]() mutable -> asio::awaitable<void> {
-          auto link = co_await TlsLink::accept(std::move(s), self->tls_, self->trust_, self->limits_);
-          if (self->on_link_) self->on_link_(std::move(link));
-        },
-        asio::detached);
-  }
+  auto link = co_await TlsLink::accept(std::move(socket), tls_, trust_, limits_);
+  if (on_link_) on_link_(std::move(link));
 }
 
 }  // namespace reload::transport

@@ -26,7 +26,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   asio::ip::tcp::endpoint local_endpoint() const;
 
  private:
-  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
   asio::ip::tcp::acceptor acceptor_;
   asio::ssl::context& tls_;
   crypto::CertificateCache& trust_;

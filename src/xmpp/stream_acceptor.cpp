@@ -6,11 +6,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/rand.h>
 #include <reload/errors.hpp>
 
+#include "transport/tcp_acceptor.hpp"
 #include "xmpp/stream_handshake.hpp"
 
 namespace reload::xmpp {
@@ -76,18 +76,15 @@ StreamAcceptor::StreamAcceptor(asio::any_io_executor ex, asio::ssl::context& tls
       options_(std::move(options)) {}
 
 error_code StreamAcceptor::listen(const asio::ip::tcp::endpoint& at) {
-  error_code ec;
-  acceptor_.open(at.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(at, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  return ec;
+  return transport::listen_on(acceptor_, at);
 }
 
 void StreamAcceptor::start(OnSession on_session) {
   on_session_ = std::move(on_session);
+  auto self = shared_from_this();
   asio::co_spawn(acceptor_.get_executor(),
-                 [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
+                 transport::accept_each(acceptor_, [self](asio::ip::tcp::socket s) { return self->serve(std::move(s)); }),
+                 asio::detached);
 }
 
 void StreamAcceptor::stop() {
@@ -100,28 +97,10 @@ asio::ip::tcp::endpoint StreamAcceptor::local_endpoint() const {
   return acceptor_.local_endpoint(ec);
 }
 
-asio::awaitable<void> StreamAcceptor::accept_loop() {
+asio::awaitable<void> StreamAcceptor::serve(asio::ip::tcp::socket socket) {
   auto self = shared_from_this();
-  while (acceptor_.is_open()) {
-    error_code ec;
-    auto socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (ec == asio::error::operation_aborted) co_return;
-      // E.g. too many open files: the connection is still queued and accepting again at
-      // once would fail again at once. Breathe, then retry.
-      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      continue;
-    }
-    asio::co_spawn(
-        acceptor_.get_executor(),
-        [self, socket = std::move(socket)]() mutable -> asio::awaitable<void> {
-          auto session = co_await accept_stream(std::move(socket), self->tls_, self->trust_,
-                                                self->own_jid_, self->options_);
-          if (self->on_session_) self->on_session_(std::move(session));
-        },
-        asio::detached);
-  }
+  auto session = co_await accept_stream(std::move(socket), tls_, trust_, own_jid_, options_);
+  if (on_session_) on_session_(std::move(session));
 }
 
 }  // namespace reload::xmpp

@@ -49,7 +49,7 @@ class StreamAcceptor : public std::enable_shared_from_this<StreamAcceptor> {
   asio::ip::tcp::endpoint local_endpoint() const;
 
  private:
-  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
 
   asio::ip::tcp::acceptor acceptor_;
   asio::ssl::context& tls_;
