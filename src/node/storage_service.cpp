@@ -96,7 +96,10 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
   const auto targets = replica_targets(neighbors);
   const bool successors_moved = targets != replica_targets_;
   replica_targets_ = targets;
+  std::optional<wire::ResourceId> last;  // a hand-off carries every Kind of a resource: once each
   for (const auto& set : store_.stored_sets(now)) {
+    if (last == set.resource) continue;
+    last = set.resource;
     const bool ours = range.contains(set.resource);
     if (ours && (set.replica_number != 0 || successors_moved)) {
       replicate(set.resource, neighbors, now);
