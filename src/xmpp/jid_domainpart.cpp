@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include <arpa/inet.h>
+#include <boost/url/ipv6_address.hpp>
 #include <idn2.h>
 
 #include "xmpp/jid_errors.hpp"
@@ -39,17 +39,12 @@ bool is_ldh(char32_t c) {
   return (c >= U'a' && c <= U'z') || (c >= U'0' && c <= U'9') || c == U'-';
 }
 
-// "[v6 address]": kept as written, lowercased, once inet_pton accepts it.
+// "[v6 address]": in RFC 5952's canonical text, so "[0::1]" and "[::1]" are one domainpart.
 result<std::string> prepare_ip_literal(std::string_view text) {
   if (text.size() < 3 || text.back() != ']') return domain_error(jid_errc::bad_ip_literal);
-  std::string inner(text.substr(1, text.size() - 2));
-  in6_addr addr{};
-  if (inet_pton(AF_INET6, inner.c_str(), &addr) != 1) return domain_error(jid_errc::bad_ip_literal);
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
+  auto address = boost::urls::parse_ipv6_address(text.substr(1, text.size() - 2));
+  if (!address) return domain_error(jid_errc::bad_ip_literal);
+  return "[" + address->to_string() + "]";
 }
 
 // libidn2's registration check (RFC 5891 section 4): a U-label must satisfy every IDNA2008

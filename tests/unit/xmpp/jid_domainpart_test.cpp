@@ -78,6 +78,9 @@ TEST_CASE("IPv6 literals in brackets") {
   CHECK(domain("[::1]") == "[::1]");
   CHECK(domain("[2002:4559:1FE2::4559:1FE2]") == "[2002:4559:1fe2::4559:1fe2]");
   CHECK(domain("[::ffff:192.0.2.1]") == "[::ffff:192.0.2.1]");
+  // RFC 5952's canonical text: one spelling per address, so JIDs compare equal.
+  CHECK(domain("[0::1]") == "[::1]");
+  CHECK(domain("[2001:DB8:0:0:0:0:0:1]") == "[2001:db8::1]");
   CHECK(domain("[]") == "ERROR domainpart: not an IPv6 address literal");
   CHECK(domain("[::g]") == "ERROR domainpart: not an IPv6 address literal");
   CHECK(domain("[::1") == "ERROR domainpart: not an IPv6 address literal");
