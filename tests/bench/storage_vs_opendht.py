@@ -27,18 +27,6 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from rig import Rig, wait_for, free_port  # noqa: E402
 
 NETWORK_ID = 5222
-BENCH_KIND = """
-      <kind-block>
-        <kind id="4000001">
-          <data-model>SINGLE</data-model>
-          <access-control>NODE-MULTIPLE</access-control>
-          <max-node-multiple>100000</max-node-multiple>
-          <max-count>1</max-count>
-          <max-size>1024</max-size>
-        </kind>
-      </kind-block>"""
-
-
 def ensure_tools():
     missing = [p for p in ("dhtnode", "python3-opendht")
                if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True, text=True).stdout
@@ -71,8 +59,7 @@ def run_reload(build, nodes, ops, work):
     node_bin = os.path.join(build, "tools/reload-node/reload-node")
     client = os.path.join(build, "tests/bench/storage_bench_client")
     rig = Rig(server, node_bin, work, update_interval=30)
-    text = open(rig.template).read().replace("    </required-kinds>", BENCH_KIND + "\n    </required-kinds>")
-    open(rig.template, "w").write(text)
+    rig.add_node_multiple_kinds(((4000001, "SINGLE"),), max_node_multiple=100000, max_count=1)
     names = [f"n{i:03}" for i in range(nodes)]
     try:
         for n in names + ["bench"]:

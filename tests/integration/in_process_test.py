@@ -20,20 +20,6 @@ from rig import Rig  # noqa: E402
 PASSWORD = "in-process-pw"
 UPDATE_INTERVAL = 3  # seconds, in the rig's configuration document
 
-STORAGE_KINDS = "".join(
-    f"""
-      <kind-block>
-        <kind id="{kind_id}">
-          <data-model>{model}</data-model>
-          <access-control>NODE-MULTIPLE</access-control>
-          <max-node-multiple>100</max-node-multiple>
-          <max-count>1000</max-count>
-          <max-size>1024</max-size>
-        </kind>
-      </kind-block>"""
-    for kind_id, model in ((4000001, "SINGLE"), (4000002, "ARRAY"), (4000003, "DICTIONARY")))
-
-
 def main():
     server_bin, users, *rest = sys.argv[1:]
     storage_kinds = rest[0] == "--storage-kinds"
@@ -41,8 +27,8 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         rig = Rig(server_bin, None, work, update_interval=UPDATE_INTERVAL)
         if storage_kinds:
-            text = open(rig.template).read().replace("    </required-kinds>", STORAGE_KINDS + "\n    </required-kinds>")
-            open(rig.template, "w").write(text)
+            rig.add_node_multiple_kinds(((4000001, "SINGLE"), (4000002, "ARRAY"), (4000003, "DICTIONARY")),
+                                        max_node_multiple=100, max_count=1000)
         try:
             for i in range(int(users)):
                 rig.add_user(f"peer{i:02}", PASSWORD)

@@ -44,6 +44,21 @@ class Rig:
         self.users = os.path.join(work, "users")
         self.ca_dir = os.path.join(work, "ca")
 
+    def add_node_multiple_kinds(self, kinds, max_node_multiple, max_count):
+        """Adds private NODE-MULTIPLE Kinds ((kind_id, data model) pairs) to the document."""
+        blocks = "".join(f"""
+      <kind-block>
+        <kind id="{kind_id}">
+          <data-model>{model}</data-model>
+          <access-control>NODE-MULTIPLE</access-control>
+          <max-node-multiple>{max_node_multiple}</max-node-multiple>
+          <max-count>{max_count}</max-count>
+          <max-size>1024</max-size>
+        </kind>
+      </kind-block>""" for kind_id, model in kinds)
+        text = open(self.template).read().replace("    </required-kinds>", blocks + "\n    </required-kinds>")
+        open(self.template, "w").write(text)
+
     def add_user(self, name, password, jid=None):
         cmd = [self.server_bin, "--users", self.users, "--add-user", name, "--password", password]
         if jid:
