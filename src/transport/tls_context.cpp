@@ -22,7 +22,11 @@ boost::system::result<std::shared_ptr<ssl::context>> make_tls_context(const TlsI
   // Both ends present certificates; whether they are good is the overlay's question.
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
                      [](int, X509_STORE_CTX*) { return 1; });
+  // No resumption: links are long-lived and a fresh handshake re-checks the certificate.
+  // So no TLS 1.3 tickets either, which would cost the server an encryption and the client
+  // memory on every handshake.
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_num_tickets(native, 0);
   crypto::enable_key_log(native);
   return ctx;
 }

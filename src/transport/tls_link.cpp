@@ -3,12 +3,10 @@
 #include <array>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 namespace reload::transport {
 
@@ -20,13 +18,13 @@ namespace {
 // Closes the socket if the handshake has not finished by then: a peer that connects and
 // says nothing must not hold a slot.
 struct HandshakeDeadline {
-  HandshakeDeadline(TlsLink::Stream& s, milliseconds timeout)
+  HandshakeDeadline(asio::ip::tcp::socket& s, milliseconds timeout)
       : timer(s.get_executor(), timeout), over(std::make_shared<bool>(false)) {
     // A timer that fired just as the handshake finished has its handler queued already and
     // cancel() cannot take it back; by then `s` may be moved into a link or gone, so the
     // handler looks at `over` first.
     timer.async_wait([&s, over = over](error_code ec) {
-      if (!ec && !*over) s.lowest_layer().close(ec);
+      if (!ec && !*over) s.close(ec);
     });
   }
   ~HandshakeDeadline() {
@@ -42,13 +40,13 @@ asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> handshake_and_v
     crypto::CertificateCache& trust, std::optional<wire::NodeId> expected, LinkLimits limits) {
   error_code ec;
   {
-    HandshakeDeadline deadline(stream, limits.handshake_timeout);
-    co_await stream.async_handshake(role, asio::redirect_error(use_awaitable, ec));
+    HandshakeDeadline deadline(stream.lowest_layer(), limits.handshake_timeout);
+    ec = co_await stream.handshake(role);
   }
   if (ec) co_return ec;
   auto peer = verify_peer(stream.native_handle(), trust, expected);
   if (!peer) {
-    stream.lowest_layer().close(ec);
+    stream.close();
     co_return peer.error();
   }
   co_return std::make_shared<TlsLink>(std::move(stream), std::move(*peer), limits);
@@ -60,15 +58,15 @@ asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::connec
     asio::ip::tcp::endpoint to, asio::ssl::context& tls, crypto::CertificateCache& trust,
     std::optional<wire::NodeId> expected, LinkLimits limits) {
   auto ex = co_await asio::this_coro::executor;
-  Stream stream(ex, tls);
+  asio::ip::tcp::socket socket(ex);
   error_code ec;
   {
-    HandshakeDeadline deadline(stream, limits.handshake_timeout);
-    co_await stream.lowest_layer().async_connect(to, asio::redirect_error(use_awaitable, ec));
+    HandshakeDeadline deadline(socket, limits.handshake_timeout);
+    co_await socket.async_connect(to, asio::redirect_error(use_awaitable, ec));
   }
   if (ec) co_return ec;
-  stream.lowest_layer().set_option(asio::ip::tcp::no_delay(true), ec);
-  co_return co_await handshake_and_verify(std::move(stream), asio::ssl::stream_base::client,
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  co_return co_await handshake_and_verify(Stream(std::move(socket), tls), asio::ssl::stream_base::client,
                                           trust, std::move(expected), limits);
 }
 
@@ -113,8 +111,7 @@ void TlsLink::wake_writer() { writer_wake_.cancel(); }
 void TlsLink::close(error_code why) {
   if (closed_) return;
   closed_ = true;
-  error_code ignored;
-  stream_.lowest_layer().close(ignored);
+  stream_.close();
   writer_wake_.cancel();
   ticker_.cancel();
   if (handler_) {
@@ -128,10 +125,12 @@ void TlsLink::close(error_code why) {
 
 asio::awaitable<void> TlsLink::read_loop() {
   auto self = shared_from_this();
-  std::array<std::uint8_t, 16 * 1024> buf;
+  // One buffer for every link of the thread: what is read is copied into the link's frame
+  // parser before the next suspension, so an idle link holds no read buffer.
+  thread_local std::array<std::uint8_t, 16 * 1024> buf;
   while (!closed_) {
-    error_code ec;
-    std::size_t n = co_await stream_.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+    std::size_t n = 0;
+    error_code ec = co_await stream_.read_some(buf, n);
     if (ec) {
       close(ec == asio::error::eof ? error_code{} : ec);
       co_return;
@@ -165,8 +164,7 @@ asio::awaitable<void> TlsLink::write_loop() {
     }
     writing.swap(outgoing_);
     outgoing_.clear();
-    error_code ec;
-    co_await asio::async_write(stream_, asio::buffer(writing), asio::redirect_error(use_awaitable, ec));
+    error_code ec = co_await stream_.write_all(writing);
     writing.clear();
     if (ec) {
       close(ec);

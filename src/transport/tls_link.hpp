@@ -14,13 +14,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/result.hpp>
 
 #include "crypto/certificate_cache.hpp"
 #include "transport/link_monitor.hpp"
 #include "transport/peer_verification.hpp"
+#include "transport/tls_socket.hpp"
 #include "wire/framing.hpp"
 
 namespace reload::transport {
@@ -48,7 +48,7 @@ class LinkHandler {
 
 class TlsLink : public std::enable_shared_from_this<TlsLink> {
  public:
-  using Stream = asio::ssl::stream<asio::ip::tcp::socket>;
+  using Stream = TlsSocket;
 
   // Dials, handshakes and verifies the peer (which must carry `expected` when given).
   static asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> connect(

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 
+#include <cxxopts.hpp>
 #include <fmt/format.h>
 
 namespace reload::tools {

@@ -19,11 +19,15 @@
 #include <vector>
 
 #include <boost/system/result.hpp>
-#include <cxxopts.hpp>
 
 #include "wire/bytes.hpp"
 #include "wire/codec_context.hpp"
 #include "wire/node_id.hpp"
+
+namespace cxxopts {
+class Options;
+class ParseResult;
+}  // namespace cxxopts
 
 namespace reload::tools {
 
