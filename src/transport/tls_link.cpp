@@ -145,9 +145,12 @@ asio::awaitable<void> TlsLink::read_loop() {
       if (!frame || closed_) break;
       std::size_t before = outgoing_.size();
       auto message = monitor_.on_frame(*frame, Clock::now(), outgoing_);
-      if (outgoing_.size() != before) wake_writer();
       suspect_ = false;
+      // The message goes on (a forward wakes the next link's writer) before this link's
+      // writer is woken for the ack: the ack is still sent at once, but off the message's
+      // critical path.
       if (message && !message->empty()) handler_->on_link_message(*this, *message);
+      if (outgoing_.size() != before && !closed_) wake_writer();
     }
   }
 }
@@ -166,6 +169,8 @@ asio::awaitable<void> TlsLink::write_loop() {
     outgoing_.clear();
     error_code ec = co_await stream_.write_all(writing);
     writing.clear();
+    // After a burst, idle links keep no burst-sized buffer (the queue takes this one next).
+    if (writing.capacity() > wire::FrameParser::kept_capacity) wire::Buffer().swap(writing);
     if (ec) {
       close(ec);
       co_return;

@@ -48,7 +48,12 @@ void FrameParser::put(Bytes data) {
   // Drop what was consumed before appending, so the buffer holds at most one partial frame
   // plus the new bytes.
   if (start_ > 0) {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(start_));
+    // A link that took in a burst keeps no burst-sized buffer once the burst is consumed:
+    // tens of mostly idle links each holding a 16 KiB read's worth add up.
+    if (start_ == buf_.size() && buf_.capacity() > kept_capacity)
+      Buffer().swap(buf_);
+    else
+      buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(start_));
     start_ = 0;
   }
   buf_.insert(buf_.end(), data.begin(), data.end());

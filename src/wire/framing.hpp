@@ -46,6 +46,10 @@ class FrameParser {
   // broken (ec set). The frame's message view is valid until the next put() or next().
   std::optional<FramedMessage> next(boost::system::error_code& ec);
   std::size_t buffered() const noexcept { return buf_.size() - start_; }
+  std::size_t capacity() const noexcept { return buf_.capacity(); }
+
+  // What the buffer may keep once everything in it was consumed.
+  static constexpr std::size_t kept_capacity = 4096;
 
  private:
   std::size_t max_;

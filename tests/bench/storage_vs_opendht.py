@@ -59,7 +59,9 @@ def run_reload(build, nodes, ops, work):
     node_bin = os.path.join(build, "tools/reload-node/reload-node")
     client = os.path.join(build, "tests/bench/storage_bench_client")
     rig = Rig(server, node_bin, work, update_interval=30)
-    rig.add_node_multiple_kinds(((4000001, "SINGLE"),), max_node_multiple=100000, max_count=1)
+    # As many NODE-MULTIPLE indexes as the client stores values: a holder checks a Store by
+    # hashing the storer's Node-ID with every index up to the one that matches.
+    rig.add_node_multiple_kinds(((4000001, "SINGLE"),), max_node_multiple=ops, max_count=1)
     names = [f"n{i:03}" for i in range(nodes)]
     try:
         for n in names + ["bench"]:
@@ -123,7 +125,12 @@ def run_opendht(nodes, ops):
             got = runner.get(k)
             if any(bytes(x.data) == v for x in got):
                 get_ms.append((time.perf_counter() - t0) * 1000)
-        mem = [rss_kib(p.pid) for p in procs]
+        dead = [p for p in procs if p.poll() is not None]
+        if dead:
+            codes = sorted({p.returncode for p in dead})
+            print(f"opendht: {len(dead)} of {nodes} dhtnode processes exited during the run (exit codes {codes}); "
+                  "memory is the mean of the others")
+        mem = [rss_kib(p.pid) for p in procs if p.poll() is None]
         runner.join()
         return ({"store": (len(put_ms), *quantiles(put_ms)), "fetch": (len(get_ms), *quantiles(get_ms))},
                 (statistics.mean(m[0] for m in mem), statistics.mean(m[1] for m in mem)))

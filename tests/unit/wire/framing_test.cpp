@@ -80,3 +80,30 @@ TEST_CASE("the stream parser refuses oversize frames and unknown types, for good
   CHECK_FALSE(q.next(ec));
   CHECK(ec == codec_errc::unknown_type);
 }
+
+TEST_CASE("the stream parser gives back a burst's buffer once the burst is consumed") {
+  boost::system::error_code ec;
+  FrameParser p(5000);
+  Buffer burst;
+  for (std::uint32_t i = 0; i < 4; ++i) {  // four 4,000-byte messages in one read
+    auto frame = encode_to_buffer(FramedMessage{FramedData{i, Bytes(Buffer(4000, 0x33))}}).value();
+    burst.insert(burst.end(), frame.begin(), frame.end());
+  }
+  auto tail = hex("80 00000009 000004 aabb");  // a partial frame after the burst is kept whole
+  burst.insert(burst.end(), tail.begin(), tail.end());
+  p.put(burst);
+  int frames = 0;
+  while (p.next(ec)) ++frames;
+  REQUIRE_FALSE(ec);
+  CHECK(frames == 4);
+  CHECK(p.capacity() >= burst.size());
+  p.put(hex("ccdd"));
+  auto last = p.next(ec);
+  REQUIRE(last);
+  CHECK(equal_bytes(std::get<FramedData>(*last).message, hex("aabbccdd")));
+  CHECK(p.capacity() >= burst.size());  // the partial frame was moved within the buffer
+
+  p.put(hex("81 00000000 00000000"));  // nothing was left over: the big buffer goes
+  CHECK(p.next(ec));
+  CHECK(p.capacity() <= FrameParser::kept_capacity);
+}
