@@ -1,8 +1,6 @@
 #include "config/enrollment_client.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -13,6 +11,7 @@
 #include "config/selection.hpp"
 #include "crypto/issuance.hpp"
 #include "crypto/trust_store.hpp"
+#include "reload/file_io.hpp"
 
 namespace reload::config {
 
@@ -67,11 +66,9 @@ boost::system::result<Fetched, Failed> fetch_document(const EnrollmentRequest& r
   }
   if (req.config_url.find("://") != std::string::npos)
     return fmt::format("fetching the configuration: {}: only https:// URLs or file paths", req.config_url);
-  std::ifstream in(req.config_url, std::ios::binary);
-  if (!in) return fmt::format("fetching the configuration: {} cannot be read", req.config_url);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return Fetched{s.str(), false};
+  auto text = read_file(req.config_url);
+  if (!text) return fmt::format("fetching the configuration: {} cannot be read", req.config_url);
+  return Fetched{std::move(*text), false};
 }
 
 boost::system::result<SignedConfiguration, Failed> verify_document(const EnrollmentRequest& req,

@@ -1,10 +1,10 @@
 #include "config/overlay_document.hpp"
 
-#include <fstream>
 #include <iterator>
 
 #include "config/configuration_reader.hpp"
 #include "config/lexical.hpp"
+#include "reload/file_io.hpp"
 
 namespace reload::config {
 
@@ -80,16 +80,14 @@ result<OverlayDocument, ConfigError> parse_overlay_document(std::string_view xml
 result<OverlayDocument, ConfigError> read_overlay_document(const std::filesystem::path& file,
                                                            const ParseOptions& options) {
   std::string name = file.string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return ConfigError{ConfigErrc::io, name, 0, "", "cannot open the file"};
   // Read at most one byte more than allowed, so an oversized file is refused without
   // reading all of it.
-  std::string text;
-  text.resize(options.limits.max_bytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return ConfigError{ConfigErrc::io, name, 0, "", "read error"};
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return parse_overlay_document(text, name, options);
+  auto text = read_file(file, options.limits.max_bytes + 1);
+  if (!text)
+    return ConfigError{ConfigErrc::io, name, 0, "",
+                       text.error() == boost::system::errc::no_such_file_or_directory ? "cannot open the file"
+                                                                                      : "read error"};
+  return parse_overlay_document(*text, name, options);
 }
 
 }  // namespace reload::config

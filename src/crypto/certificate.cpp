@@ -1,8 +1,6 @@
 #include "crypto/certificate.hpp"
 
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -11,6 +9,7 @@
 
 #include "crypto/atomic_file.hpp"
 #include "crypto/oids.hpp"
+#include "reload/file_io.hpp"
 #include "crypto/openssl_handles.hpp"
 
 namespace reload::crypto {
@@ -147,11 +146,9 @@ boost::system::result<Certificate> Certificate::from_pem(std::string_view pem) {
 }
 
 boost::system::result<Certificate> Certificate::load(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return error_code(ENOENT, boost::system::generic_category());
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
+  auto read = read_file(file);
+  if (!read) return read.error();
+  const std::string& text = *read;
   if (text.find("-----BEGIN") != std::string::npos) return from_pem(text);
   return from_der(wire::as_bytes(text));
 }

@@ -1,7 +1,5 @@
 #include "crypto/issuance.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include <openssl/bn.h>
 #include <openssl/pem.h>

@@ -1,8 +1,6 @@
 #include "crypto/private_key.hpp"
 
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
@@ -10,6 +8,7 @@
 #include "crypto/atomic_file.hpp"
 #include "crypto/openssl_handles.hpp"
 #include "crypto/signature_algorithm.hpp"
+#include "reload/file_io.hpp"
 
 namespace reload::crypto {
 
@@ -27,8 +26,6 @@ namespace {
 // which would block a daemon.
 int no_passphrase(char*, int, int, void*) { return -1; }
 
-error_code from_errno(int e) { return error_code(e ? e : EIO, boost::system::generic_category()); }
-
 }  // namespace
 
 boost::system::result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
@@ -42,11 +39,9 @@ boost::system::result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
 }
 
 boost::system::result<PrivateKey> PrivateKey::load(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return from_errno(errno ? errno : ENOENT);
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string pem = s.str();
+  auto read = read_file(file);
+  if (!read) return read.error();
+  std::string& pem = *read;
   auto key = from_pem(pem);
   OPENSSL_cleanse(pem.data(), pem.size());
   return key;

@@ -13,8 +13,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <optional>
 #include <random>
 #include <string>
@@ -28,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "node/overlay_node.hpp"
+#include "reload/file_io.hpp"
 #include "transport/endpoint.hpp"
 #include "node_identity.hpp"
 #include "ring_settle.hpp"
@@ -52,10 +51,9 @@ constexpr std::chrono::seconds join_deadline{60};
 }
 
 std::string read_password(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) fail(fmt::format("cannot read --password-file {}", file));
-  std::string line;
-  std::getline(in, line);
+  auto text = reload::read_file(file);
+  if (!text) fail(fmt::format("cannot read --password-file {}: {}", file, text.error().message()));
+  std::string line = text->substr(0, text->find('\n'));
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
   return line;
 }
@@ -90,7 +88,7 @@ int main(int argc, char** argv) {
     fail(e.what());
   }
   if (args.count("help")) {
-    std::cout << opts.help() << "\n";
+    fmt::print("{}\n", opts.help());
     return 0;
   }
   if (!args.count("config")) fail("--config is required (a file or an https:// URL)");

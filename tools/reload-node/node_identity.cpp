@@ -1,7 +1,5 @@
 #include "node_identity.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -9,6 +7,7 @@
 #include "config/https_client.hpp"
 #include "config/selection.hpp"
 #include "crypto/issuance.hpp"
+#include "reload/file_io.hpp"
 
 namespace reload::tools {
 
@@ -20,10 +19,8 @@ namespace {
 bool is_url(std::string_view s) { return s.starts_with("https://"); }
 
 std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = read_file(p);
+  return text ? std::move(*text) : std::string();
 }
 
 NodeIdentity from_state(config::NodeState st, bool fresh) {

@@ -1,8 +1,8 @@
 #include "status_file.hpp"
 
-#include <fstream>
 
 #include <fmt/format.h>
+#include "reload/file_io.hpp"
 
 namespace reload::tools {
 
@@ -36,10 +36,7 @@ void StatusFile::put(const std::string& line) {
   last_ = line;
   auto tmp = path_;
   tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << line << "\n";
-  }
+  if (write_file(tmp, line + "\n")) return;
   std::error_code ec;
   std::filesystem::rename(tmp, path_, ec);
 }
