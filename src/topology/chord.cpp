@@ -260,6 +260,10 @@ RouteDecision Chord::route(const NodeId& key) const {
   };
   for (const auto& n : neighbors_.members()) consider(n);
   for (const auto& f : fingers_.peers()) consider(f);
+  // Every linked ring member can act for the finger entry whose range holds it (section
+  // 10.7.4.2 allows several per entry): the links others opened to us because we are their
+  // finger shorten our routes for free. Clients and joining peers are not members.
+  for (const auto& m : members_) consider(m);
   if (preceding) return {false, preceding};
   if (following) return {false, following};
   // Not in the ring yet: everything goes through whatever link there is (the bootstrap).

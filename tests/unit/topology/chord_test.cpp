@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <doctest/doctest.h>
 
@@ -201,4 +202,23 @@ TEST_CASE("a Leave sends successors to predecessors and predecessors to successo
   CHECK(from_succ == 3);
   CHECK(from_pred == 3);
   CHECK(c.state() == Chord::State::left);
+}
+
+TEST_CASE("a linked ring member that is not the finger of its range still routes (section 10.7.4.2)") {
+  // "A peer MAY choose to keep connections to multiple peers that can act for a given Finger
+  // Table entry": a peer linked to us (because we are its finger, say) shortens routes too.
+  auto self = *NodeId::from_hex("40000000000000000000000000000000");
+  Chord c(self, ChordSettings{}, 1);
+  c.create(TimePoint{});
+  auto p = [](const char* h) { return *NodeId::from_hex(h); };
+  for (auto peer : {"10", "20", "30", "50", "60", "70", "c0", "f0"})
+    c.on_attached(p((std::string(peer) + std::string(30, '0')).c_str()), AttachPurpose::neighbor, TimePoint{});
+  const auto f0 = p("f0000000000000000000000000000000");
+  // Range 1 ([self + 2^127, self - 1]) holds 0xc0.. (the nearest to its start); 0xf0.. is
+  // in no table of its own.
+  REQUIRE(c.fingers().at(1) == p("c0000000000000000000000000000000"));
+  const auto neighbors = c.neighbors().members();
+  REQUIRE(std::find(neighbors.begin(), neighbors.end(), f0) == neighbors.end());
+  CHECK(c.route(p("ff000000000000000000000000000000")).next_hop == f0);
+  CHECK(c.route(p("e0000000000000000000000000000000")).next_hop == p("c0000000000000000000000000000000"));
 }
