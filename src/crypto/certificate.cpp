@@ -8,6 +8,7 @@
 #include <openssl/sha.h>
 
 #include "crypto/atomic_file.hpp"
+#include "crypto/key_operation.hpp"
 #include "crypto/oids.hpp"
 #include "reload/file_io.hpp"
 #include "crypto/openssl_handles.hpp"
@@ -34,6 +35,7 @@ struct Certificate::Parsed {
   bool self_signed = false;
   Clock::time_point not_before;
   Clock::time_point not_after;
+  mutable KeyOperation verifying;  // the only state that changes: made at the first check
 };
 
 std::string format_reload_uri(const wire::NodeId& id, std::string_view overlay) {
@@ -174,6 +176,10 @@ bool Certificate::is_self_signed() const noexcept { return p_->self_signed; }
 Certificate::Clock::time_point Certificate::not_before() const noexcept { return p_->not_before; }
 Certificate::Clock::time_point Certificate::not_after() const noexcept { return p_->not_after; }
 X509* Certificate::native() const noexcept { return p_->x509.get(); }
+
+error_code Certificate::check_signature(wire::Bytes input, wire::Bytes signature) const {
+  return p_->verifying.verify(X509_get0_pubkey(p_->x509.get()), input, signature);
+}
 
 error_code Certificate::valid_at(Clock::time_point now) const noexcept {
   if (now < p_->not_before) return make_error_code(crypto_errc::not_yet_valid);

@@ -77,6 +77,10 @@ class Certificate {
   std::string subject() const;  // one-line RFC 2253 form, for messages
   std::string issuer() const;
 
+  // Success when `signature` is this certificate's key's over SHA-256(input) (PKCS#1 v1.5
+  // or ECDSA), else bad_signature. Copies share one verifying context.
+  boost::system::error_code check_signature(wire::Bytes input, wire::Bytes signature) const;
+
   X509* native() const noexcept;
 
   friend bool operator==(const Certificate& a, const Certificate& b) noexcept {

@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 
 #include "crypto/atomic_file.hpp"
+#include "crypto/key_operation.hpp"
 #include "crypto/openssl_handles.hpp"
 #include "crypto/signature_algorithm.hpp"
 #include "reload/file_io.hpp"
@@ -13,6 +14,9 @@
 namespace reload::crypto {
 
 using boost::system::error_code;
+
+PrivateKey::PrivateKey(std::shared_ptr<EVP_PKEY> key)
+    : key_(std::move(key)), signing_(std::make_shared<KeyOperation>()) {}
 
 boost::system::result<PrivateKey> PrivateKey::generate(KeyType type) {
   EVP_PKEY* raw = type == KeyType::rsa2048 ? EVP_RSA_gen(2048) : EVP_EC_gen("P-256");
@@ -68,17 +72,7 @@ wire::Buffer PrivateKey::public_key_der() const {
 }
 
 boost::system::result<wire::Buffer> PrivateKey::sign(wire::Bytes input) const {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1)
-    return make_error_code(crypto_errc::internal);
-  std::size_t len = 0;
-  if (EVP_DigestSign(ctx.get(), nullptr, &len, input.data(), input.size()) != 1)
-    return make_error_code(crypto_errc::internal);
-  wire::Buffer sig(len);
-  if (EVP_DigestSign(ctx.get(), sig.data(), &len, input.data(), input.size()) != 1)
-    return make_error_code(crypto_errc::internal);
-  sig.resize(len);
-  return sig;
+  return signing_->sign(key_.get(), input);
 }
 
 }  // namespace reload::crypto

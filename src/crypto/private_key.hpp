@@ -20,6 +20,8 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace reload::crypto {
 
+class KeyOperation;
+
 enum class KeyType { rsa2048, ecdsa_p256 };
 
 class PrivateKey {
@@ -42,8 +44,9 @@ class PrivateKey {
   EVP_PKEY* native() const noexcept { return key_.get(); }
 
  private:
-  explicit PrivateKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {}
+  explicit PrivateKey(std::shared_ptr<EVP_PKEY> key);
   std::shared_ptr<EVP_PKEY> key_;  // immutable once made: sharing it is safe
+  std::shared_ptr<KeyOperation> signing_;  // shared by copies, like the key
 };
 
 }  // namespace reload::crypto

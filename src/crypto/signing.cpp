@@ -49,12 +49,7 @@ error_code verify_signature(const Certificate& signer, wire::SignatureAndHashAlg
   auto kind = key_algorithm(key);
   if (!kind || algorithm.hash != wire::HashAlgorithm::sha256 || algorithm.signature != *kind)
     return make_error_code(crypto_errc::unsupported_algorithm);
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1)
-    return make_error_code(crypto_errc::internal);
-  if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), input.data(), input.size()) != 1)
-    return make_error_code(crypto_errc::bad_signature);
-  return {};
+  return signer.check_signature(input, signature);
 }
 
 result<Signer> Signer::make(PrivateKey key, Certificate certificate, wire::NodeId node_id) {
