@@ -122,13 +122,23 @@ Stall stall_of(SSL* ssl, int result) {
   return {false, {}, error_code(static_cast<int>(queued), asio::error::get_ssl_category())};
 }
 
-// Waits for the socket when the call is to be made again (and gives no error), or gives
-// the call's error.
-asio::awaitable<error_code> settle(asio::ip::tcp::socket& socket, Stall stall) {
-  if (!stall.wait) co_return stall.error;
-  error_code ec;
-  co_await socket.async_wait(stall.on, asio::redirect_error(asio::use_awaitable, ec));
-  co_return ec;
+// Makes `call` (an SSL function that returns 1 on success) until it succeeds, waiting
+// for the socket in between, or gives its error. Nothing is called once the socket is
+// closed: its descriptor's number may belong to another socket by then.
+template <class Call>
+asio::awaitable<error_code> until_done(asio::ip::tcp::socket& socket, SSL* ssl, Call call) {
+  for (;;) {
+    if (!socket.is_open()) co_return asio::error::operation_aborted;
+    ERR_clear_error();
+    errno = 0;
+    const int r = call();
+    if (r == 1) co_return error_code{};
+    const Stall stall = stall_of(ssl, r);
+    if (!stall.wait) co_return stall.error;
+    error_code ec;
+    co_await socket.async_wait(stall.on, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+  }
 }
 
 }  // namespace
@@ -139,43 +149,26 @@ asio::awaitable<error_code> TlsSocket::handshake(asio::ssl::stream_base::handsha
     SSL_set_connect_state(ssl_.get());
   else
     SSL_set_accept_state(ssl_.get());
-  for (;;) {
-    if (!socket_.is_open()) co_return asio::error::operation_aborted;
-    ERR_clear_error();
-    errno = 0;
-    const int r = SSL_do_handshake(ssl_.get());
-    if (r == 1) co_return error_code{};
-    if (auto ec = co_await settle(socket_, stall_of(ssl_.get(), r))) co_return ec;
-  }
+  co_return co_await until_done(socket_, ssl_.get(), [this] { return SSL_do_handshake(ssl_.get()); });
 }
 
 asio::awaitable<error_code> TlsSocket::read_some(std::span<std::uint8_t> into, std::size_t& n) {
   n = 0;
   if (!ssl_) co_return asio::error::not_connected;
-  for (;;) {
-    if (!socket_.is_open()) co_return asio::error::operation_aborted;
-    ERR_clear_error();
-    errno = 0;
-    const int r = SSL_read_ex(ssl_.get(), into.data(), into.size(), &n);
-    if (r == 1) co_return error_code{};
-    if (auto ec = co_await settle(socket_, stall_of(ssl_.get(), r))) co_return ec;
-  }
+  co_return co_await until_done(socket_, ssl_.get(),
+                                [&] { return SSL_read_ex(ssl_.get(), into.data(), into.size(), &n); });
 }
 
 asio::awaitable<error_code> TlsSocket::write_all(std::span<const std::uint8_t> bytes) {
   if (!ssl_) co_return asio::error::not_connected;
   while (!bytes.empty()) {
-    if (!socket_.is_open()) co_return asio::error::operation_aborted;
-    ERR_clear_error();
-    errno = 0;
     std::size_t written = 0;
     // A retry after WANT_* passes the same bytes again, as SSL_write requires.
-    const int r = SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written);
-    if (r == 1) {
-      bytes = bytes.subspan(written);
-      continue;
-    }
-    if (auto ec = co_await settle(socket_, stall_of(ssl_.get(), r))) co_return ec;
+    auto ec = co_await until_done(socket_, ssl_.get(), [&] {
+      return SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written);
+    });
+    if (ec) co_return ec;
+    bytes = bytes.subspan(written);
   }
   co_return error_code{};
 }
