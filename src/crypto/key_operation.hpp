@@ -34,9 +34,14 @@ class KeyOperation {
   boost::system::error_code verify(EVP_PKEY* key, wire::Bytes input, wire::Bytes signature);
 
  private:
+  enum class Kind { sign, verify };
   struct Free {
     void operator()(EVP_PKEY_CTX* ctx) const noexcept;
   };
+  // The context, made for `kind` at the first call (null when OpenSSL cannot); the caller
+  // holds the mutex.
+  EVP_PKEY_CTX* context(EVP_PKEY* key, Kind kind);
+
   std::mutex mutex_;
   std::unique_ptr<EVP_PKEY_CTX, Free> ctx_;  // made at the first call
 };

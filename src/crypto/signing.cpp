@@ -9,6 +9,7 @@
 
 #include "crypto/openssl_handles.hpp"
 #include "crypto/signature_algorithm.hpp"
+#include "wire/hashes.hpp"
 
 namespace reload::crypto {
 
@@ -30,15 +31,8 @@ wire::Signature OwnedSignature::view() const noexcept {
 namespace {
 
 wire::Buffer sha256_of(wire::Bytes a, wire::Bytes b = {}) {
-  wire::Buffer out(SHA256_DIGEST_LENGTH);
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  unsigned int n = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), a.data(), a.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), b.data(), b.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), out.data(), &n) != 1)
-    return {};
-  return out;
+  const auto md = wire::sha256(a, b);
+  return {md.begin(), md.end()};
 }
 
 }  // namespace

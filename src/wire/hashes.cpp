@@ -1,6 +1,7 @@
 #include "wire/hashes.hpp"
 
 #include <array>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 
@@ -10,28 +11,35 @@ namespace reload::wire {
 
 namespace {
 
-// Fetched once: EVP_sha1() makes OpenSSL 3 look the algorithm up under a lock on every
-// digest, four times the cost of the hash itself, and a NODE-MULTIPLE check hashes up to
-// max-node-multiple times per stored value.
-const EVP_MD* sha1_algorithm() {
-  static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md(EVP_MD_fetch(nullptr, "SHA1", nullptr),
-                                                                   &EVP_MD_free);
-  if (!md) throw std::runtime_error("SHA-1 unavailable in libcrypto");
-  return md.get();
+// Algorithms fetched once: EVP_sha1() and EVP_sha256() make OpenSSL 3 look the algorithm up
+// under a lock on every digest, four times the cost of the hash itself. A NODE-MULTIPLE
+// check hashes up to max-node-multiple times per stored value; every signature hashes.
+using FetchedMd = std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)>;
+
+template <std::size_t N>
+std::array<std::uint8_t, N> digest(const FetchedMd& md, std::initializer_list<Bytes> parts) {
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                                 &EVP_MD_CTX_free);
+  std::array<std::uint8_t, N> out{};
+  unsigned int n = 0;
+  bool ok = md && ctx && EVP_DigestInit_ex2(ctx.get(), md.get(), nullptr) == 1;
+  for (Bytes part : parts) ok = ok && EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1;
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), out.data(), &n) != 1 || n != N)
+    throw std::runtime_error("a digest is unavailable in libcrypto");
+  return out;
 }
 
 std::array<std::uint8_t, 20> sha1(Bytes data) {
-  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                                 &EVP_MD_CTX_free);
-  std::array<std::uint8_t, 20> md{};
-  unsigned int n = 0;
-  if (!ctx || EVP_DigestInit_ex2(ctx.get(), sha1_algorithm(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), md.data(), &n) != 1 || n != 20)
-    throw std::runtime_error("SHA-1 unavailable in libcrypto");
-  return md;
+  static const FetchedMd md(EVP_MD_fetch(nullptr, "SHA1", nullptr), &EVP_MD_free);
+  return digest<20>(md, {data});
 }
+
 }  // namespace
+
+std::array<std::uint8_t, 32> sha256(Bytes first, Bytes second) {
+  static const FetchedMd md(EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free);
+  return digest<32>(md, {first, second});
+}
 
 std::uint32_t overlay_hash(std::string_view overlay_name) {
   auto md = sha1(as_bytes(overlay_name));

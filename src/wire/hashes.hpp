@@ -1,6 +1,8 @@
-// The two different hashes of RFC 6940 (PITFALLS.md item 4).
+// The two different hashes of RFC 6940 (PITFALLS.md item 4), and SHA-256 for cert_hash
+// identities and signatures.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -19,5 +21,9 @@ ResourceId resource_id_of(Bytes resource_name, std::size_t length = 16);
 inline ResourceId resource_id_of(std::string_view name, std::size_t length = 16) {
   return resource_id_of(as_bytes(name), length);
 }
+
+// SHA-256(first || second): the certificate hashes of SignerIdentity (section 6.3.4) and
+// the digest that RSA and ECDSA signatures sign.
+std::array<std::uint8_t, 32> sha256(Bytes first, Bytes second = {});
 
 }  // namespace reload::wire
