@@ -10,8 +10,8 @@
 #include "crypto/atomic_file.hpp"
 #include "crypto/key_operation.hpp"
 #include "crypto/oids.hpp"
-#include "reload/file_io.hpp"
 #include "crypto/openssl_handles.hpp"
+#include "reload/file_io.hpp"
 
 namespace reload::crypto {
 

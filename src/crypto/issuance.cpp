@@ -1,6 +1,5 @@
 #include "crypto/issuance.hpp"
 
-
 #include <openssl/bn.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>

@@ -1,6 +1,5 @@
 #include "node_identity.hpp"
 
-
 #include <fmt/format.h>
 
 #include "config/enrollment_client.hpp"

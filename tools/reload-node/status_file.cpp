@@ -1,7 +1,7 @@
 #include "status_file.hpp"
 
-
 #include <fmt/format.h>
+
 #include "reload/file_io.hpp"
 
 namespace reload::tools {
