@@ -46,6 +46,11 @@ constexpr std::chrono::seconds attach_link_timeout{10};
 // A peer cannot see the whole ring; it calls its part stable when its neighbor lists have
 // not changed for this long (the operator's "ring stable" progress line).
 constexpr std::chrono::seconds ring_quiet_period{3};
+// A node that talks to many resources keeps the responders of the last thousand, each for a
+// minute: short enough that the peers named have seldom left (each such request costs one
+// overlay-reliability-timer before it is asked again), long enough for a burst of requests.
+constexpr std::size_t responsible_cache_capacity = 1024;
+constexpr std::chrono::seconds responsible_cache_lifetime{60};
 
 }  // namespace
 
@@ -69,6 +74,7 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
       codec_(options_.configuration.codec_context(data_models_)),
       chord_(options_.node_id, chord_settings(options_.configuration), options_.seed),
       transactions_(ReliabilitySettings{options_.configuration.overlay_reliability_timer, 5, true}),
+      responsible_(responsible_cache_capacity, responsible_cache_lifetime),
       storage_(options_.configuration, *this),
       random_(options_.seed ^ 0x9e3779b97f4a7c15ull),
       timer_(ex) {
@@ -563,14 +569,13 @@ void OverlayNode::send_store(wire::DestinationList to, wire::Buffer store_req,
                              std::vector<crypto::Certificate> certificates) {
   request(std::move(to), wire::MessageCode::store_req, store_req, [this](boost::system::result<Response> r) {
     if (!r) log(fmt::format("replica store failed: {}", r.error().message()));
-  }, std::move(certificates));
+  }, RequestOptions{std::move(certificates)});
 }
 
 void OverlayNode::request(wire::DestinationList destinations, wire::MessageCode code,
-                          wire::Bytes body, ResponseHandler done,
-                          std::vector<crypto::Certificate> extra_certificates) {
+                          wire::Bytes body, ResponseHandler done, RequestOptions options) {
   Envelope e;
-  e.extra_certificates = std::move(extra_certificates);
+  e.extra_certificates = std::move(options.extra_certificates);
   e.overlay = policy_.overlay;
   e.configuration_sequence = options_.configuration.sequence.value_or(0);
   e.ttl = options_.configuration.initial_ttl;
@@ -589,7 +594,7 @@ void OverlayNode::request(wire::DestinationList destinations, wire::MessageCode 
     return;
   }
   pending_.emplace(id, Pending{std::move(done), first});
-  transactions_.start(id, std::move(*bytes), Clock::now());
+  transactions_.start(id, std::move(*bytes), Clock::now(), options.transmissions);
   reschedule();
 }
 

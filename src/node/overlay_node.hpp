@@ -23,6 +23,7 @@
 #include "crypto/certificate_cache.hpp"
 #include "crypto/signing.hpp"
 #include "node/forwarding_decision.hpp"
+#include "node/responsible_cache.hpp"
 #include "node/storage_service.hpp"
 #include "node/transaction_table.hpp"
 #include "topology/chord.hpp"
@@ -54,6 +55,12 @@ struct Response {
 };
 using ResponseHandler = std::function<void(boost::system::result<Response>)>;
 
+// How a request goes out, beyond where to.
+struct RequestOptions {
+  std::vector<crypto::Certificate> extra_certificates;  // into the security block
+  int transmissions = 0;  // sends at most (0: the five of section 6.2.1)
+};
+
 class OverlayNode final : public transport::LinkHandler,
                           public RoutingOracle,
                           private ReplicaSender,
@@ -75,7 +82,7 @@ class OverlayNode final : public transport::LinkHandler,
   // Originates a request to `destinations` (signed, retransmitted, timed out as section
   // 6.2.1 says) and hands the response or an error to `done`.
   void request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
-               ResponseHandler done, std::vector<crypto::Certificate> extra_certificates = {});
+               ResponseHandler done, RequestOptions options = {});
 
   const topology::Chord& chord() const noexcept { return chord_; }
   asio::ip::tcp::endpoint listen_endpoint() const;
@@ -85,6 +92,9 @@ class OverlayNode final : public transport::LinkHandler,
   const crypto::Signer& signer() const noexcept { return signer_; }
   const StorageService& storage() const noexcept { return storage_; }
   const wire::CodecContext& codec_context() const noexcept { return codec_; }
+  // Who answered for which Resource-ID lately (the storage client's requests name them).
+  ResponsibleCache& responsible_peers() noexcept { return responsible_; }
+  const ResponsibleCache& responsible_peers() const noexcept { return responsible_; }
 
   // RoutingOracle
   const wire::NodeId& self() const override { return options_.node_id; }
@@ -147,6 +157,7 @@ class OverlayNode final : public transport::LinkHandler,
   transport::LinkLimits limits_;
   topology::Chord chord_;
   TransactionTable transactions_;
+  ResponsibleCache responsible_;
   StorageService storage_;
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;

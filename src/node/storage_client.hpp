@@ -1,9 +1,13 @@
-// Store and Fetch as a node's user calls them (RFC 6940 sections 7.4.1 and 7.4.2), in the
-// completion-token style of DESIGN.md principle 8: a callback, asio::use_awaitable or
-// asio::use_future. The node signs every value it stores (section 7.1) and the StoreReq.
+// Store, Fetch, Stat and Find as a node's user calls them (RFC 6940 sections 7.4.1 to
+// 7.4.4), in the completion-token style of DESIGN.md principle 8: a callback,
+// asio::use_awaitable or asio::use_future. The node signs every value it stores (section
+// 7.1) and every request. A request names the peer that last answered for its Resource-ID
+// when the node knows one (node/responsible_cache.hpp) and asks again by Resource-ID alone
+// when that peer does not answer.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include <boost/asio/async_result.hpp>
@@ -11,6 +15,7 @@
 
 #include "node/overlay_node.hpp"
 #include "wire/fetch.hpp"
+#include "wire/find.hpp"
 #include "wire/store.hpp"
 
 namespace reload::node {
@@ -23,21 +28,30 @@ struct StoreResult {
     std::vector<wire::NodeId> replicas;
   };
   std::vector<Kind> kinds;
+  wire::NodeId responder;  // the peer that stored
 };
 
-// A FetchAns with the bytes its views point into. Move it, never copy it.
-struct FetchResult {
+// An answer with the bytes its views point into, and the peer that gave it. Move it, never
+// copy it.
+template <class Answer>
+struct Answered {
   wire::Buffer body;
-  wire::FetchAns answer;  // views into `body`
-  FetchResult() = default;
-  FetchResult(FetchResult&&) = default;
-  FetchResult& operator=(FetchResult&&) = default;
-  FetchResult(const FetchResult&) = delete;
-  FetchResult& operator=(const FetchResult&) = delete;
+  Answer answer;  // views into `body`
+  wire::NodeId responder;
+  Answered() = default;
+  Answered(Answered&&) = default;
+  Answered& operator=(Answered&&) = default;
+  Answered(const Answered&) = delete;
+  Answered& operator=(const Answered&) = delete;
 };
+using FetchResult = Answered<wire::FetchAns>;
+using StatResult = Answered<wire::StatAns>;
+using FindResult = Answered<wire::FindAns>;
 
 using StoreHandler = std::function<void(boost::system::result<StoreResult>)>;
 using FetchHandler = std::function<void(boost::system::result<FetchResult>)>;
+using StatHandler = std::function<void(boost::system::result<StatResult>)>;
+using FindHandler = std::function<void(boost::system::result<FindResult>)>;
 
 // Signs each value for (resource, kind) with the node's key, stamps storage_time now and the
 // lifetime, and stores them with generation_counter 0 (no check).
@@ -45,28 +59,62 @@ void store(OverlayNode& node, const wire::ResourceId& resource, wire::KindId kin
            const std::vector<wire::StoredDataValue>& values, std::chrono::seconds lifetime, StoreHandler done);
 void fetch(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::StoredDataSpecifier> specifiers,
            FetchHandler done);
+// The metadata of the values Fetch would return: sizes, hashes, storage times (section 7.4.3).
+void stat(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::StoredDataSpecifier> specifiers,
+          StatHandler done);
+// Per Kind, the first Resource-ID the responsible peer stores at or after `resource` within
+// its range, or a zero-length one when it stores none (section 7.4.4).
+void find(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::KindId> kinds, FindHandler done);
+
+namespace detail {
+
+// Adapts a callback-taking start(handler) to any completion token. The handler is shared
+// because std::function needs a copyable callable and Asio's handlers may be move-only.
+template <class Result, class CompletionToken, class Start>
+auto async_request(CompletionToken&& token, Start start) {
+  return boost::asio::async_initiate<CompletionToken, void(boost::system::result<Result>)>(
+      [start = std::move(start)](auto handler) mutable {
+        start([h = std::make_shared<decltype(handler)>(std::move(handler))](auto r) { (*h)(std::move(r)); });
+      },
+      token);
+}
+
+}  // namespace detail
 
 template <class CompletionToken>
 auto async_store(OverlayNode& node, const wire::ResourceId& resource, wire::KindId kind,
-                 const std::vector<wire::StoredDataValue>& values, std::chrono::seconds lifetime,
-                 CompletionToken&& token) {
-  return boost::asio::async_initiate<CompletionToken, void(boost::system::result<StoreResult>)>(
-      [&](auto handler) {
-        store(node, resource, kind, values, lifetime,
-              [h = std::make_shared<decltype(handler)>(std::move(handler))](auto r) { (*h)(std::move(r)); });
-      },
-      token);
+                 std::vector<wire::StoredDataValue> values, std::chrono::seconds lifetime, CompletionToken&& token) {
+  return detail::async_request<StoreResult>(
+      std::forward<CompletionToken>(token), [&node, resource, kind, values = std::move(values), lifetime](auto done) {
+        store(node, resource, kind, values, lifetime, std::move(done));
+      });
 }
 
 template <class CompletionToken>
 auto async_fetch(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::StoredDataSpecifier> specifiers,
                  CompletionToken&& token) {
-  return boost::asio::async_initiate<CompletionToken, void(boost::system::result<FetchResult>)>(
-      [&](auto handler) {
-        fetch(node, resource, std::move(specifiers),
-              [h = std::make_shared<decltype(handler)>(std::move(handler))](auto r) { (*h)(std::move(r)); });
-      },
-      token);
+  return detail::async_request<FetchResult>(
+      std::forward<CompletionToken>(token), [&node, resource, specifiers = std::move(specifiers)](auto done) mutable {
+        fetch(node, resource, std::move(specifiers), std::move(done));
+      });
+}
+
+template <class CompletionToken>
+auto async_stat(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::StoredDataSpecifier> specifiers,
+                CompletionToken&& token) {
+  return detail::async_request<StatResult>(
+      std::forward<CompletionToken>(token), [&node, resource, specifiers = std::move(specifiers)](auto done) mutable {
+        stat(node, resource, std::move(specifiers), std::move(done));
+      });
+}
+
+template <class CompletionToken>
+auto async_find(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::KindId> kinds,
+                CompletionToken&& token) {
+  return detail::async_request<FindResult>(
+      std::forward<CompletionToken>(token), [&node, resource, kinds = std::move(kinds)](auto done) mutable {
+        find(node, resource, std::move(kinds), std::move(done));
+      });
 }
 
 }  // namespace reload::node

@@ -1,10 +1,13 @@
 #include "node/transaction_table.hpp"
 
+#include <algorithm>
+
 namespace reload::node {
 
-bool TransactionTable::start(std::uint64_t id, wire::Buffer encoded, TimePoint now) {
+bool TransactionTable::start(std::uint64_t id, wire::Buffer encoded, TimePoint now, int transmissions) {
   if (by_id_.contains(id)) return false;
-  Entry e{std::move(encoded), 1, settings_.timer, now + settings_.timer};
+  const int most = transmissions > 0 ? std::min(transmissions, settings_.max_transmissions) : settings_.max_transmissions;
+  Entry e{std::move(encoded), 1, most, settings_.timer, now + settings_.timer};
   deadlines_.emplace(e.deadline, id);
   by_id_.emplace(id, std::move(e));
   return true;
@@ -25,7 +28,7 @@ std::optional<TimePoint> TransactionTable::periodic(TimePoint now, Due& due) {
     auto [deadline, id] = *deadlines_.begin();
     deadlines_.erase(deadlines_.begin());
     auto& e = by_id_.at(id);
-    if (e.transmissions >= settings_.max_transmissions) {
+    if (e.transmissions >= e.max_transmissions) {
       due.failed.push_back(id);
       by_id_.erase(id);
       continue;

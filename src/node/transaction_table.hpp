@@ -30,8 +30,9 @@ class TransactionTable {
   explicit TransactionTable(ReliabilitySettings settings = {}) : settings_(settings) {}
 
   // `encoded` (the whole message, kept for retransmission) was sent once at `now`. False
-  // when the id is already in use: the caller draws another.
-  bool start(std::uint64_t transaction_id, wire::Buffer encoded, TimePoint now);
+  // when the id is already in use: the caller draws another. `transmissions` caps this
+  // request's sends below the settings' (0: the settings'); with 1 it fails after one wait.
+  bool start(std::uint64_t transaction_id, wire::Buffer encoded, TimePoint now, int transmissions = 0);
   // A response with this id arrived: true if a request was waiting for it (now done).
   bool complete(std::uint64_t transaction_id);
   // The request is abandoned by its caller (cancelled).
@@ -52,6 +53,7 @@ class TransactionTable {
   struct Entry {
     wire::Buffer message;
     int transmissions = 1;
+    int max_transmissions;
     std::chrono::milliseconds wait;
     TimePoint deadline;
   };

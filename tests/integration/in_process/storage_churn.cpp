@@ -3,7 +3,10 @@
 // stored (NODE-MULTIPLE Kinds, so every node writes at many Resource-IDs) and fetched back
 // byte for byte from other nodes; then 12 nodes are killed one at a time, one stabilisation
 // interval apart, without Leave, and every value must still be fetchable. A node storing at
-// another node's Resource-ID is refused with Error_Forbidden.
+// another node's Resource-ID is refused with Error_Forbidden. Stat and Find answer for a
+// stored value through the completion-token API. The first node killed is the peer that
+// answered a storer's Store: that storer's next Fetch names a departed peer, goes
+// unanswered, and must be asked again by Resource-ID alone (node/responsible_cache.hpp).
 //
 //   storage_churn CONFIG_URL CA_FILE PASSWORD WORK_DIR [NODES VALUES KILLS INTERVAL_S]
 // The rig's document carries the test Kinds 4000001 (SINGLE), 4000002 (ARRAY) and
@@ -12,11 +15,16 @@
 #include <map>
 #include <random>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
 #include "node/storage_client.hpp"
 #include "overlay_harness.hpp"
 #include "storage/access_control.hpp"
+#include "wire/hashes.hpp"
+#include "wire/writer.hpp"
 
 using namespace reload;
 using namespace std::chrono_literals;
@@ -79,6 +87,47 @@ std::size_t fetch_all(test::InProcessOverlay& overlay, const std::vector<Expecte
   return good;
 }
 
+// Stat and Find for a SINGLE value through asio::use_awaitable: the metadata must give its
+// length and SHA-256 (of the value with its length, as stored_value.cpp digests it), and
+// Find must name its Resource-ID.
+void stat_and_find(test::InProcessOverlay& overlay, node::OverlayNode& from, const Expected& e) {
+  namespace asio = boost::asio;
+  std::optional<boost::system::result<node::StatResult>> st;
+  std::optional<boost::system::result<node::FindResult>> found;
+  // Built out here: GCC 12 cannot keep an initializer list across a co_await.
+  std::vector<wire::StoredDataSpecifier> specifiers{specifier_for(e)};
+  std::vector<wire::KindId> kinds{e.kind};
+  asio::co_spawn(overlay.io, [&]() -> asio::awaitable<void> {
+    st = co_await node::async_stat(from, e.resource, std::move(specifiers), asio::use_awaitable);
+    found = co_await node::async_find(from, e.resource, std::move(kinds), asio::use_awaitable);
+  }, asio::detached);
+  test::check(overlay.run_until([&] { return found.has_value(); }, 30s), "Stat and Find did not finish");
+  if (!*st) test::check(false, "Stat: " + st->error().message());
+  const auto& stat = (*st)->answer;
+  test::check(stat.kind_responses.size() == 1 && stat.kind_responses[0].values.size() == 1,
+              "Stat did not answer one value of one Kind");
+  const auto* meta = std::get_if<wire::MetaData>(&stat.kind_responses[0].values[0].metadata);
+  test::check(meta && meta->exists && meta->value_length == e.value.size(), "Stat's metadata has the wrong length");
+  wire::Buffer with_length;
+  wire::Writer w(with_length);
+  w.opaque(4, e.value, "value");
+  const auto digest = wire::sha256(with_length);
+  test::check(meta->hash_algorithm == wire::HashAlgorithm::sha256 &&
+                  wire::equal_bytes(meta->hash_value, wire::Bytes(digest.data(), digest.size())),
+              "Stat's SHA-256 is not the value's");
+  if (!*found) test::check(false, "Find: " + found->error().message());
+  const auto& find = (*found)->answer;
+  test::check(find.results.size() == 1 && find.results[0].kind == e.kind && find.results[0].closest == e.resource,
+              "Find did not name the stored Resource-ID");
+}
+
+// The index in overlay.nodes() of the node with this Node-ID.
+std::size_t index_of(const test::InProcessOverlay& overlay, const wire::NodeId& id) {
+  const auto& nodes = overlay.nodes();
+  return static_cast<std::size_t>(
+      std::find_if(nodes.begin(), nodes.end(), [&](const auto& n) { return n->self() == id; }) - nodes.begin());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -134,6 +183,8 @@ int main(int argc, char** argv) {
   auto good = fetch_all(overlay, expected, "before the kills");
   test::check(good == values, fmt::format("before the kills: {} of {} values fetched byte for byte", good, values));
   std::printf("all %zu fetched back byte for byte from other nodes\n", good);
+  stat_and_find(overlay, *overlay.nodes()[1], expected[0]);  // value 0 is SINGLE, stored by node 0
+  std::printf("Stat gives a stored value's length and SHA-256, Find its Resource-ID\n");
 
   // Someone else's resource: NODE-MULTIPLE of node 1 stored by node 0.
   {
@@ -149,8 +200,38 @@ int main(int argc, char** argv) {
     std::printf("a store at another node's Resource-ID: %s\n", outcome->message().c_str());
   }
 
+  // The first victim answered a Store for a storer that remembers it.
+  const Expected* remembered = nullptr;
+  node::OverlayNode* storer = nullptr;
+  wire::NodeId departed;
+  for (std::size_t v = 0; v < values && !remembered; ++v) {
+    auto& s = *overlay.nodes()[v % count];
+    if (auto r = s.responsible_peers().lookup(expected[v].resource, std::chrono::steady_clock::now())) {
+      remembered = &expected[v];
+      storer = &s;
+      departed = *r;
+    }
+  }
+  test::check(remembered != nullptr, "no storer remembers the peer that answered its Store");
+  overlay.crash(index_of(overlay, departed));
+  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 60s),
+              "the ring did not repair after the first kill: " + overlay.ring_mismatch());
+  {
+    const auto forgotten = storer->responsible_peers().forgotten();
+    std::optional<boost::system::result<node::FetchResult>> got;
+    node::fetch(*storer, remembered->resource, {specifier_for(*remembered)},
+                [&](boost::system::result<node::FetchResult> r) { got = std::move(r); });
+    test::check(overlay.run_until([&] { return got.has_value(); }, 60s), "the storer's Fetch did not finish");
+    test::check(got->has_value() && value_in((*got)->answer, *remembered) == remembered->value,
+                fmt::format("the storer's Fetch after its responder left: {}",
+                            got->has_value() ? "wrong value" : got->error().message()));
+    test::check(storer->responsible_peers().forgotten() == forgotten + 1 && (*got)->responder != departed,
+                "the Fetch naming a departed peer was not asked again by Resource-ID");
+    std::printf("a Fetch naming a responder killed since was asked again by Resource-ID and answered by %s\n",
+                (*got)->responder.hex().substr(0, 8).c_str());
+  }
   std::mt19937 victims(12);
-  for (std::size_t k = 0; k < kills; ++k) {
+  for (std::size_t k = 1; k < kills; ++k) {
     overlay.crash(victims() % overlay.nodes().size());
     overlay.run_for(std::chrono::duration_cast<std::chrono::milliseconds>(interval));
   }

@@ -60,3 +60,26 @@ TEST_CASE("without back-off every wait is the timer") {
   CHECK_FALSE(t.periodic(t0 + 3s, due).has_value());
   CHECK(due.failed.size() == 1);
 }
+
+TEST_CASE("a request limited to one transmission fails after the first wait, alone") {
+  TransactionTable t(ReliabilitySettings{3000ms, 5, true});
+  TimePoint t0{};
+  REQUIRE(t.start(7, {7}, t0, 1));
+  REQUIRE(t.start(8, {8}, t0));
+  TransactionTable::Due due;
+  CHECK(t.periodic(t0 + 3s, due) == t0 + 9s);  // request 8 waits 6 s more
+  CHECK(due.failed == std::vector<std::uint64_t>{7});
+  REQUIRE(due.resend.size() == 1);
+  CHECK(due.resend[0].first == 8);
+}
+
+TEST_CASE("a cap above the settings' leaves the settings' number of transmissions") {
+  TransactionTable t(ReliabilitySettings{1000ms, 2, false});
+  TimePoint t0{};
+  REQUIRE(t.start(9, {9}, t0, 50));
+  TransactionTable::Due due;
+  CHECK(t.periodic(t0 + 1s, due) == t0 + 2s);
+  CHECK(due.resend.size() == 1);
+  CHECK_FALSE(t.periodic(t0 + 2s, due).has_value());
+  CHECK(due.failed == std::vector<std::uint64_t>{9});
+}
