@@ -34,6 +34,11 @@ void ResponsibleCache::forget(const wire::ResourceId& resource) {
   ++forgotten_;
 }
 
+void ResponsibleCache::clear() noexcept {
+  index_.clear();
+  order_.clear();
+}
+
 void ResponsibleCache::erase(std::map<wire::ResourceId, Order::iterator>::iterator it) {
   order_.erase(it->second);
   index_.erase(it);

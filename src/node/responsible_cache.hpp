@@ -37,6 +37,8 @@ class ResponsibleCache {
   void learn(const wire::ResourceId& resource, const wire::NodeId& responder, Clock::time_point now);
   // A request that named the cached peer went unanswered.
   void forget(const wire::ResourceId& resource);
+  // Forgets everything without counting it (a user that wants fresh routes).
+  void clear() noexcept;
 
   std::size_t size() const noexcept { return index_.size(); }
   // How many entries forget() removed: named requests that had to be asked again.

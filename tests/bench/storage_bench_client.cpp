@@ -1,8 +1,13 @@
 // The RELOAD side of storage_vs_opendht.py: a peer that enrolls, joins an overlay of
 // reload-node processes through BOOTSTRAP, then stores OPS values of 100 bytes one at a
 // time (each at its own NODE-MULTIPLE Resource-ID of Kind 4000001, spread over the ring),
-// then fetches each back and compares the bytes. Prints one line per operation type:
+// then fetches each back twice and compares the bytes: first by Resource-ID alone (the
+// remembered responders forgotten), then naming the peer that answered, as the storage
+// client does for the Resource-IDs it has used in the last minute (node/responsible_cache.hpp).
+// Prints one line per operation type:
 //   reload store n=500 ok=500 p50_ms=... p90_ms=... p99_ms=...
+//   reload fetch-by-resource ...
+//   reload fetch ...
 //
 //   storage_bench_client CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP OPS
 #include <algorithm>
@@ -73,7 +78,7 @@ int main(int argc, char** argv) {
     for (auto& b : v) b = static_cast<std::uint8_t>(random());
   auto resource = [&](std::size_t i) { return storage::node_multiple_resource_id(node->self(), static_cast<std::uint32_t>(i)); };
 
-  std::vector<double> store_ms, fetch_ms;
+  std::vector<double> store_ms;
   for (std::size_t i = 0; i < ops; ++i) {
     bool done = false, ok = false;
     const auto t0 = Clock::now();
@@ -82,22 +87,30 @@ int main(int argc, char** argv) {
     run_until([&] { return done; }, 30s);
     if (ok) store_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
-  for (std::size_t i = 0; i < ops; ++i) {
-    bool done = false, ok = false;
-    const auto t0 = Clock::now();
-    wire::StoredDataSpecifier spec;
-    spec.kind = bench_kind;
-    spec.model_specifier = wire::SingleValueSpecifier{};
-    node::fetch(*node, resource(i), {spec}, [&](boost::system::result<node::FetchResult> r) {
-      done = true;
-      if (!r || r->answer.kind_responses.size() != 1 || r->answer.kind_responses[0].values.size() != 1) return;
-      const auto* dv = std::get_if<wire::DataValue>(&r->answer.kind_responses[0].values[0].value);
-      ok = dv && dv->exists && wire::equal_bytes(dv->value, values[i]);
-    });
-    run_until([&] { return done; }, 30s);
-    if (ok) fetch_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-  }
+  auto fetch_all = [&] {
+    std::vector<double> ms;
+    for (std::size_t i = 0; i < ops; ++i) {
+      bool done = false, ok = false;
+      const auto t0 = Clock::now();
+      wire::StoredDataSpecifier spec;
+      spec.kind = bench_kind;
+      spec.model_specifier = wire::SingleValueSpecifier{};
+      node::fetch(*node, resource(i), {spec}, [&](boost::system::result<node::FetchResult> r) {
+        done = true;
+        if (!r || r->answer.kind_responses.size() != 1 || r->answer.kind_responses[0].values.size() != 1) return;
+        const auto* dv = std::get_if<wire::DataValue>(&r->answer.kind_responses[0].values[0].value);
+        ok = dv && dv->exists && wire::equal_bytes(dv->value, values[i]);
+      });
+      run_until([&] { return done; }, 30s);
+      if (ok) ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    return ms;
+  };
+  node->responsible_peers().clear();
+  auto by_resource_ms = fetch_all();
+  auto fetch_ms = fetch_all();
   report("store", store_ms, ops);
+  report("fetch-by-resource", by_resource_ms, ops);
   report("fetch", fetch_ms, ops);
   bool left = false;
   node->leave([&] { left = true; }, 1s);

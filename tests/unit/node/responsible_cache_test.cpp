@@ -44,6 +44,18 @@ TEST_CASE("forget removes the entry and counts it; forgetting the unknown counts
   CHECK(cache.forgotten() == 1);
 }
 
+TEST_CASE("clear forgets everything without counting it") {
+  ResponsibleCache cache(8, 60s);
+  cache.learn(resource(1), peer(0xa1), {});
+  cache.learn(resource(2), peer(0xa2), {});
+  cache.clear();
+  CHECK(cache.size() == 0);
+  CHECK_FALSE(cache.lookup(resource(1), {}).has_value());
+  CHECK(cache.forgotten() == 0);
+  cache.learn(resource(3), peer(0xa3), {});  // still usable
+  CHECK(cache.lookup(resource(3), {}) == peer(0xa3));
+}
+
 TEST_CASE("when full, the least recently used entry goes") {
   ResponsibleCache cache(2, 60s);
   const ResponsibleCache::Clock::time_point t0{};
