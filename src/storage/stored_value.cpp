@@ -4,8 +4,8 @@
 #include <limits>
 
 #include <boost/endian/conversion.hpp>
-#include <openssl/evp.h>
 
+#include "wire/hashes.hpp"
 #include "wire/security_block.hpp"
 
 namespace reload::storage {
@@ -103,14 +103,6 @@ void append_slot(wire::Writer& w, wire::DataModel model, const Slot& slot) {
   if (model == wire::DataModel::dictionary) w.opaque(2, slot.key, "DictionaryKey");
 }
 
-wire::Buffer sha256(wire::Bytes in) {
-  wire::Buffer out(EVP_MAX_MD_SIZE);
-  unsigned int n = 0;
-  if (EVP_Digest(in.data(), in.size(), out.data(), &n, EVP_sha256(), nullptr) != 1) return {};
-  out.resize(n);
-  return out;
-}
-
 }  // namespace
 
 void append_nonexistent(wire::Writer& w, wire::DataModel model, const Slot& slot) {
@@ -130,9 +122,9 @@ void append_metadata(wire::Writer& w, const StoredValue& v, wire::DataModel mode
   append_slot(w, model, v.slot());
   w.boolean(v.exists());
   w.u32(static_cast<std::uint32_t>(v.value().size()));
-  auto digest = sha256(v.value_with_length());
-  w.u8(static_cast<std::uint8_t>(digest.empty() ? wire::HashAlgorithm::none : wire::HashAlgorithm::sha256));
-  w.opaque(1, digest, "MetaData.hash_value");
+  const auto digest = wire::sha256(v.value_with_length());
+  w.u8(static_cast<std::uint8_t>(wire::HashAlgorithm::sha256));
+  w.opaque(1, wire::Bytes(digest.data(), digest.size()), "MetaData.hash_value");
 }
 
 void append_nonexistent_metadata(wire::Writer& w, wire::DataModel model, const Slot& slot) {
