@@ -394,11 +394,12 @@ void OverlayNode::handle_request(const wire::Message& m, const crypto::VerifiedS
   const auto now = Clock::now();
   const auto code = static_cast<C>(m.contents.message_code);
   if (code == C::store_req || code == C::fetch_req || code == C::stat_req || code == C::find_req) {
-    auto r = storage_.handle(m, signer, sender, chord_.neighbors(), trust_, now);
+    std::vector<crypto::Certificate> storers;
+    auto r = storage_.handle(m, signer, sender, chord_.neighbors(), trust_, now, storers);
     if (!r) {
       answer(m, previous_hop, C::error, error_body(r.error().code, r.error().error_info));
     } else {
-      answer(m, previous_hop, static_cast<C>(m.contents.message_code + 1), *r);
+      answer(m, previous_hop, static_cast<C>(m.contents.message_code + 1), *r, std::move(storers));
     }
     reschedule();  // new values may expire before the timer's deadline
     return;
@@ -631,8 +632,10 @@ error_code OverlayNode::send_toward(wire::Bytes message, const wire::Destination
 }
 
 void OverlayNode::answer(const wire::Message& request, const NodeId& previous_hop,
-                         wire::MessageCode code, wire::Bytes body) {
+                         wire::MessageCode code, wire::Bytes body,
+                         std::vector<crypto::Certificate> certificates) {
   Envelope e;
+  e.extra_certificates = std::move(certificates);
   // The request's overlay, even when it is not ours: a sender configured for another
   // overlay then reads the Error_Invalid_Message that says so instead of dropping it.
   e.overlay = request.header.overlay;
@@ -644,6 +647,7 @@ void OverlayNode::answer(const wire::Message& request, const NodeId& previous_ho
   if (!bytes) return;
   if (request.header.max_response_length != 0 && bytes->size() > request.header.max_response_length) {
     auto err = error_body(errc::incompatible_with_overlay, wire::as_bytes("response larger than max_response_length"));
+    e.extra_certificates.clear();
     bytes = build_message(e, static_cast<std::uint16_t>(wire::MessageCode::error), err, signer_);
     if (!bytes) return;
   }

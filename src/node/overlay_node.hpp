@@ -92,6 +92,8 @@ class OverlayNode final : public transport::LinkHandler,
   const crypto::Signer& signer() const noexcept { return signer_; }
   const StorageService& storage() const noexcept { return storage_; }
   const wire::CodecContext& codec_context() const noexcept { return codec_; }
+  // The certificates this node has checked, and its trust in the overlay's roots.
+  crypto::CertificateCache& certificate_cache() noexcept { return trust_; }
   // Who answered for which Resource-ID lately (the storage client's requests name them).
   ResponsibleCache& responsible_peers() noexcept { return responsible_; }
   const ResponsibleCache& responsible_peers() const noexcept { return responsible_; }
@@ -119,8 +121,9 @@ class OverlayNode final : public transport::LinkHandler,
   void handle_request(const wire::Message& m, const crypto::VerifiedSigner& signer,
                       const wire::NodeId& sender, const wire::NodeId& previous_hop);
   void handle_response(const wire::Message& m, const wire::NodeId& sender);
+  // `certificates` go into the security block after ours (a FetchAns's storers).
   void answer(const wire::Message& request, const wire::NodeId& previous_hop,
-              wire::MessageCode code, wire::Bytes body);
+              wire::MessageCode code, wire::Bytes body, std::vector<crypto::Certificate> certificates = {});
   void answer_error(const wire::HeaderView& h, wire::Bytes message, const wire::NodeId& previous_hop,
                     errc error, std::string_view reason);
   void answer_error(const wire::Message& request, const wire::NodeId& previous_hop, errc error,

@@ -1,5 +1,8 @@
 #include "node/storage_client.hpp"
 
+#include <type_traits>
+
+#include "storage/fetched_values.hpp"
 #include "wire/codec.hpp"
 
 namespace reload::node {
@@ -45,7 +48,7 @@ void ask(OverlayNode& node, const wire::ResourceId& resource, wire::MessageCode 
   auto body = wire::encode_to_buffer(req);
   if (!body) return done(body.error());
   request_for(node, resource, code, std::move(*body),
-              [done = std::move(done), &node](boost::system::result<Response> r) {
+              [done = std::move(done), &node, resource](boost::system::result<Response> r) {
                 if (!r) return done(r.error());
                 Answered<Answer> out;
                 const auto b = r->message->contents.message_body;
@@ -54,6 +57,9 @@ void ask(OverlayNode& node, const wire::ResourceId& resource, wire::MessageCode 
                 if (!ans) return done(ans.error());
                 out.answer = std::move(*ans);
                 out.responder = r->sender;
+                if constexpr (std::is_same_v<Answer, wire::FetchAns>)
+                  out.discarded = storage::drop_unverified_values(out.answer, resource, r->message->security.certificates,
+                                                                  node.certificate_cache());
                 done(std::move(out));
               });
 }

@@ -1,7 +1,8 @@
 // Store, Fetch, Stat and Find as a node's user calls them (RFC 6940 sections 7.4.1 to
 // 7.4.4), in the completion-token style of DESIGN.md principle 8: a callback,
 // asio::use_awaitable or asio::use_future. The node signs every value it stores (section
-// 7.1) and every request. A request names the peer that last answered for its Resource-ID
+// 7.1) and every request, and checks every value it fetches (section 7.4.2.2, see
+// storage/fetched_values.hpp). A request names the peer that last answered for its Resource-ID
 // when the node knows one (node/responsible_cache.hpp) and asks again by Resource-ID alone
 // when that peer does not answer.
 #pragma once
@@ -38,6 +39,9 @@ struct Answered {
   wire::Buffer body;
   Answer answer;  // views into `body`
   wire::NodeId responder;
+  // Fetch: values removed from `answer` because their signatures did not verify (RFC 6940
+  // section 7.4.2.2); when not 0, the answer is partial.
+  std::size_t discarded = 0;
   Answered() = default;
   Answered(Answered&&) = default;
   Answered& operator=(Answered&&) = default;

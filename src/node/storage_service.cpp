@@ -41,7 +41,8 @@ StorageService::StorageService(const config::Configuration& configuration, Repli
 storage::Result<wire::Buffer> StorageService::handle(const wire::Message& m, const crypto::VerifiedSigner& signer,
                                                      const wire::NodeId& sender,
                                                      const topology::NeighborTable& neighbors,
-                                                     crypto::CertificateCache& cache, TimePoint now) {
+                                                     crypto::CertificateCache& cache, TimePoint now,
+                                                     std::vector<crypto::Certificate>& certificates) {
   const auto ctx = configuration_.codec_context(data_models_);
   auto body = wire::decode_body(m.contents.message_code, m.contents.message_body, ctx);
   if (!body) return storage::text_error(errc::invalid_message, "undecodable body");
@@ -51,7 +52,8 @@ storage::Result<wire::Buffer> StorageService::handle(const wire::Message& m, con
   const auto range = responsible_range(neighbors);
   if (const auto* store = std::get_if<wire::StoreReq>(&*body))
     return handle_store(*store, m, signer, sender, neighbors, cache, now);
-  if (const auto* fetch = std::get_if<wire::FetchReq>(&*body)) return store_.fetch(*fetch, now, max_answer);
+  if (const auto* fetch = std::get_if<wire::FetchReq>(&*body))
+    return store_.fetch(*fetch, now, max_answer, &certificates);
   if (const auto* stat = std::get_if<wire::StatReq>(&*body)) return store_.stat(*stat, now, max_answer);
   if (const auto* find = std::get_if<wire::FindReq>(&*body)) return store_.find(*find, range, now);
   return storage::text_error(errc::invalid_message, "not a storage request");

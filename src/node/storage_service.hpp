@@ -42,10 +42,12 @@ class StorageService {
   StorageService(const config::Configuration& configuration, ReplicaSender& sender);
 
   // A Store, Fetch, Stat or Find addressed to this peer, its signature already verified
-  // (`signer`). The answer body, or the RFC error to answer with.
+  // (`signer`). The answer body, or the RFC error to answer with. A Fetch adds the
+  // certificates of the values' storers to `certificates`, for the answer's security block.
   storage::Result<wire::Buffer> handle(const wire::Message& request, const crypto::VerifiedSigner& signer,
                                        const wire::NodeId& sender, const topology::NeighborTable& neighbors,
-                                       crypto::CertificateCache& cache, TimePoint now);
+                                       crypto::CertificateCache& cache, TimePoint now,
+                                       std::vector<crypto::Certificate>& certificates);
 
   // After the neighbor table changed (or periodically): relabels, replicates, hands off.
   void on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now);

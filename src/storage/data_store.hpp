@@ -108,9 +108,11 @@ class DataStore {
 
   // Section 7.4.2. Values missing or expired come back as the RFC's synthesized
   // non-existent values; an answer that would exceed `max_answer_size` bytes is
-  // Error_Response_Too_Large (also the bound on what a sparse array's gaps can cost).
-  Result<wire::Buffer> fetch(const wire::FetchReq& request, TimePoint now,
-                             std::size_t max_answer_size) const;
+  // Error_Response_Too_Large (also the bound on what a sparse array's gaps can cost). The
+  // storers' certificates of the values answered go into `storers`, each once: the FetchAns
+  // must carry them (section 6.3.4).
+  Result<wire::Buffer> fetch(const wire::FetchReq& request, TimePoint now, std::size_t max_answer_size,
+                             std::vector<crypto::Certificate>* storers = nullptr) const;
   // Section 7.4.3: as fetch(), with metadata (SHA-256 digests) instead of values.
   Result<wire::Buffer> stat(const wire::StatReq& request, TimePoint now,
                             std::size_t max_answer_size) const;

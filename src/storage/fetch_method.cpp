@@ -87,7 +87,8 @@ enum class Answer { values, metadata };
 template <class FindSet>
 Result<wire::Buffer> answer(Answer what, const StorageConfig& config,
                             std::span<const wire::StoredDataSpecifier> specifiers, TimePoint now,
-                            std::size_t max_answer_size, FindSet&& find_set) {
+                            std::size_t max_answer_size, FindSet&& find_set,
+                            std::vector<crypto::Certificate>* storers = nullptr) {
   if (auto refused = check_specifiers(specifiers, config)) return std::move(*refused);
   wire::Buffer out;
   wire::Writer w(out);
@@ -105,10 +106,12 @@ Result<wire::Buffer> answer(Answer what, const StorageConfig& config,
       if (spec.generation != 0 && spec.generation == generation) continue;
       fits = select(set, model, spec.model_specifier, now, [&](const StoredValue* v, const Slot& slot) {
         if (what == Answer::values) {
-          if (v)
+          if (v) {
             v->append_as_of(w, now);
-          else
+            if (storers) add_storer(*storers, *v);
+          } else {
             append_nonexistent(w, model, slot);
+          }
         } else {
           if (v)
             append_metadata(w, *v, model, now);
@@ -128,10 +131,10 @@ Result<wire::Buffer> answer(Answer what, const StorageConfig& config,
 
 }  // namespace
 
-Result<wire::Buffer> DataStore::fetch(const wire::FetchReq& request, TimePoint now,
-                                      std::size_t max_answer_size) const {
+Result<wire::Buffer> DataStore::fetch(const wire::FetchReq& request, TimePoint now, std::size_t max_answer_size,
+                                      std::vector<crypto::Certificate>* storers) const {
   return answer(Answer::values, config_, request.specifiers, now, max_answer_size,
-                [&](wire::KindId kind) { return find_set(request.resource, kind); });
+                [&](wire::KindId kind) { return find_set(request.resource, kind); }, storers);
 }
 
 Result<wire::Buffer> DataStore::stat(const wire::StatReq& request, TimePoint now,

@@ -1,7 +1,5 @@
 // DataStore's replication hooks (RFC 6940 sections 10.4 and 10.7.3): what is stored, a
 // StoreReq that copies a resource elsewhere, forgetting and relabelling by ring range.
-#include <algorithm>
-
 #include "storage/data_store.hpp"
 
 namespace reload::storage {
@@ -37,9 +35,7 @@ std::optional<HandOff> DataStore::hand_off(const wire::ResourceId& resource, std
         // The bytes the storer signed go out as they are; only the lifetime, which the
         // signature does not cover, shrinks to what is left (section 7.4.1.1).
         v.append_as_of(w, now);
-        bool known = std::any_of(h.certificates.begin(), h.certificates.end(),
-                                 [&](const crypto::Certificate& c) { return c == v.storer(); });
-        if (!known) h.certificates.push_back(v.storer());
+        add_storer(h.certificates, v);
       }
     }
   }

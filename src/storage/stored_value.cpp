@@ -138,4 +138,9 @@ void append_nonexistent_metadata(wire::Writer& w, wire::DataModel model, const S
   w.u8(0);  // hash_value<0..255>: empty
 }
 
+void add_storer(std::vector<crypto::Certificate>& certificates, const StoredValue& v) {
+  if (std::none_of(certificates.begin(), certificates.end(), [&](const crypto::Certificate& c) { return c == v.storer(); }))
+    certificates.push_back(v.storer());
+}
+
 }  // namespace reload::storage

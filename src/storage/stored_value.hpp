@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <vector>
 
 #include "crypto/certificate.hpp"
 #include "wire/bytes.hpp"
@@ -88,5 +89,9 @@ void append_nonexistent(wire::Writer& w, wire::DataModel model, const Slot& slot
 void append_metadata(wire::Writer& w, const StoredValue& v, wire::DataModel model, TimePoint now);
 // The StoredMetaData of a value that does not exist: exists = false, length 0, no digest.
 void append_nonexistent_metadata(wire::Writer& w, wire::DataModel model, const Slot& slot);
+
+// Adds `v`'s storer to `certificates` unless it is there already: a FetchAns or a hand-off
+// carries each certificate its values reference, once (section 6.3.4).
+void add_storer(std::vector<crypto::Certificate>& certificates, const StoredValue& v);
 
 }  // namespace reload::storage

@@ -62,6 +62,10 @@ struct Run : std::enable_shared_from_this<Run> {
                   [self, &op](boost::system::result<node::FetchResult> r) {
                     if (!r) return self->done(failure_text(op, r.error()));
                     for (const auto& line : fetch_lines(op, r->answer)) self->print(line);
+                    // Section 7.4.2.2: the application hears of a partial answer.
+                    if (r->discarded)
+                      self->print(fmt::format("{} {} discarded {} value(s) whose signatures did not verify",
+                                              op.kind_label, op.resource.hex(), r->discarded));
                     self->step();
                   });
     }

@@ -407,6 +407,24 @@ TEST_CASE("dictionary: by key, missing keys synthesized, no keys is every entry"
   CHECK(values_of(b.fetch(other, {keys(dictionary_kind, {wire::as_bytes("x")})})).size() == 1);
 }
 
+TEST_CASE("Fetch names the certificate of each storer of the values it answers, once (section 6.3.4)") {
+  Bench b;
+  auto r = b.alice.user_resource();
+  auto entry = [&](const char* k, const char* s) {
+    return b.sign(b.alice, r, dictionary_kind, wire::DictionaryEntry{wire::as_bytes(k), present(s)}, 1);
+  };
+  REQUIRE(b.put(b.alice, r, dictionary_kind, {entry("pear", "2"), entry("apple", "1")}).has_value());
+  std::vector<crypto::Certificate> storers;
+  REQUIRE(b.store.fetch(wire::FetchReq{r, {keys(dictionary_kind, {})}}, b.now, 1 << 20, &storers).has_value());
+  REQUIRE(storers.size() == 1);
+  CHECK(storers[0] == b.alice.cert);
+  // A synthesized value references no certificate.
+  std::vector<crypto::Certificate> none;
+  REQUIRE(b.store.fetch(wire::FetchReq{b.bob.user_resource(), {single(single_kind)}}, b.now, 1 << 20, &none)
+              .has_value());
+  CHECK(none.empty());
+}
+
 TEST_CASE("Fetch: several Kinds, the generation shortcut, unknown Kinds, a specifier of the wrong model") {
   Bench b;
   auto r = b.alice.user_resource();
