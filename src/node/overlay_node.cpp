@@ -1,5 +1,7 @@
 #include "node/overlay_node.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -645,9 +647,17 @@ void OverlayNode::answer(const wire::Message& request, const NodeId& previous_ho
   e.destinations = response_destinations(request.header, previous_hop);
   auto bytes = build_message(e, static_cast<std::uint16_t>(code), body, signer_);
   if (!bytes) return;
+  std::size_t limit = options_.configuration.max_message_size;
+  if (request.header.max_response_length != 0) limit = std::min<std::size_t>(limit, request.header.max_response_length);
+  if (bytes->size() > limit && !e.extra_certificates.empty()) {
+    // Section 6.3.4 lets certificates be left out: the fetching node may hold them already,
+    // and discards and counts the values it cannot check.
+    e.extra_certificates.clear();
+    bytes = build_message(e, static_cast<std::uint16_t>(code), body, signer_);
+    if (!bytes) return;
+  }
   if (request.header.max_response_length != 0 && bytes->size() > request.header.max_response_length) {
     auto err = error_body(errc::incompatible_with_overlay, wire::as_bytes("response larger than max_response_length"));
-    e.extra_certificates.clear();
     bytes = build_message(e, static_cast<std::uint16_t>(wire::MessageCode::error), err, signer_);
     if (!bytes) return;
   }

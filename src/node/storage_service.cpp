@@ -11,6 +11,16 @@ namespace {
 
 constexpr std::size_t replica_count = 2;  // section 10.4: the successor and its successor
 
+// What a hand-off message keeps of max-message-size for everything but its StoreReq body and
+// the storers' certificates: the forwarding header with its lists, the sender's own
+// certificate and the signature (an RSA-2048 certificate and signature take about 1,300
+// bytes; ECDSA P-256 about 600).
+constexpr std::size_t hand_off_reserve = 2048;
+
+std::size_t hand_off_budget(const config::Configuration& c) {
+  return c.max_message_size > 2 * hand_off_reserve ? c.max_message_size - hand_off_reserve : c.max_message_size / 2;
+}
+
 bool in_neighbor_table(const topology::NeighborTable& n, const wire::NodeId& peer) {
   return std::find(n.successors().begin(), n.successors().end(), peer) != n.successors().end() ||
          std::find(n.predecessors().begin(), n.predecessors().end(), peer) != n.predecessors().end();
@@ -86,11 +96,9 @@ storage::Result<wire::Buffer> StorageService::handle_store(const wire::StoreReq&
 void StorageService::replicate(const wire::ResourceId& resource, const topology::NeighborTable& neighbors,
                                TimePoint now) {
   const auto targets = replica_targets(neighbors);
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    auto h = store_.hand_off(resource, static_cast<std::uint8_t>(i + 1), now);
-    if (!h) return;
-    sender_.send_store({targets[i]}, std::move(h->store_req), std::move(h->certificates));
-  }
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    for (auto& h : store_.hand_off(resource, static_cast<std::uint8_t>(i + 1), now, hand_off_budget(configuration_)))
+      sender_.send_store({targets[i]}, std::move(h.store_req), std::move(h.certificates));
 }
 
 void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now) {
@@ -111,9 +119,8 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
       // Node-ID, as section 10.5 has the admitting peer do: routed by the Resource-ID, the
       // Store would bounce between us while the joining peer does not yet see itself as
       // responsible, until its TTL ran out.
-      if (auto h = store_.hand_off(set.resource, 1, now))
-        sender_.send_store({neighbors.predecessors().front()}, std::move(h->store_req),
-                           std::move(h->certificates));
+      for (auto& h : store_.hand_off(set.resource, 1, now, hand_off_budget(configuration_)))
+        sender_.send_store({neighbors.predecessors().front()}, std::move(h.store_req), std::move(h.certificates));
     }
   }
   store_.set_replica_number(range, 0);

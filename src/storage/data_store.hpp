@@ -34,6 +34,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <limits>
 #include <optional>
 #include <span>
 #include <vector>
@@ -132,13 +133,16 @@ class DataStore {
   // Replication (sections 10.4, 10.7.3). The shell decides where data goes; the store
   // enumerates, copies, forgets and relabels.
   std::vector<StoredSet> stored_sets(TimePoint now) const;
-  // Every live value of `resource` (tombstones included) in one StoreReq with
-  // `replica_number` (use 1 or more: the receiver treats 0 as an original store and would
-  // check the counters and the request's signer), each Kind with its current generation
-  // counter, each value byte for byte as stored except for its lifetime, lowered to what is
-  // left. nullopt when nothing live is stored there.
-  std::optional<HandOff> hand_off(const wire::ResourceId& resource, std::uint8_t replica_number,
-                                  TimePoint now) const;
+  // Every live value of `resource` (tombstones included) in StoreReqs with `replica_number`
+  // (use 1 or more: the receiver treats 0 as an original store and would check the counters
+  // and the request's signer), each Kind with its current generation counter, each value
+  // byte for byte as stored except for its lifetime, lowered to what is left. The values are
+  // split over as many StoreReqs as it takes to keep each one's body and storers'
+  // certificates within `max_size` bytes (a replica store adds its values slot by slot, so
+  // the parts add up); a single value larger than that goes alone. Empty when nothing live
+  // is stored there.
+  std::vector<HandOff> hand_off(const wire::ResourceId& resource, std::uint8_t replica_number, TimePoint now,
+                                std::size_t max_size = std::numeric_limits<std::size_t>::max()) const;
   // Forgets every resource outside `keep`; returns how many values went.
   std::size_t drop_outside(const RingRange& keep);
   // Relabels every set inside `range`: 0 when this peer became responsible for it, n when

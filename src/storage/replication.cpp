@@ -1,5 +1,7 @@
 // DataStore's replication hooks (RFC 6940 sections 10.4 and 10.7.3): what is stored, a
 // StoreReq that copies a resource elsewhere, forgetting and relabelling by ring range.
+#include <algorithm>
+
 #include "storage/data_store.hpp"
 
 namespace reload::storage {
@@ -13,34 +15,63 @@ std::vector<StoredSet> DataStore::stored_sets(TimePoint now) const {
   return out;
 }
 
-std::optional<HandOff> DataStore::hand_off(const wire::ResourceId& resource, std::uint8_t replica_number,
-                                           TimePoint now) const {
+std::vector<HandOff> DataStore::hand_off(const wire::ResourceId& resource, std::uint8_t replica_number,
+                                         TimePoint now, std::size_t max_size) const {
   auto r = resources_.find(resource);
-  if (r == resources_.end()) return std::nullopt;
-  HandOff h;
-  bool any = false;
-  wire::Writer w(h.store_req);
-  w.resource_id(resource);
-  w.u8(replica_number);
-  {
-    auto kind_data = w.length_prefix(4, "StoreReq.kind_data");
-    for (const auto& set : r->second) {
-      if (!set.has_live(now)) continue;
-      any = true;
-      w.u32(set.kind());
-      w.u64(set.generation());
-      auto values = w.length_prefix(4, "StoreKindData.values");
-      for (const auto& v : set.values()) {
-        if (!v.live(now)) continue;
-        // The bytes the storer signed go out as they are; only the lifetime, which the
-        // signature does not cover, shrinks to what is left (section 7.4.1.1).
-        v.append_as_of(w, now);
-        add_storer(h.certificates, v);
-      }
+  if (r == resources_.end()) return {};
+  // First the split: which values go into which StoreReq, each within max_size.
+  struct Part {
+    std::vector<std::pair<const KindSet*, std::vector<const StoredValue*>>> kinds;
+    std::vector<crypto::Certificate> certificates;
+    std::size_t size = 0;
+  };
+  // resource_id<0..255>, replica_number, kind_data<0..2^32-1>; per Kind: kind, generation
+  // counter, values<0..2^32-1>; per certificate: type and certificate<0..2^16-1>.
+  const std::size_t request_overhead = 1 + resource.size() + 1 + 4, kind_overhead = 4 + 8 + 4,
+                    certificate_overhead = 1 + 2;
+  std::vector<Part> parts;
+  for (const auto& set : r->second) {
+    for (const auto& v : set.values()) {
+      if (!v.live(now)) continue;
+      auto cost = [&](const Part& p) {
+        bool new_kind = p.kinds.empty() || p.kinds.back().first != &set;
+        bool new_storer = std::none_of(p.certificates.begin(), p.certificates.end(),
+                                       [&](const crypto::Certificate& c) { return c == v.storer(); });
+        return v.encoded().size() + (new_kind ? kind_overhead : 0) +
+               (new_storer ? v.storer().der().size() + certificate_overhead : 0);
+      };
+      if (parts.empty() || (!parts.back().kinds.empty() && parts.back().size + cost(parts.back()) > max_size))
+        parts.push_back(Part{{}, {}, request_overhead});
+      Part& p = parts.back();
+      p.size += cost(p);
+      if (p.kinds.empty() || p.kinds.back().first != &set) p.kinds.push_back({&set, {}});
+      p.kinds.back().second.push_back(&v);
+      add_storer(p.certificates, v);
     }
   }
-  if (!any || !w.ok()) return std::nullopt;
-  return h;
+  // Then each part as a StoreReq.
+  std::vector<HandOff> out;
+  for (auto& p : parts) {
+    HandOff h;
+    h.certificates = std::move(p.certificates);
+    wire::Writer w(h.store_req);
+    w.resource_id(resource);
+    w.u8(replica_number);
+    {
+      auto kind_data = w.length_prefix(4, "StoreReq.kind_data");
+      for (const auto& [set, values] : p.kinds) {
+        w.u32(set->kind());
+        w.u64(set->generation());
+        auto encoded_values = w.length_prefix(4, "StoreKindData.values");
+        // The bytes the storer signed go out as they are; only the lifetime, which the
+        // signature does not cover, shrinks to what is left (section 7.4.1.1).
+        for (const auto* v : values) v->append_as_of(w, now);
+      }
+    }
+    if (!w.ok()) return {};
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 std::size_t DataStore::drop_outside(const RingRange& keep) {

@@ -629,9 +629,10 @@ TEST_CASE("hand-off: another peer's store accepts the copied values, byte for by
   REQUIRE(a.put(a.alice, r, single_kind, {a.sign(a.alice, r, single_kind, present("s2"), 2, 100)}).has_value());
   a.now += 30s;
 
-  CHECK_FALSE(a.store.hand_off(a.bob.user_resource(), 1, a.now).has_value());
-  auto h = a.store.hand_off(r, 1, a.now);
-  REQUIRE(h.has_value());
+  CHECK(a.store.hand_off(a.bob.user_resource(), 1, a.now).empty());
+  auto parts = a.store.hand_off(r, 1, a.now);
+  REQUIRE(parts.size() == 1);
+  auto* h = &parts[0];
   REQUIRE(h->certificates.size() == 1);
   CHECK(h->certificates[0] == a.alice.cert);
 
@@ -669,6 +670,43 @@ TEST_CASE("hand-off: another peer's store accepts the copied values, byte for by
   REQUIRE(d.size() == 1);
   CHECK_FALSE(exists(d[0]));  // the tombstone travels too
   CHECK(other.next_expiry() == later + 70s);
+}
+
+TEST_CASE("hand-off: a resource larger than the budget goes in parts that each fit and add up") {
+  Bench a;
+  auto r = a.alice.user_resource();
+  const std::string big(90, 'x');
+  std::vector<wire::StoredData> entries;
+  for (char k : std::string("abcd"))
+    entries.push_back(a.sign(a.alice, r, dictionary_kind,
+                             wire::DictionaryEntry{a.keep(wire::Buffer{static_cast<std::uint8_t>(k)}), present(big)}, 1));
+  REQUIRE(a.put(a.alice, r, dictionary_kind, entries).has_value());
+  REQUIRE(a.put(a.alice, r, single_kind, {a.sign(a.alice, r, single_kind, present(big), 1)}).has_value());
+
+  const std::size_t cert = a.alice.cert.der().size() + 3;
+  // Each value encodes to about 220 bytes (90 of value, the rest its fields and signature):
+  // room for three or four of them, so the five go in two parts.
+  const std::size_t budget = cert + 800;
+  auto parts = a.store.hand_off(r, 2, a.now, budget);
+  REQUIRE(parts.size() == 2);
+  DataStore other{test_config()};
+  crypto::CertificateCache cache{crypto::TrustStore(crypto::test::policy_for(a.ca))};
+  for (const auto& h : parts) {
+    REQUIRE(h.certificates.size() == 1);  // each part carries the certificate its values need
+    CHECK(h.store_req.size() + cert <= budget);
+    auto req = wire::decode_exact<wire::StoreReq>(h.store_req, codec).value();
+    CHECK(req.replica_number == 2);
+    std::vector<wire::GenericCertificate> carried{{wire::CertificateType::x509, h.certificates[0].der()}};
+    auto stored = other.store(req, StoreContext{cache, carried, nullptr, {}, a.now, a.wall});
+    REQUIRE_MESSAGE(stored.has_value(), to_string(stored.error()));
+  }
+  auto body = other.fetch({r, {keys(dictionary_kind, {})}}, a.now, 1 << 20).value();
+  auto all = wire::decode_exact<wire::FetchAns>(a.keep(std::move(body)), codec).value();
+  CHECK(all.kind_responses[0].values.size() == 4);
+  CHECK(other.generation(r, dictionary_kind) == a.store.generation(r, dictionary_kind));
+  CHECK(other.generation(r, single_kind) == a.store.generation(r, single_kind));
+  // A budget smaller than one value still hands everything over, one value per part.
+  CHECK(a.store.hand_off(r, 1, a.now, 10).size() == 5);
 }
 
 TEST_CASE("stored_sets, drop_outside and set_replica_number follow ring ranges") {
