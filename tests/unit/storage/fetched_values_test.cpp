@@ -17,24 +17,28 @@ wire::FetchAns answer_of(wire::KindId kind, std::vector<wire::StoredData> values
   return wire::FetchAns{{wire::FetchKindResponse{kind, 1, std::move(values)}}};
 }
 
+// Alice's "hello" at her own resource, as a FetchAns holds it.
+wire::FetchAns alices_hello(Bench& b) {
+  auto r = b.alice.user_resource();
+  return answer_of(single_kind, {b.sign(b.alice, r, single_kind, present("hello"), 1000)});
+}
+
 }  // namespace
 
 TEST_CASE("values that verify against the certificates the answer carries are all kept") {
   Bench b;
-  auto r = b.alice.user_resource();
-  auto ans = answer_of(single_kind, {b.sign(b.alice, r, single_kind, present("hello"), 1000)});
+  auto ans = alices_hello(b);
   auto cache = fresh_cache(b);
-  CHECK(drop_unverified_values(ans, r, b.certificates({&b.alice}), cache, b.wall) == 0);
+  CHECK(drop_unverified_values(ans, b.alice.user_resource(), b.certificates({&b.alice}), cache, b.wall) == 0);
   REQUIRE(ans.kind_responses[0].values.size() == 1);
   CHECK(text_of(ans.kind_responses[0].values[0]) == "hello");
 }
 
 TEST_CASE("a value whose storer's certificate is neither carried nor cached is discarded") {
   Bench b;
-  auto r = b.alice.user_resource();
-  auto ans = answer_of(single_kind, {b.sign(b.alice, r, single_kind, present("hello"), 1000)});
+  auto ans = alices_hello(b);
   auto cache = fresh_cache(b);
-  CHECK(drop_unverified_values(ans, r, {}, cache, b.wall) == 1);
+  CHECK(drop_unverified_values(ans, b.alice.user_resource(), {}, cache, b.wall) == 1);
   CHECK(ans.kind_responses[0].values.empty());
 }
 
@@ -69,9 +73,8 @@ TEST_CASE("a synthesized value is kept when it says nothing exists, discarded wh
 
 TEST_CASE("a value whose storer's certificate has expired is discarded") {
   Bench b;
-  auto r = b.alice.user_resource();
-  auto ans = answer_of(single_kind, {b.sign(b.alice, r, single_kind, present("hello"), 1000)});
+  auto ans = alices_hello(b);
   auto cache = fresh_cache(b);
   const auto later = b.alice.cert.not_after() + std::chrono::hours(1);
-  CHECK(drop_unverified_values(ans, r, b.certificates({&b.alice}), cache, later) == 1);
+  CHECK(drop_unverified_values(ans, b.alice.user_resource(), b.certificates({&b.alice}), cache, later) == 1);
 }
