@@ -6,30 +6,18 @@
 
 namespace reload::storage {
 
-namespace {
-
-// False only for a value that says it does not exist; a Kind this node does not know comes
-// as raw bytes, which cannot say.
-bool claims_to_exist(const wire::StoredDataValue& v) {
-  return std::visit(
-      [](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, wire::DataValue>) return x.exists;
-        else if constexpr (std::is_same_v<T, wire::RawValue>) return false;
-        else return x.value.exists;
-      },
-      v);
-}
-
-}  // namespace
-
 std::size_t drop_unverified_values(wire::FetchAns& answer, const wire::ResourceId& resource,
                                    std::span<const wire::GenericCertificate> certificates,
                                    crypto::CertificateCache& cache, crypto::Certificate::Clock::time_point now) {
   std::size_t dropped = 0;
   for (auto& kind : answer.kind_responses) {
     auto bad = [&](const wire::StoredData& d) {
-      if (wire::is_synthesized(d.signature)) return claims_to_exist(d.value);
+      if (wire::is_synthesized(d.signature)) {
+        // Only "nothing here" may come unsigned; raw bytes of a Kind this node does not know
+        // cannot show that they say so.
+        const auto* v = wire::data_value_of(d.value);
+        return !v || v->exists;
+      }
       return !crypto::verify_stored_data(d, resource, kind.kind, certificates, cache, now);
     };
     auto kept_end = std::remove_if(kind.values.begin(), kind.values.end(), bad);

@@ -5,7 +5,8 @@
 // the answering peer includes every referenced certificate) or the cache, chained to the
 // overlay's roots and unexpired. A non-existent value the answering peer synthesized
 // (identity none, algorithm {0,0}) is kept, since the answer's own signature covers it; a
-// synthesized value that claims to exist is discarded.
+// synthesized value that claims to exist is discarded, and so is the value of a Kind this
+// node does not know (its signature cannot be read out of the raw bytes).
 #pragma once
 
 #include <cstddef>

@@ -210,6 +210,13 @@ bool append_stored_data_signature_input(Buffer& out, const ResourceId& resource,
   return true;
 }
 
+const DataValue* data_value_of(const StoredDataValue& v) noexcept {
+  if (const auto* d = std::get_if<DataValue>(&v)) return d;
+  if (const auto* a = std::get_if<ArrayEntry>(&v)) return &a->value;
+  if (const auto* e = std::get_if<DictionaryEntry>(&v)) return &e->value;
+  return nullptr;
+}
+
 bool is_synthesized(const Signature& s) noexcept {
   return s.identity.identity_type == SignerIdentityType::none ||
          s.algorithm == SignatureAndHashAlgorithm{};

@@ -64,6 +64,10 @@ struct DictionaryEntry {
 // The alternatives follow DataModel: single_value, array, dictionary; RawValue when unknown.
 using StoredDataValue = std::variant<DataValue, ArrayEntry, DictionaryEntry, RawValue>;
 
+// The DataValue inside any of the three models; nullptr for a RawValue, whose structure this
+// node does not know.
+const DataValue* data_value_of(const StoredDataValue& v) noexcept;
+
 struct StoredData {
   std::uint64_t storage_time = 0;  // ms since 1970 (POSIX time, no leap seconds)
   std::uint32_t lifetime = 0;      // seconds

@@ -71,6 +71,16 @@ TEST_CASE("a synthesized value is kept when it says nothing exists, discarded wh
   CHECK_FALSE(exists(ans.kind_responses[0].values[0]));
 }
 
+TEST_CASE("the raw bytes of a Kind this node does not know are discarded: they cannot be checked") {
+  Bench b;
+  auto r = b.alice.user_resource();
+  const wire::Buffer raw{0x01, 0x00, 0x00, 0x00, 0x01, 'x'};
+  auto ans = answer_of(unknown_kind, {wire::StoredData{1000, 60, wire::RawValue{raw}, {}}});
+  auto cache = fresh_cache(b);
+  CHECK(drop_unverified_values(ans, r, b.certificates({&b.alice}), cache, b.wall) == 1);
+  CHECK(ans.kind_responses[0].values.empty());
+}
+
 TEST_CASE("a value whose storer's certificate has expired is discarded") {
   Bench b;
   auto ans = alices_hello(b);

@@ -190,24 +190,12 @@ inline wire::StoredDataSpecifier keys(wire::KindId kind, std::vector<wire::Bytes
 
 // The plain contents of a fetched value, for comparisons.
 inline std::string text_of(const wire::StoredData& d) {
-  return std::visit(
-      [](const auto& v) -> std::string {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, wire::DataValue>) return std::string(wire::as_string_view(v.value));
-        else if constexpr (std::is_same_v<T, wire::RawValue>) return "<raw>";
-        else return std::string(wire::as_string_view(v.value.value));
-      },
-      d.value);
+  const auto* v = wire::data_value_of(d.value);
+  return v ? std::string(wire::as_string_view(v->value)) : "<raw>";
 }
 inline bool exists(const wire::StoredData& d) {
-  return std::visit(
-      [](const auto& v) -> bool {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, wire::DataValue>) return v.exists;
-        else if constexpr (std::is_same_v<T, wire::RawValue>) return false;
-        else return v.value.exists;
-      },
-      d.value);
+  const auto* v = wire::data_value_of(d.value);
+  return v && v->exists;
 }
 
 inline errc code_of(const Result<wire::Buffer>& r) {

@@ -285,3 +285,18 @@ TEST_CASE("stored data rejections") {
     CHECK_FALSE(decode_stored_data(dictionary, DataModel::single_value, ctx).has_value());
   }
 }
+
+TEST_CASE("data_value_of finds the DataValue of every model and none in raw bytes") {
+  const wire::Buffer text{'h', 'i'};
+  wire::StoredDataValue single = wire::DataValue{true, text};
+  wire::StoredDataValue entry = wire::ArrayEntry{7, {false, {}}};
+  wire::StoredDataValue keyed = wire::DictionaryEntry{text, {true, text}};
+  wire::StoredDataValue raw = wire::RawValue{text};
+  REQUIRE(wire::data_value_of(single));
+  CHECK(wire::data_value_of(single)->exists);
+  REQUIRE(wire::data_value_of(entry));
+  CHECK_FALSE(wire::data_value_of(entry)->exists);
+  REQUIRE(wire::data_value_of(keyed));
+  CHECK(wire::data_value_of(keyed) == &std::get<wire::DictionaryEntry>(keyed).value);
+  CHECK(wire::data_value_of(raw) == nullptr);
+}
