@@ -33,20 +33,22 @@ std::vector<HandOff> DataStore::hand_off(const wire::ResourceId& resource, std::
   for (const auto& set : r->second) {
     for (const auto& v : set.values()) {
       if (!v.live(now)) continue;
+      auto new_kind = [&](const Part& p) { return p.kinds.empty() || p.kinds.back().first != &set; };
       auto cost = [&](const Part& p) {
-        bool new_kind = p.kinds.empty() || p.kinds.back().first != &set;
-        bool new_storer = std::none_of(p.certificates.begin(), p.certificates.end(),
-                                       [&](const crypto::Certificate& c) { return c == v.storer(); });
-        return v.encoded().size() + (new_kind ? kind_overhead : 0) +
+        bool new_storer = std::find(p.certificates.begin(), p.certificates.end(), v.storer()) == p.certificates.end();
+        return v.encoded().size() + (new_kind(p) ? kind_overhead : 0) +
                (new_storer ? v.storer().der().size() + certificate_overhead : 0);
       };
       if (parts.empty() || (!parts.back().kinds.empty() && parts.back().size + cost(parts.back()) > max_size))
         parts.push_back(Part{{}, {}, request_overhead});
       Part& p = parts.back();
-      p.size += cost(p);
-      if (p.kinds.empty() || p.kinds.back().first != &set) p.kinds.push_back({&set, {}});
+      if (new_kind(p)) {
+        p.kinds.push_back({&set, {}});
+        p.size += kind_overhead;
+      }
       p.kinds.back().second.push_back(&v);
-      add_storer(p.certificates, v);
+      p.size += v.encoded().size();
+      if (add_storer(p.certificates, v)) p.size += v.storer().der().size() + certificate_overhead;
     }
   }
   // Then each part as a StoreReq.

@@ -138,9 +138,10 @@ void append_nonexistent_metadata(wire::Writer& w, wire::DataModel model, const S
   w.u8(0);  // hash_value<0..255>: empty
 }
 
-void add_storer(std::vector<crypto::Certificate>& certificates, const StoredValue& v) {
-  if (std::none_of(certificates.begin(), certificates.end(), [&](const crypto::Certificate& c) { return c == v.storer(); }))
-    certificates.push_back(v.storer());
+bool add_storer(std::vector<crypto::Certificate>& certificates, const StoredValue& v) {
+  if (std::find(certificates.begin(), certificates.end(), v.storer()) != certificates.end()) return false;
+  certificates.push_back(v.storer());
+  return true;
 }
 
 }  // namespace reload::storage

@@ -91,7 +91,7 @@ void append_metadata(wire::Writer& w, const StoredValue& v, wire::DataModel mode
 void append_nonexistent_metadata(wire::Writer& w, wire::DataModel model, const Slot& slot);
 
 // Adds `v`'s storer to `certificates` unless it is there already: a FetchAns or a hand-off
-// carries each certificate its values reference, once (section 6.3.4).
-void add_storer(std::vector<crypto::Certificate>& certificates, const StoredValue& v);
+// carries each certificate its values reference, once (section 6.3.4). True if it was added.
+bool add_storer(std::vector<crypto::Certificate>& certificates, const StoredValue& v);
 
 }  // namespace reload::storage
