@@ -72,13 +72,15 @@ void find(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire:
 
 namespace detail {
 
-// Adapts a callback-taking start(handler) to any completion token. The handler is shared
-// because std::function needs a copyable callable and Asio's handlers may be move-only.
-template <class Result, class CompletionToken, class Start>
-auto async_request(CompletionToken&& token, Start start) {
+// Starts function(node, args..., handler) for any completion token. The handler is shared
+// because std::function needs a copyable callable and Asio's handlers may be move-only; the
+// arguments are kept by value, since a deferred token starts the operation later.
+template <class Result, class CompletionToken, class Function, class... Args>
+auto async_request(CompletionToken&& token, Function function, OverlayNode& node, Args... args) {
   return boost::asio::async_initiate<CompletionToken, void(boost::system::result<Result>)>(
-      [start = std::move(start)](auto handler) mutable {
-        start([h = std::make_shared<decltype(handler)>(std::move(handler))](auto r) { (*h)(std::move(r)); });
+      [function, &node, ... args = std::move(args)](auto handler) mutable {
+        function(node, std::move(args)...,
+                 [h = std::make_shared<decltype(handler)>(std::move(handler))](auto r) { (*h)(std::move(r)); });
       },
       token);
 }
@@ -88,37 +90,29 @@ auto async_request(CompletionToken&& token, Start start) {
 template <class CompletionToken>
 auto async_store(OverlayNode& node, const wire::ResourceId& resource, wire::KindId kind,
                  std::vector<wire::StoredDataValue> values, std::chrono::seconds lifetime, CompletionToken&& token) {
-  return detail::async_request<StoreResult>(
-      std::forward<CompletionToken>(token), [&node, resource, kind, values = std::move(values), lifetime](auto done) {
-        store(node, resource, kind, values, lifetime, std::move(done));
-      });
+  return detail::async_request<StoreResult>(std::forward<CompletionToken>(token), store, node, resource, kind,
+                                            std::move(values), lifetime);
 }
 
 template <class CompletionToken>
 auto async_fetch(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::StoredDataSpecifier> specifiers,
                  CompletionToken&& token) {
-  return detail::async_request<FetchResult>(
-      std::forward<CompletionToken>(token), [&node, resource, specifiers = std::move(specifiers)](auto done) mutable {
-        fetch(node, resource, std::move(specifiers), std::move(done));
-      });
+  return detail::async_request<FetchResult>(std::forward<CompletionToken>(token), fetch, node, resource,
+                                            std::move(specifiers));
 }
 
 template <class CompletionToken>
 auto async_stat(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::StoredDataSpecifier> specifiers,
                 CompletionToken&& token) {
-  return detail::async_request<StatResult>(
-      std::forward<CompletionToken>(token), [&node, resource, specifiers = std::move(specifiers)](auto done) mutable {
-        stat(node, resource, std::move(specifiers), std::move(done));
-      });
+  return detail::async_request<StatResult>(std::forward<CompletionToken>(token), stat, node, resource,
+                                           std::move(specifiers));
 }
 
 template <class CompletionToken>
 auto async_find(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire::KindId> kinds,
                 CompletionToken&& token) {
-  return detail::async_request<FindResult>(
-      std::forward<CompletionToken>(token), [&node, resource, kinds = std::move(kinds)](auto done) mutable {
-        find(node, resource, std::move(kinds), std::move(done));
-      });
+  return detail::async_request<FindResult>(std::forward<CompletionToken>(token), find, node, resource,
+                                           std::move(kinds));
 }
 
 }  // namespace reload::node

@@ -88,21 +88,31 @@ std::size_t fetch_all(test::InProcessOverlay& overlay, const std::vector<Expecte
   return good;
 }
 
-// Stat and Find for a SINGLE value through asio::use_awaitable: the metadata must give its
-// length and SHA-256 (of the value with its length, as stored_value.cpp digests it), and
-// Find must name its Resource-ID.
+// Stat, Find, Fetch and Store of a SINGLE value through asio::use_awaitable: the metadata
+// must give its length and SHA-256 (of the value with its length, as stored_value.cpp digests
+// it), Find must name its Resource-ID, Fetch bring the value, and a Store by another node be
+// refused.
 void stat_and_find(test::InProcessOverlay& overlay, node::OverlayNode& from, const Expected& e) {
   namespace asio = boost::asio;
   std::optional<boost::system::result<node::StatResult>> st;
   std::optional<boost::system::result<node::FindResult>> found;
+  std::optional<boost::system::result<node::FetchResult>> fetched;
+  std::optional<boost::system::result<node::StoreResult>> overwritten;
   // Built out here: GCC 12 cannot keep an initializer list across a co_await.
-  std::vector<wire::StoredDataSpecifier> specifiers{specifier_for(e)};
+  std::vector<wire::StoredDataSpecifier> specifiers{specifier_for(e)}, again{specifier_for(e)};
   std::vector<wire::KindId> kinds{e.kind};
+  std::vector<wire::StoredDataValue> other_value{wire::DataValue{true, wire::as_bytes("not yours")}};
   asio::co_spawn(overlay.io, [&]() -> asio::awaitable<void> {
     st = co_await node::async_stat(from, e.resource, std::move(specifiers), asio::use_awaitable);
     found = co_await node::async_find(from, e.resource, std::move(kinds), asio::use_awaitable);
+    fetched = co_await node::async_fetch(from, e.resource, std::move(again), asio::use_awaitable);
+    overwritten = co_await node::async_store(from, e.resource, e.kind, std::move(other_value), 60s, asio::use_awaitable);
   }, asio::detached);
-  test::check(overlay.run_until([&] { return found.has_value(); }, 30s), "Stat and Find did not finish");
+  test::check(overlay.run_until([&] { return overwritten.has_value(); }, 30s), "Stat, Find, Fetch and Store did not finish");
+  test::check(*fetched && value_in((**fetched).answer, e) == e.value, "async_fetch did not bring the value back");
+  // `e` is another node's NODE-MULTIPLE resource: the RFC error comes through the token.
+  test::check(!*overwritten && overwritten->error() == make_error_code(errc::forbidden),
+              "async_store at another node's resource was not refused with Error_Forbidden");
   if (!*st) test::check(false, "Stat: " + st->error().message());
   const auto& stat = (*st)->answer;
   test::check(stat.kind_responses.size() == 1 && stat.kind_responses[0].values.size() == 1,
@@ -185,7 +195,8 @@ int main(int argc, char** argv) {
   test::check(good == values, fmt::format("before the kills: {} of {} values fetched byte for byte", good, values));
   std::printf("all %zu fetched back byte for byte from other nodes\n", good);
   stat_and_find(overlay, *overlay.nodes()[1], expected[0]);  // value 0 is SINGLE, stored by node 0
-  std::printf("Stat gives a stored value's length and SHA-256, Find its Resource-ID\n");
+  std::printf("through use_awaitable: Stat gives a stored value's length and SHA-256, Find its Resource-ID, "
+              "Fetch its bytes; another node's Store there is refused\n");
 
   // Someone else's resource: NODE-MULTIPLE of node 1 stored by node 0.
   {
