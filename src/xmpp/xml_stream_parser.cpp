@@ -214,9 +214,11 @@ XmlStreamParser::XmlStreamParser(XmlStreamHandler& handler, XmlLimits limits)
     : parser_(XML_ParserCreateNS("UTF-8", ns_separator)), handler_(handler), limits_(limits) {
   if (!parser_) throw std::bad_alloc();
   XML_Parser p = parser_;
-  // Debian's expat 2.5.0+deb12u5 backports reparse deferral, which holds a split token back
-  // until much more input arrives: on a live stream a stanza would then never be delivered.
+#if RELOAD_EXPAT_HAS_REPARSE_DEFERRAL
+  // Reparse deferral (expat 2.6, backported to Debian 12's later 2.5.0 updates) holds a split
+  // token back until much more input arrives: on a live stream a stanza would never come.
   XML_SetReparseDeferralEnabled(p, XML_FALSE);
+#endif
   XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
   XML_SetUserData(p, this);
   XML_SetElementHandler(p, &Callbacks::start, &Callbacks::end);
