@@ -8,6 +8,8 @@
 
 #include <openssl/evp.h>
 
+#include "wire/saturating_time.hpp"
+
 namespace reload::config {
 
 std::ostream& operator<<(std::ostream& os, const ValueError& e) { return os << e.reason; }
@@ -135,7 +137,9 @@ Parsed<std::chrono::system_clock::time_point> parse_date_time(std::string_view t
   if (!ymd.ok() || h > 23 || m > 59 || sec > 60) return quoted(s) + " is not a valid date and time";
   if (sec == 60) sec = 59;
   sys_seconds t = sys_days(ymd) + hours(h) + minutes(m) + seconds(sec) - offset;
-  return time_point_cast<system_clock::duration>(t + frac);
+  auto whole = wire::saturating_time_point(t);
+  if (whole == system_clock::time_point::max() || whole == system_clock::time_point::min()) return whole;
+  return whole + frac;
 }
 
 std::string format_date_time(std::chrono::system_clock::time_point t) {

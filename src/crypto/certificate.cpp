@@ -12,6 +12,7 @@
 #include "crypto/oids.hpp"
 #include "crypto/openssl_handles.hpp"
 #include "reload/file_io.hpp"
+#include "wire/saturating_time.hpp"
 
 namespace reload::crypto {
 
@@ -88,7 +89,7 @@ namespace {
 Certificate::Clock::time_point to_time_point(const ASN1_TIME* t) {
   std::tm tm{};
   if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return {};
-  return Certificate::Clock::from_time_t(timegm(&tm));
+  return wire::saturating_time_point(std::chrono::sys_seconds(std::chrono::seconds(timegm(&tm))));
 }
 
 std::string as_string(const ASN1_STRING* s) {

@@ -54,6 +54,13 @@ TEST_CASE("RFC 3339 date-times") {
   CHECK(parse_date_time("2002-10-10T07:00:00.5Z").value() == t + milliseconds(500));
   CHECK(parse_date_time(" 2030-01-31t12:00:00z ").has_value());
 
+  // Beyond what system_clock holds (1678 to 2262): the far future stays future, the far
+  // past stays past.
+  CHECK(parse_date_time("9999-12-31T23:59:59Z").value() == system_clock::time_point::max());
+  CHECK(parse_date_time("2262-12-31T00:00:00.5Z").value() == system_clock::time_point::max());
+  CHECK(parse_date_time("1600-01-01T00:00:00Z").value() == system_clock::time_point::min());
+  CHECK(parse_date_time("2262-01-01T00:00:00Z").value() > parse_date_time("2261-01-01T00:00:00Z").value());
+
   auto no_zone = parse_date_time("2002-10-10T07:00:00");
   REQUIRE_FALSE(no_zone.has_value());
   CHECK(no_zone.error().reason.find("time zone") != std::string::npos);

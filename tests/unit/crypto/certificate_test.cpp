@@ -52,6 +52,21 @@ TEST_CASE("reload:// URIs: one node destination, an overlay, no specifier") {
     CHECK_MESSAGE(!parse_reload_uri(bad).has_value(), bad);
 }
 
+TEST_CASE("a certificate valid past 2262 (up to 99991231235959Z) never reads as expired") {
+  // system_clock holds nanoseconds: its time_point ends in 2262, and a later notAfter used
+  // to wrap into the past.
+  auto ca = make_ca();
+  auto key = PrivateKey::generate(KeyType::ecdsa_p256).value();
+  auto csr = CertificateRequest::parse(make_certificate_request(key, "").value()).value();
+  Identity who{{node(0x11)}, overlay, "alice@overlay.example.org", {}, {}, {}};
+  for (auto years : {300, 7900}) {
+    CAPTURE(years);
+    auto c = ca.issue(csr, who, std::chrono::hours(24 * 366) * years).value();
+    CHECK(c.not_after() == Certificate::Clock::time_point::max());
+    CHECK_FALSE(c.valid_at(Certificate::Clock::now()));
+  }
+}
+
 TEST_CASE("an issued certificate carries its Node-IDs, user name and XMPP address") {
   auto ca = make_ca();
   auto key = PrivateKey::generate(KeyType::ecdsa_p256).value();
