@@ -136,18 +136,31 @@ TEST_CASE("fed one byte at a time, or in random pieces, the stream gives the sam
 }
 
 TEST_CASE("each stanza is reported as soon as its last byte arrives") {
-  // Reparse deferral (Debian's expat backport) would hold a split tag back; it is off.
-  const std::string stanza = "<message><body>hi</body></message>";
-  Recorder rec;
-  XmlStreamParser parser(rec);
-  boost::system::error_code ec;
-  parser.put(client_header(), ec);
-  REQUIRE(rec.headers.size() == 1);
-  parser.put(stanza.substr(0, stanza.size() - 1), ec);
-  CHECK(rec.stanzas.empty());
-  parser.put(">", ec);
-  CHECK(rec.stanzas.size() == 1);
-  CHECK_FALSE(ec);
+  // Reparse deferral (expat 2.6, and Debian 12's 2.5.0 from deb12u2 on) holds back a token
+  // split across reads until twice as many bytes arrive: an empty element or a start tag cut
+  // before its '>' would then wait for the next stanza. The parser turns it off where the
+  // installed expat has it; tests/interop/expat_variants_test.py runs this against the other
+  // Debian 12 expat, and shows this case fails when deferral is left on.
+  const std::vector<std::string> stanzas{
+      "<message><body>hi</body></message>", "<presence to='juliet@capulet.example/balcony' id='p1'/>",
+      "<iq type='get' id='" + std::string(300, 'x') + "'><ping xmlns='urn:xmpp:ping'/></iq>"};
+  for (const auto& stanza : stanzas) {
+    CAPTURE(stanza);
+    // Before the last '>', before the first one, and inside the first start tag.
+    for (std::size_t cut : {stanza.size() - 1, stanza.find('>'), stanza.find('>') - 2}) {
+      CAPTURE(cut);
+      Recorder rec;
+      XmlStreamParser parser(rec);
+      boost::system::error_code ec;
+      parser.put(client_header(), ec);
+      REQUIRE(rec.headers.size() == 1);
+      parser.put(stanza.substr(0, cut), ec);
+      CHECK(rec.stanzas.empty());
+      parser.put(stanza.substr(cut), ec);
+      CHECK(rec.stanzas.size() == 1);
+      CHECK_FALSE(ec);
+    }
+  }
 }
 
 TEST_CASE("whitespace between stanzas is a keepalive, however much of it comes") {
