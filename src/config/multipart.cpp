@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include <openssl/rand.h>
+#include "crypto/random.hpp"
 
 namespace reload::config {
 
@@ -172,7 +172,7 @@ void throw_exception_from_error(const FormError& e, const boost::source_location
 
 std::string random_boundary() {
   std::array<unsigned char, 16> r{};
-  if (RAND_bytes(r.data(), static_cast<int>(r.size())) != 1) {
+  if (!crypto::fill_random(r)) {
     std::random_device rd;  // OpenSSL's generator failed: still unpredictable enough for a boundary
     for (auto& b : r) b = static_cast<unsigned char>(rd());
   }

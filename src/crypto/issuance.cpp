@@ -2,11 +2,11 @@
 
 #include <openssl/bn.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
 #include "crypto/oids.hpp"
 #include "crypto/openssl_handles.hpp"
+#include "crypto/random.hpp"
 #include "crypto/signature_algorithm.hpp"
 #include "crypto/trust_store.hpp"
 
@@ -95,7 +95,7 @@ bool add_subject_alt_name(X509* cert, const Identity& who, const std::vector<wir
 
 bool set_random_serial(X509* cert) {
   std::array<unsigned char, 16> r;
-  if (RAND_bytes(r.data(), static_cast<int>(r.size())) != 1) return false;
+  if (!fill_random(r)) return false;
   r[0] &= 0x7f;  // a positive INTEGER
   r[0] |= 0x01;  // and 16 bytes long
   OpenSslPtr<BIGNUM, BN_free> bn(BN_bin2bn(r.data(), static_cast<int>(r.size()), nullptr));

@@ -72,4 +72,11 @@ ForwardingDecision decide(const wire::HeaderView& h, const LocalPolicy& policy,
 std::optional<errc> check_configuration_sequence(std::uint16_t received, std::uint16_t ours,
                                                  bool is_config_update) noexcept;
 
+// The errors decide() rejects with: a peer on the path of a request answers with them, not
+// the peer the request was sent to.
+constexpr bool is_forwarding_error(errc e) noexcept {
+  return e == errc::unsupported_forwarding_option || e == errc::ttl_exceeded || e == errc::invalid_message ||
+         e == errc::message_too_large;
+}
+
 }  // namespace reload::node

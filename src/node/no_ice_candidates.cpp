@@ -1,5 +1,8 @@
 #include "node/no_ice_candidates.hpp"
 
+#include <stdexcept>
+
+#include "crypto/random.hpp"
 #include "transport/endpoint.hpp"
 
 namespace reload::node {
@@ -30,11 +33,17 @@ std::optional<ip::tcp::endpoint> find_tls_candidate(const wire::AttachReqAns& a)
   return std::nullopt;
 }
 
-wire::Buffer random_token(std::mt19937_64& random, std::size_t n) {
+wire::Buffer random_token(std::size_t n) {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  std::uniform_int_distribution<std::size_t> pick(0, sizeof alphabet - 2);
-  wire::Buffer out(n);
-  for (auto& b : out) b = static_cast<std::uint8_t>(alphabet[pick(random)]);
+  constexpr unsigned letters = sizeof alphabet - 1;  // 62
+  wire::Buffer out;
+  out.reserve(n);
+  std::uint8_t draw[64];
+  while (out.size() < n) {
+    if (!crypto::fill_random(draw)) throw std::runtime_error("OpenSSL's random generator failed");
+    for (std::uint8_t b : draw)  // 248 = 4 * 62: drawing below it keeps every letter equally likely
+      if (b < 4 * letters && out.size() < n) out.push_back(static_cast<std::uint8_t>(alphabet[b % letters]));
+  }
   return out;
 }
 

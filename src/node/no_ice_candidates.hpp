@@ -4,7 +4,6 @@
 #pragma once
 
 #include <optional>
-#include <random>
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -26,7 +25,8 @@ wire::IceCandidate passive_tls_candidate(const boost::asio::ip::tcp::endpoint& l
 // The endpoint of the first TLS-TCP-FH-NO-ICE candidate, or nothing.
 std::optional<boost::asio::ip::tcp::endpoint> find_tls_candidate(const wire::AttachReqAns& a);
 
-// `n` random letters and digits (ICE ufrag and password characters).
-wire::Buffer random_token(std::mt19937_64& random, std::size_t n);
+// `n` random letters and digits (ICE ufrag and password characters), from the CSPRNG: the
+// password is what authenticates the ICE checks (RFC 8445 section 5.3).
+wire::Buffer random_token(std::size_t n);
 
 }  // namespace reload::node

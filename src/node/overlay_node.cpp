@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include "crypto/random.hpp"
 #include "node/message_builder.hpp"
 #include "node/no_ice_candidates.hpp"
 #include "wire/attach.hpp"
@@ -75,7 +76,7 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
       data_models_(options_.configuration.data_models()),
       codec_(options_.configuration.codec_context(data_models_)),
       chord_(options_.node_id, chord_settings(options_.configuration), options_.seed),
-      transactions_(ReliabilitySettings{options_.configuration.overlay_reliability_timer, 5, true}),
+      requests_(ReliabilitySettings{options_.configuration.overlay_reliability_timer, 5}, crypto::random_u64),
       responsible_(responsible_cache_capacity, responsible_cache_lifetime),
       storage_(options_.configuration, *this),
       random_(options_.seed ^ 0x9e3779b97f4a7c15ull),
@@ -108,6 +109,15 @@ std::optional<NodeId> OverlayNode::next_hop(const NodeId& key) const {
 }
 
 bool OverlayNode::connected(const NodeId& peer) const { return links_.contains(peer); }
+
+bool OverlayNode::close_enough(const wire::ResourceId& target, const NodeId& responder) const {
+  return chord_.neighbors().at_least_as_close(wire::ring::point_of(target, options_.configuration.node_id_length),
+                                              responder);
+}
+
+void OverlayNode::fail_later(ResponseHandler done, error_code error) {
+  asio::post(ex_, [done = std::move(done), error] { done(error); });
+}
 
 // ---------------------------------------------------------------- start, links, leave
 
@@ -283,6 +293,7 @@ void OverlayNode::shut_down() {
   auto links = links_;
   for (auto& [id, l] : links) l->close();
   timer_.cancel();
+  for (auto& done : requests_.take_all()) fail_later(std::move(done), asio::error::operation_aborted);
 }
 
 void OverlayNode::retry_join(error_code why) {
@@ -373,20 +384,18 @@ void OverlayNode::deliver_locally(wire::Bytes bytes, const NodeId& previous_hop)
 }
 
 void OverlayNode::handle_response(const wire::Message& m, const NodeId& sender) {
-  auto it = pending_.find(m.header.transaction_id);
-  if (it == pending_.end()) return;  // late, duplicate, or not ours
-  auto done = std::move(it->second.done);
-  pending_.erase(it);
-  transactions_.complete(m.header.transaction_id);
+  std::optional<errc> error;
   if (m.contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::error)) {
     auto e = wire::decode_exact<wire::ErrorResponse>(m.contents.message_body, codec_);
-    if (e && errc_name(e->error_code)) {
-      done(make_error_code(static_cast<errc>(e->error_code)));
-      return;
-    }
-    done(make_error_code(errc::invalid_message));
-    return;
+    error = e && errc_name(e->error_code) ? static_cast<errc>(e->error_code) : errc::invalid_message;
   }
+  RequestTable::Verdict verdict;
+  auto done = requests_.take_answer(m.header.transaction_id, sender, error && is_forwarding_error(*error), *this,
+                                    verdict);
+  if (verdict == RequestTable::Verdict::wrong_responder)
+    log(fmt::format("refused an answer from {}: not the peer that was asked", short_id(sender)));
+  if (!done) return;  // late, duplicate, not ours, or from the wrong peer
+  if (error) return done(make_error_code(*error));
   done(Response{&m, sender});
 }
 
@@ -501,7 +510,7 @@ void OverlayNode::handle_request(const wire::Message& m, const crypto::VerifiedS
 // ---------------------------------------------------------------- Attach (No-ICE)
 
 wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_update) {
-  wire::Buffer ufrag = random_token(random_, 8), pwd = random_token(random_, 24);
+  wire::Buffer ufrag = random_token(8), pwd = random_token(24);
   auto ep = listen_endpoint();
   wire::AttachReqAns a;
   a.ufrag = ufrag;
@@ -577,27 +586,23 @@ void OverlayNode::send_store(wire::DestinationList to, wire::Buffer store_req,
 
 void OverlayNode::request(wire::DestinationList destinations, wire::MessageCode code,
                           wire::Bytes body, ResponseHandler done, RequestOptions options) {
+  if (stopping_ || destinations.empty())
+    return fail_later(std::move(done), stopping_ ? error_code(asio::error::operation_aborted)
+                                                 : make_error_code(codec_errc::invalid_value));
   Envelope e;
   e.extra_certificates = std::move(options.extra_certificates);
   e.overlay = policy_.overlay;
   e.configuration_sequence = options_.configuration.sequence.value_or(0);
   e.ttl = options_.configuration.initial_ttl;
   e.destinations = std::move(destinations);
-  std::uint64_t id;
-  do id = random_(); while (pending_.contains(id));
-  e.transaction_id = id;
+  e.transaction_id = requests_.new_id();
   auto bytes = build_message(e, static_cast<std::uint16_t>(code), body, signer_);
-  if (!bytes) {
-    done(bytes.error());
-    return;
-  }
-  wire::Destination first = e.destinations.front();
-  if (auto ec = send_toward(*bytes, first)) {
-    done(ec);
-    return;
-  }
-  pending_.emplace(id, Pending{std::move(done), first});
-  transactions_.start(id, std::move(*bytes), Clock::now(), options.transmissions);
+  if (!bytes) return fail_later(std::move(done), bytes.error());
+  const wire::Destination& first = e.destinations.front();
+  if (auto ec = send_toward(*bytes, first)) return fail_later(std::move(done), ec);
+  requests_.start({e.transaction_id, std::move(*bytes), first, e.destinations.back(), std::move(done),
+                   options.transmissions},
+                  Clock::now());
   reschedule();
 }
 
@@ -749,19 +754,10 @@ asio::awaitable<void> OverlayNode::timer_loop() {
   while (!stopping_) {
     auto now = Clock::now();
     TimePoint next = chord_.periodic(now);
-    TransactionTable::Due due;
-    transactions_.periodic(now, due);
-    for (auto& [id, bytes] : due.resend) {
-      auto p = pending_.find(id);
-      if (p != pending_.end()) send_toward(bytes, p->second.first);
-    }
-    for (auto id : due.failed) {
-      auto p = pending_.find(id);
-      if (p == pending_.end()) continue;
-      auto done = std::move(p->second.done);
-      pending_.erase(p);
-      done(make_error_code(errc::request_timeout));
-    }
+    RequestTable::Due due;
+    requests_.periodic(now, due);
+    for (auto& r : due.resend) send_toward(r.encoded, r.first);
+    for (auto& done : due.failed) done(make_error_code(errc::request_timeout));
     for (auto it = awaited_.begin(); it != awaited_.end();) {
       if (it->second.deadline > now) {
         next = std::min(next, it->second.deadline);
@@ -790,8 +786,7 @@ asio::awaitable<void> OverlayNode::timer_loop() {
     }
     drain_effects();  // Updates and finger searches of the periodic work go out now
     // Requests just sent have deadlines of their own.
-    TransactionTable::Due none;
-    if (auto t = transactions_.periodic(now, none)) next = std::min(next, *t);
+    if (auto t = requests_.next_deadline()) next = std::min(next, *t);
     timer_.expires_at(next);
     boost::system::error_code ec;
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));

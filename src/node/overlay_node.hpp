@@ -25,7 +25,7 @@
 #include "node/forwarding_decision.hpp"
 #include "node/responsible_cache.hpp"
 #include "node/storage_service.hpp"
-#include "node/transaction_table.hpp"
+#include "node/request_table.hpp"
 #include "topology/chord.hpp"
 #include "transport/listener.hpp"
 #include "transport/tls_context.hpp"
@@ -47,14 +47,6 @@ struct NodeOptions {
   std::function<void(const std::string&)> log;   // one line per event, no trailing newline
 };
 
-// A response as it arrived, and who signed it. Its views point into the receive buffer and
-// are valid only during the callback.
-struct Response {
-  const wire::Message* message = nullptr;
-  wire::NodeId sender;
-};
-using ResponseHandler = std::function<void(boost::system::result<Response>)>;
-
 // How a request goes out, beyond where to.
 struct RequestOptions {
   std::vector<crypto::Certificate> extra_certificates;  // into the security block
@@ -63,6 +55,7 @@ struct RequestOptions {
 
 class OverlayNode final : public transport::LinkHandler,
                           public RoutingOracle,
+                          private ResponderRule,
                           private ReplicaSender,
                           public std::enable_shared_from_this<OverlayNode> {
  public:
@@ -80,7 +73,9 @@ class OverlayNode final : public transport::LinkHandler,
   void crash();
 
   // Originates a request to `destinations` (signed, retransmitted, timed out as section
-  // 6.2.1 says) and hands the response or an error to `done`.
+  // 6.2.1 says) and hands the response or an error to `done`, never inside this call. Only
+  // an answer from the last destination counts (section 6.3.4). A node that stops completes
+  // every pending request with operation_aborted.
   void request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
                ResponseHandler done, RequestOptions options = {});
 
@@ -107,6 +102,11 @@ class OverlayNode final : public transport::LinkHandler,
  private:
   OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::Signer signer,
               std::shared_ptr<asio::ssl::context> tls);
+
+  // ResponderRule
+  bool close_enough(const wire::ResourceId& target, const wire::NodeId& responder) const override;
+  // Completes `done` with `error` later, on the node's executor.
+  void fail_later(ResponseHandler done, boost::system::error_code error);
 
   // LinkHandler
   void on_link_message(transport::TlsLink& link, wire::Bytes message) override;
@@ -159,7 +159,7 @@ class OverlayNode final : public transport::LinkHandler,
   LocalPolicy policy_;
   transport::LinkLimits limits_;
   topology::Chord chord_;
-  TransactionTable transactions_;
+  RequestTable requests_;
   ResponsibleCache responsible_;
   StorageService storage_;
   wire::Reassembler reassembler_;
@@ -172,12 +172,6 @@ class OverlayNode final : public transport::LinkHandler,
   };
   std::map<const transport::TlsLink*, LinkPeer> link_peers_;
   wire::Buffer forward_buffer_;  // reused by every forward: no allocation once grown
-
-  struct Pending {
-    ResponseHandler done;
-    wire::Destination first;
-  };
-  std::map<std::uint64_t, Pending> pending_;
   // Attaches answered whose link has not come up yet: who, why, and until when we wait.
   struct AwaitedLink {
     std::optional<topology::AttachPurpose> purpose;

@@ -64,6 +64,12 @@ bool NeighborTable::responsible_for(const NodeId& key) const {
   return ring::in_half_open(key, pred_.front(), self_);
 }
 
+bool NeighborTable::at_least_as_close(const NodeId& key, const NodeId& responder) const {
+  const auto reach = ring::distance(key, responder);
+  auto closer = [&](const NodeId& member) { return ring::distance(key, member) < reach; };
+  return std::none_of(succ_.begin(), succ_.end(), closer) && std::none_of(pred_.begin(), pred_.end(), closer);
+}
+
 std::vector<NodeId> NeighborTable::members() const {
   std::vector<NodeId> out = succ_;
   for (const auto& p : pred_)

@@ -36,6 +36,10 @@ class NeighborTable {
   bool responsible_for(const NodeId& key) const;
   // Both lists, without duplicates, successors first.
   std::vector<NodeId> members() const;
+  // RFC 6940 section 6.3.4: an answer to a request for `key` counts when its sender is at
+  // least as close to `key` as every member of this table. In Chord the closest peer to a
+  // key is the first one at or after it going clockwise (the one responsible for it).
+  bool at_least_as_close(const NodeId& key, const NodeId& responder) const;
   bool empty() const noexcept { return succ_.empty() && pred_.empty(); }
 
  private:

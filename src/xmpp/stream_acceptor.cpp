@@ -7,9 +7,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <openssl/rand.h>
 #include <reload/errors.hpp>
 
+#include "crypto/random.hpp"
 #include "transport/tcp_acceptor.hpp"
 #include "xmpp/stream_handshake.hpp"
 
@@ -23,7 +23,7 @@ namespace {
 // RFC 6120 section 4.7.3: unique and unpredictable. 128 random bits, in hex.
 boost::system::result<std::string> random_stream_id() {
   std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+  if (!crypto::fill_random(bytes))
     return make_error_code(crypto_errc::internal);
   static constexpr char digits[] = "0123456789abcdef";
   std::string id;

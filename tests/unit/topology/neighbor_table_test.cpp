@@ -77,3 +77,22 @@ TEST_CASE("responsibility is (predecessor, self]") {
   CHECK(w.responsible_for(at(0x05)));
   CHECK_FALSE(w.responsible_for(at(0x11)));
 }
+
+TEST_CASE("an answer for a key counts from a peer at least as close as every neighbor (6.3.4)") {
+  NeighborTable t(at(0x80));
+  for (std::uint8_t x : {0x70, 0x90, 0xa0}) t.add(at(x));
+  // Key 0x88: our successor 0x90 is the closest member, so 0x90 or anything in [0x88, 0x90].
+  CHECK(t.at_least_as_close(at(0x88), at(0x90)));
+  CHECK(t.at_least_as_close(at(0x88), at(0x8c)));
+  CHECK(t.at_least_as_close(at(0x88), at(0x88)));
+  CHECK_FALSE(t.at_least_as_close(at(0x88), at(0xa0)));  // our second successor is farther
+  CHECK_FALSE(t.at_least_as_close(at(0x88), at(0x87)));  // just behind the key: the farthest
+  // Key 0x75: we ourselves (0x80) answer when we route to ourselves; the table is the
+  // yardstick, not self, so 0x90 passes too (the RFC's check is primitive), 0xa0 does not.
+  CHECK(t.at_least_as_close(at(0x75), at(0x80)));
+  CHECK(t.at_least_as_close(at(0x75), at(0x90)));
+  CHECK_FALSE(t.at_least_as_close(at(0x75), at(0xa0)));
+  // With no neighbors anyone may answer (a joining node knows nobody yet).
+  NeighborTable alone(at(0x80));
+  CHECK(alone.at_least_as_close(at(0x88), at(0x01)));
+}
