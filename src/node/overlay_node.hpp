@@ -82,6 +82,9 @@ class OverlayNode final : public transport::LinkHandler,
   const topology::Chord& chord() const noexcept { return chord_; }
   asio::ip::tcp::endpoint listen_endpoint() const;
   std::size_t link_count() const noexcept { return links_.size(); }
+  std::size_t pending_requests() const noexcept { return requests_.pending(); }
+  // Answers refused because they came from a peer that was not asked (section 6.3.4).
+  std::uint64_t refused_answers() const noexcept { return requests_.refused_answers(); }
   const config::Configuration& configuration() const noexcept { return options_.configuration; }
   // Signs what this node stores (StoredData signatures, section 7.1).
   const crypto::Signer& signer() const noexcept { return signer_; }

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 
 #include "transport/tcp_acceptor.hpp"
 
@@ -26,6 +27,10 @@ void Listener::start(OnLink on_link) {
 void Listener::stop() {
   error_code ignored;
   acceptor_.close(ignored);
+  // The handler usually holds its owner (a node's shared_from_this): let go of it, so a
+  // stopped owner is freed. Later, since stop() may run inside the handler itself.
+  asio::post(acceptor_.get_executor(), [dropped = std::move(on_link_)] {});
+  on_link_ = nullptr;
 }
 
 asio::ip::tcp::endpoint Listener::local_endpoint() const {

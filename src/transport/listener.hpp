@@ -22,6 +22,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Binds and listens (port 0 picks a free one).
   boost::system::error_code listen(const asio::ip::tcp::endpoint& at);
   void start(OnLink on_link);
+  // Stops accepting and releases the handler; handshakes under way end without it.
   void stop();
   asio::ip::tcp::endpoint local_endpoint() const;
 

@@ -1,0 +1,130 @@
+// Issue 14's hostile-peer proof: a member of the overlay ("mallory", enrolled like anyone)
+// misbehaves toward a live node of a four-node overlay (real TLS, certificates from the real
+// enrollment server). For each attack: what the node does, and that afterwards it still
+// serves everyone else.
+//
+//   hostile_peers CONFIG_URL CA_FILE PASSWORD WORK_DIR
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "attack_rig.hpp"
+#include "wire/codec.hpp"
+#include "wire/ping.hpp"
+
+using namespace reload;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+namespace {
+
+struct Outcome {
+  bool done = false;
+  test::PingResult result;
+  test::Recorder mallory;  // mallory's end of its link, closed after the target has let go
+};
+
+// The target Pings `to` through mallory's link; mallory answers every copy itself, signed
+// with its own certificate, instead of passing it on.
+std::shared_ptr<Outcome> answered_by_mallory(test::InProcessOverlay& overlay, test::AttackRig& rig,
+                                             const test::Attacker& mallory, wire::Destination to,
+                                             std::size_t& forged) {
+  auto outcome = std::make_shared<Outcome>();
+  auto* rec = &outcome->mallory;
+  auto link = rig.link(mallory, *rec);
+  test::check(link != nullptr, "mallory's link was refused");
+  overlay.run_for(100ms);  // the target adds the link
+  test::ping(rig.target(), {mallory.node_id, to}, [outcome](test::PingResult r) {
+    outcome->done = true;
+    outcome->result = r;
+  });
+  const auto body = wire::encode_to_buffer(wire::PingAns{1, 2}).value();
+  std::size_t seen = 0;
+  overlay.run_until([&] {
+    for (; seen < rec->received.size(); ++seen) {
+      auto m = wire::decode_message(rec->received[seen], rig.codec());
+      if (!m || m->contents.message_code != static_cast<std::uint16_t>(wire::MessageCode::ping_req)) continue;
+      link->send(rig.answer_message(mallory, *m, wire::MessageCode::ping_ans, body));
+      ++forged;
+    }
+    return outcome->done;
+  }, 20s);
+  link->close();
+  return outcome;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = test::parse_rig_args(argc, argv, "hostile_peers CONFIG_URL CA_FILE PASSWORD WORK_DIR");
+  test::InProcessOverlay overlay(args);
+  for (int i = 0; i < 4; ++i) overlay.add(fmt::format("peer{:02}", i));
+  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 30s), "ring of 4");
+  test::AttackRig rig(overlay);
+  auto& target = rig.target();
+  const auto mallory = test::attacker_from(test::enroll(args, "mallory"));
+  const auto& other = *overlay.nodes().at(1);
+
+  // Section 6.3.4, first check: a request to Node-ID B is answered by mallory, the peer it
+  // was handed to first. The node refuses every copy; the request times out.
+  {
+    std::size_t forged = 0;
+    const auto refused_before = target.refused_answers();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto o = answered_by_mallory(overlay, rig, mallory, other.self(), forged);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    test::check(o->done, "a Ping answered only by the wrong peer never completed");
+    test::check(o->result.responder != mallory.node_id, "the node took mallory's answer to a request for another Node-ID");
+    test::check(o->result.error == errc::request_timeout,
+                fmt::format("expected Error_Request_Timeout, got {}", o->result.error.message()));
+    test::check(forged >= 1 && target.refused_answers() - refused_before == forged,
+                fmt::format("{} forged answers, {} refused", forged, target.refused_answers() - refused_before));
+    rig.others_still_served("answers to a Node-ID from the wrong peer");
+    std::printf("%-52s %zu refused, request failed after %.1f s, others served\n",
+                "answers to a Node-ID from the wrong peer", forged, took.count() / 1000.0);
+  }
+
+  // Second check: a request to a Resource-ID answered by a peer farther from it than a
+  // member of the node's neighbor table (the key is that member's own Node-ID).
+  {
+    std::size_t forged = 0;
+    const auto refused_before = target.refused_answers();
+    auto o = answered_by_mallory(overlay, rig, mallory, wire::ResourceId(other.self().bytes()), forged);
+    test::check(o->done && o->result.responder != mallory.node_id,
+                "the node took mallory's answer for a Resource-ID a neighbor is closer to");
+    test::check(forged >= 1 && target.refused_answers() - refused_before == forged,
+                fmt::format("{} forged answers, {} refused", forged, target.refused_answers() - refused_before));
+    rig.others_still_served("answers to a Resource-ID from a far peer");
+    std::printf("%-52s %zu refused, others served\n", "answers to a Resource-ID from a far peer", forged);
+  }
+
+  // A stopping node completes what it still waits for, at once, with operation_aborted
+  // (a caller awaiting a request used to hang forever).
+  {
+    auto outcome = std::make_shared<Outcome>();
+    test::Recorder rec;  // mallory, silent
+    auto link = rig.link(mallory, rec);
+    overlay.run_for(100ms);
+    test::ping(target, {mallory.node_id}, [outcome](test::PingResult r) {
+      outcome->done = true;
+      outcome->result = r;
+    });
+    overlay.run_for(200ms);
+    test::check(!outcome->done && target.pending_requests() >= 1, "the Ping to a silent peer is pending");
+    std::weak_ptr<node::OverlayNode> victim = overlay.nodes().front();
+    overlay.crash(0);
+    overlay.run_until([&] { return outcome->done; }, 1s);
+    test::check(outcome->done, "a request pending when its node stopped never completed");
+    test::check(outcome->result.error == asio::error::operation_aborted,
+                fmt::format("expected operation_aborted, got {}", outcome->result.error.message()));
+    link->close();
+    overlay.run_for(500ms);
+    test::check(victim.expired(), "the stopped node is still alive (something holds shared_from_this)");
+    std::printf("%-52s completed with operation_aborted; the node was freed\n", "a request pending at shutdown");
+  }
+
+  overlay.leave_all();
+  std::printf("OK\n");
+  return 0;
+}
