@@ -12,12 +12,9 @@
 #include "node/message_builder.hpp"
 #include "node/no_ice_candidates.hpp"
 #include "wire/attach.hpp"
-#include "wire/body.hpp"
 #include "wire/codec.hpp"
 #include "wire/error_response.hpp"
 #include "wire/hashes.hpp"
-#include "wire/ping.hpp"
-#include "wire/probe.hpp"
 #include "wire/ring.hpp"
 #include "wire/topology.hpp"
 
@@ -78,8 +75,14 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
       chord_(options_.node_id, chord_settings(options_.configuration), options_.seed),
       requests_(ReliabilitySettings{options_.configuration.overlay_reliability_timer, 5}, crypto::random_u64),
       responsible_(responsible_cache_capacity, responsible_cache_lifetime),
-      storage_(options_.configuration, *this),
-      random_(options_.seed ^ 0x9e3779b97f4a7c15ull),
+      storage_(options_.configuration, *this, chord_.neighbors(), trust_),
+      topology_methods_(chord_, codec_, options_.configuration.node_id_length,
+                        [this](const std::string& line) { log(line); }),
+      diagnostics_(chord_.neighbors(), codec_, [this] { return storage_.store().stats().resources; },
+                   options_.seed ^ 0x9e3779b97f4a7c15ull),
+      app_attach_(codec_),
+      attach_method_([this](const IncomingRequest& r) { return on_attach_request(r); }),
+      random_(options_.seed),
       timer_(ex) {
   const auto& c = options_.configuration;
   policy_.overlay = wire::overlay_hash(c.instance_name);
@@ -88,6 +91,11 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
   policy_.node_id_length = c.node_id_length;
   limits_.max_message_size = c.max_message_size;
   trust_.insert(options_.identity.certificate);
+  storage_.register_in(methods_);
+  topology_methods_.register_in(methods_);
+  diagnostics_.register_in(methods_);
+  app_attach_.register_in(methods_);
+  methods_.add(wire::MessageCode::attach_req, attach_method_);
 }
 
 OverlayNode::~OverlayNode() = default;
@@ -122,7 +130,7 @@ void OverlayNode::fail_later(ResponseHandler done, error_code error) {
 // ---------------------------------------------------------------- start, links, leave
 
 error_code OverlayNode::start(bool may_create) {
-  started_ = Clock::now();
+  diagnostics_.started(Clock::now());
   listener_ = std::make_shared<transport::Listener>(ex_, *tls_, trust_, limits_);
   if (auto ec = listener_->listen(options_.listen)) return ec;
   listener_->start([self = shared_from_this()](auto link) {
@@ -401,110 +409,21 @@ void OverlayNode::handle_response(const wire::Message& m, const NodeId& sender) 
 
 void OverlayNode::handle_request(const wire::Message& m, const crypto::VerifiedSigner& signer,
                                  const NodeId& sender, const NodeId& previous_hop) {
-  using C = wire::MessageCode;
-  const auto now = Clock::now();
-  const auto code = static_cast<C>(m.contents.message_code);
-  if (code == C::store_req || code == C::fetch_req || code == C::stat_req || code == C::find_req) {
-    std::vector<crypto::Certificate> storers;
-    auto r = storage_.handle(m, signer, sender, chord_.neighbors(), trust_, now, storers);
-    if (!r) {
-      answer(m, previous_hop, C::error, error_body(r.error().code, r.error().error_info));
-    } else {
-      answer(m, previous_hop, static_cast<C>(m.contents.message_code + 1), *r, std::move(storers));
-    }
-    reschedule();  // new values may expire before the timer's deadline
+  auto* handler = methods_.find(m.contents.message_code);
+  if (!handler) {
+    // ConfigUpdate comes with the configuration work; until then it is refused, never
+    // silently dropped.
+    answer_error(m, previous_hop, errc::forbidden, "this node does not serve that method");
     return;
   }
-  auto body = wire::decode_body(m.contents.message_code, m.contents.message_body, codec_);
-  if (!body) {
-    answer_error(m, previous_hop, errc::invalid_message, "undecodable body");
-    return;
+  auto reply = handler->handle(IncomingRequest{m, signer, sender, previous_hop, Clock::now()});
+  if (auto* a = std::get_if<Answer>(&reply)) {
+    answer(m, previous_hop, a->code, a->body, std::move(a->certificates));
+  } else {
+    auto& refusal = std::get<Refusal>(reply);
+    answer(m, previous_hop, wire::MessageCode::error, error_body(refusal.code, refusal.error_info));
   }
-  switch (code) {
-    case C::ping_req: {
-      wire::PingAns a{random_(), static_cast<std::uint64_t>(
-                                     std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::system_clock::now().time_since_epoch()).count())};
-      answer(m, previous_hop, C::ping_ans, wire::encode_to_buffer(a).value());
-      return;
-    }
-    case C::probe_req: {
-      wire::ProbeAns a;
-      for (auto t : std::get<wire::ProbeReq>(*body).requested_info) {
-        wire::ProbeInformation info{t, 0, {}};
-        if (t == wire::ProbeInformationType::responsible_set) {
-          const auto& preds = chord_.neighbors().predecessors();
-          info.value = preds.empty() ? 1'000'000'000u : wire::ring::share_ppb(preds.front(), self());
-        } else if (t == wire::ProbeInformationType::uptime) {
-          info.value = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
-        } else if (t == wire::ProbeInformationType::num_resources) {
-          info.value = static_cast<std::uint32_t>(storage_.store().stats().resources);
-        }
-        a.probe_info.push_back(info);
-      }
-      answer(m, previous_hop, C::probe_ans, wire::encode_to_buffer(a).value());
-      return;
-    }
-    case C::attach_req:
-      on_attach_request(m, sender, previous_hop);
-      return;
-    case C::update_req: {
-      const auto& u = std::get<wire::ChordUpdate>(*body);
-      chord_.on_update(sender, u, now);
-      answer(m, previous_hop, C::update_ans, {});
-      run_effects();
-      return;
-    }
-    case C::join_req: {
-      const auto& j = std::get<wire::JoinReq>(*body);
-      if (j.joining_peer_id != sender || !links_.contains(sender)) {
-        answer_error(m, previous_hop, errc::forbidden, "join only over a direct link, for oneself");
-        return;
-      }
-      log(fmt::format("admitting {}", short_id(sender)));
-      answer(m, previous_hop, C::join_ans, wire::encode_to_buffer(wire::JoinAns{}).value());
-      chord_.on_join_request(sender, now);
-      run_effects();
-      return;
-    }
-    case C::leave_req: {
-      const auto& l = std::get<wire::LeaveReq>(*body);
-      auto data = wire::decode_exact<wire::ChordLeaveData>(l.overlay_specific_data, codec_);
-      if (l.leaving_peer_id != sender || !data) {
-        answer_error(m, previous_hop, errc::forbidden, "leave only for oneself, with ChordLeaveData");
-        return;
-      }
-      answer(m, previous_hop, C::leave_ans, {});
-      log(fmt::format("{} leaves", short_id(sender)));
-      chord_.on_leave(sender, *data, now);
-      run_effects();
-      return;
-    }
-    case C::route_query_req: {
-      const auto& q = std::get<wire::RouteQueryReq>(*body);
-      NodeId key;
-      if (const auto* n = std::get_if<NodeId>(&q.destination)) key = *n;
-      else if (const auto* r = std::get_if<wire::ResourceId>(&q.destination))
-        key = wire::ring::point_of(*r, options_.configuration.node_id_length);
-      else {
-        answer_error(m, previous_hop, errc::invalid_message, "route query for an opaque destination");
-        return;
-      }
-      auto d = chord_.route(key);
-      wire::ChordRouteQueryAns a{d.deliver_here || !d.next_hop ? self() : *d.next_hop};
-      answer(m, previous_hop, C::route_query_ans, wire::encode_to_buffer(a).value());
-      if (q.send_update) {
-        auto u = chord_.make_update(wire::ChordUpdateType::full, now);
-        request({sender}, C::update_req, wire::encode_to_buffer(u).value(), [](auto) {});
-      }
-      return;
-    }
-    default:
-      // AppAttach and ConfigUpdate come with the XMPP and configuration work; until then they
-      // are refused, never silently dropped.
-      answer_error(m, previous_hop, errc::forbidden, "this node does not serve that method yet");
-      return;
-  }
+  run_effects();  // what the handler set in motion (Chord's messages, new values' expiry)
 }
 
 // ---------------------------------------------------------------- Attach (No-ICE)
@@ -522,29 +441,24 @@ wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_u
   return wire::encode_to_buffer(a).value();
 }
 
-void OverlayNode::on_attach_request(const wire::Message& m, const NodeId& sender,
-                                    const NodeId& previous_hop) {
-  auto req = wire::decode_exact<wire::AttachReqAns>(m.contents.message_body, codec_);
+Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
+  const auto& sender = r.sender;
+  auto req = wire::decode_exact<wire::AttachReqAns>(r.message.contents.message_body, codec_);
   auto target = req ? find_tls_candidate(*req) : std::nullopt;
-  if (!target) {
-    answer_error(m, previous_hop, errc::invalid_message, "no TLS-TCP-FH-NO-ICE candidate");
-    return;
-  }
-  answer(m, previous_hop, wire::MessageCode::attach_ans,
-         own_candidates_body(wire::role_active, false));
-  if (sender == self()) return;
+  if (!target) return Refusal::text(errc::invalid_message, "no TLS-TCP-FH-NO-ICE candidate");
+  Answer answer{wire::MessageCode::attach_ans, own_candidates_body(wire::role_active, false), {}};
+  if (sender == self()) return answer;
   if (req->send_update) awaited_[sender] = AwaitedLink{std::nullopt, true, Clock::now() + attach_link_timeout};
   if (links_.contains(sender)) {
     awaited_.erase(sender);
-    if (req->send_update) {
-      auto u = chord_.make_update(wire::ChordUpdateType::full, Clock::now());
-      request({sender}, wire::MessageCode::update_req, wire::encode_to_buffer(u).value(), [](auto) {});
-    }
-    return;
+    if (req->send_update) chord_.send_update_to(sender, r.now);
+    return answer;
   }
-  // The answerer is the active side: it dials the requester's passive candidate.
+  // The answerer is the active side: it dials the requester's passive candidate, after the
+  // answer has gone out.
   asio::co_spawn(ex_, [self = shared_from_this(), ep = *target, sender] { return self->dial(ep, sender); },
                  asio::detached);
+  return answer;
 }
 
 void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,

@@ -22,9 +22,13 @@
 #include "config/configuration.hpp"
 #include "crypto/certificate_cache.hpp"
 #include "crypto/signing.hpp"
+#include "node/app_attach_method.hpp"
+#include "node/diagnostic_methods.hpp"
 #include "node/forwarding_decision.hpp"
+#include "node/method_handler.hpp"
 #include "node/responsible_cache.hpp"
 #include "node/storage_service.hpp"
+#include "node/topology_methods.hpp"
 #include "node/request_table.hpp"
 #include "topology/chord.hpp"
 #include "transport/listener.hpp"
@@ -121,6 +125,7 @@ class OverlayNode final : public transport::LinkHandler,
   asio::awaitable<void> dial(asio::ip::tcp::endpoint to, wire::NodeId expected);
 
   void deliver_locally(wire::Bytes message, const wire::NodeId& previous_hop);
+  // Hands a verified request to the handler registered for its method and sends its reply.
   void handle_request(const wire::Message& m, const crypto::VerifiedSigner& signer,
                       const wire::NodeId& sender, const wire::NodeId& previous_hop);
   void handle_response(const wire::Message& m, const wire::NodeId& sender);
@@ -137,8 +142,7 @@ class OverlayNode final : public transport::LinkHandler,
   void send_store(wire::DestinationList to, wire::Buffer store_req,
                   std::vector<crypto::Certificate> certificates) override;
 
-  void on_attach_request(const wire::Message& m, const wire::NodeId& sender,
-                         const wire::NodeId& previous_hop);
+  Reply on_attach_request(const IncomingRequest& request);
   void on_attach_answer(const wire::NodeId& answerer, std::optional<topology::AttachPurpose> purpose);
 
   void retry_join(boost::system::error_code why);
@@ -165,6 +169,16 @@ class OverlayNode final : public transport::LinkHandler,
   RequestTable requests_;
   ResponsibleCache responsible_;
   StorageService storage_;
+  TopologyMethods topology_methods_;
+  DiagnosticMethods diagnostics_;
+  AppAttachMethod app_attach_;
+  // Attach lives in the shell until the link set-up becomes a state machine of its own.
+  struct FunctionMethod final : MethodHandler {
+    explicit FunctionMethod(std::function<Reply(const IncomingRequest&)> f) : f_(std::move(f)) {}
+    Reply handle(const IncomingRequest& r) override { return f_(r); }
+    std::function<Reply(const IncomingRequest&)> f_;
+  } attach_method_;
+  MethodTable methods_;
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;
   std::map<wire::NodeId, std::shared_ptr<transport::TlsLink>> links_;
@@ -184,7 +198,6 @@ class OverlayNode final : public transport::LinkHandler,
   std::map<wire::NodeId, AwaitedLink> awaited_;
   std::mt19937_64 random_;
   asio::steady_timer timer_;
-  TimePoint started_;
   TimePoint last_neighbor_change_{};
   bool stable_reported_ = false;
   bool stopping_ = false;

@@ -42,31 +42,44 @@ storage::RingRange responsible_range(const topology::NeighborTable& neighbors) {
   return storage::RingRange{neighbors.predecessors().front(), neighbors.self()};
 }
 
-StorageService::StorageService(const config::Configuration& configuration, ReplicaSender& sender)
+StorageService::StorageService(const config::Configuration& configuration, ReplicaSender& sender,
+                               const topology::NeighborTable& neighbors, crypto::CertificateCache& cache)
     : configuration_(configuration),
       data_models_(configuration.data_models()),
       sender_(sender),
+      neighbors_(neighbors),
+      cache_(cache),
       store_(storage::StorageConfig::from(configuration)) {}
 
-storage::Result<wire::Buffer> StorageService::handle(const wire::Message& m, const crypto::VerifiedSigner& signer,
-                                                     const wire::NodeId& sender,
-                                                     const topology::NeighborTable& neighbors,
-                                                     crypto::CertificateCache& cache, TimePoint now,
-                                                     std::vector<crypto::Certificate>& certificates) {
+void StorageService::register_in(MethodTable& table) {
+  using C = wire::MessageCode;
+  for (auto code : {C::store_req, C::fetch_req, C::stat_req, C::find_req}) table.add(code, *this);
+}
+
+Reply StorageService::handle(const IncomingRequest& request) {
+  const auto& m = request.message;
   const auto ctx = configuration_.codec_context(data_models_);
   auto body = wire::decode_body(m.contents.message_code, m.contents.message_body, ctx);
-  if (!body) return storage::text_error(errc::invalid_message, "undecodable body");
+  if (!body) return Refusal::text(errc::invalid_message, "undecodable body");
   // What an answer may take: the request's max_response_length, else max-message-size.
   const std::size_t max_answer = m.header.max_response_length ? m.header.max_response_length
                                                               : configuration_.max_message_size;
-  const auto range = responsible_range(neighbors);
-  if (const auto* store = std::get_if<wire::StoreReq>(&*body))
-    return handle_store(*store, m, signer, sender, neighbors, cache, now);
-  if (const auto* fetch = std::get_if<wire::FetchReq>(&*body))
-    return store_.fetch(*fetch, now, max_answer, &certificates);
-  if (const auto* stat = std::get_if<wire::StatReq>(&*body)) return store_.stat(*stat, now, max_answer);
-  if (const auto* find = std::get_if<wire::FindReq>(&*body)) return store_.find(*find, range, now);
-  return storage::text_error(errc::invalid_message, "not a storage request");
+  std::vector<crypto::Certificate> certificates;
+  auto result = [&]() -> storage::Result<wire::Buffer> {
+    if (const auto* store = std::get_if<wire::StoreReq>(&*body))
+      return handle_store(*store, m, request.signer, request.sender, neighbors_, cache_, request.now);
+    if (const auto* fetch = std::get_if<wire::FetchReq>(&*body))
+      return store_.fetch(*fetch, request.now, max_answer, &certificates);
+    if (const auto* stat = std::get_if<wire::StatReq>(&*body)) return store_.stat(*stat, request.now, max_answer);
+    if (const auto* find = std::get_if<wire::FindReq>(&*body))
+      return store_.find(*find, responsible_range(neighbors_), request.now);
+    return storage::text_error(errc::invalid_message, "not a storage request");
+  }();
+  if (!result) {
+    auto e = result.error();
+    return Refusal{e.code, std::move(e.error_info), std::move(e.reason)};
+  }
+  return Answer{static_cast<wire::MessageCode>(m.contents.message_code + 1), std::move(*result), std::move(certificates)};
 }
 
 storage::Result<wire::Buffer> StorageService::handle_store(const wire::StoreReq& req, const wire::Message& m,

@@ -20,6 +20,7 @@
 
 #include "config/configuration.hpp"
 #include "crypto/signing.hpp"
+#include "node/method_handler.hpp"
 #include "storage/data_store.hpp"
 #include "topology/neighbor_table.hpp"
 #include "wire/destination.hpp"
@@ -35,19 +36,19 @@ class ReplicaSender {
                           std::vector<crypto::Certificate> certificates) = 0;
 };
 
-class StorageService {
+class StorageService final : public MethodHandler {
  public:
   using TimePoint = storage::TimePoint;
 
-  StorageService(const config::Configuration& configuration, ReplicaSender& sender);
+  // `neighbors` (Chord's table) decides responsibility; `cache` checks stored values' storers.
+  StorageService(const config::Configuration& configuration, ReplicaSender& sender,
+                 const topology::NeighborTable& neighbors, crypto::CertificateCache& cache);
+  // Store, Fetch, Stat and Find.
+  void register_in(MethodTable& table);
 
-  // A Store, Fetch, Stat or Find addressed to this peer, its signature already verified
-  // (`signer`). The answer body, or the RFC error to answer with. A Fetch adds the
-  // certificates of the values' storers to `certificates`, for the answer's security block.
-  storage::Result<wire::Buffer> handle(const wire::Message& request, const crypto::VerifiedSigner& signer,
-                                       const wire::NodeId& sender, const topology::NeighborTable& neighbors,
-                                       crypto::CertificateCache& cache, TimePoint now,
-                                       std::vector<crypto::Certificate>& certificates);
+  // A Store, Fetch, Stat or Find addressed to this peer, its signature already verified. A
+  // FetchAns carries the certificates of its values' storers (section 6.3.4).
+  Reply handle(const IncomingRequest& request) override;
 
   // After the neighbor table changed (or periodically): relabels, replicates, hands off.
   void on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now);
@@ -66,6 +67,8 @@ class StorageService {
   const config::Configuration& configuration_;
   wire::DataModelTable data_models_;
   ReplicaSender& sender_;
+  const topology::NeighborTable& neighbors_;
+  crypto::CertificateCache& cache_;
   storage::DataStore store_;
   std::vector<wire::NodeId> replica_targets_;  // the successors primary data was last sent to
 };
