@@ -59,7 +59,7 @@ void Chord::learn(const NodeId& peer, const NodeId& from) {
     return;
   }
   if (pending_.contains(peer)) return;
-  if (neighbors_.wants(peer)) {
+  if (neighbors_.wants(peer) && may_attach()) {
     pending_.insert(peer);
     effects_.emplace_back(effect::AttachToPeer{peer, from});
   } else if (learned_from_.size() < max_learned) {
@@ -67,12 +67,18 @@ void Chord::learn(const NodeId& peer, const NodeId& from) {
   }
 }
 
+bool Chord::may_attach() const noexcept {
+  // Twice the neighbor table: enough to fill it while half the Attaches fail, and no more,
+  // however many peers a signed Update or Leave names (the rest wait as spares).
+  return pending_.size() < 2 * (settings_.successors + settings_.predecessors);
+}
+
 void Chord::refill(TimePoint) {
   // Linked members that the table had no room for come back first, then spares heard of.
   for (const auto& m : members_) neighbors_.add(m), fingers_.offer(m);
   for (auto it = learned_from_.begin(); it != learned_from_.end();) {
     const auto [peer, from] = *it;
-    if (neighbors_.wants(peer) && !pending_.contains(peer)) {
+    if (neighbors_.wants(peer) && !pending_.contains(peer) && may_attach()) {
       pending_.insert(peer);
       std::optional<NodeId> via;
       if (links_.contains(from)) via = from;
@@ -104,6 +110,7 @@ void Chord::on_attached(const NodeId& peer, std::optional<AttachPurpose> purpose
   if (!purpose) return;  // it attached to us: not a ring member until it joins or updates
   NeighborTable before = neighbors_;
   admit(peer);
+  refill(now);  // a spare may have waited for this Attach's slot
   if (*purpose == AttachPurpose::join && state_ == State::joining)
     effects_.emplace_back(effect::SendJoin{peer});
   neighbors_changed(before, false, now);
@@ -152,6 +159,10 @@ void Chord::on_join_request(const NodeId& joiner, TimePoint now) {
     effects_.emplace_back(effect::SendUpdate{joiner, make_update(wire::ChordUpdateType::neighbors, now)});
 }
 
+void Chord::send_update_to(const NodeId& peer, TimePoint now) {
+  effects_.emplace_back(effect::SendUpdate{peer, make_update(wire::ChordUpdateType::full, now)});
+}
+
 void Chord::on_join_answer(const NodeId&, TimePoint now) {
   if (state_ != State::joining) return;
   state_ = State::joined;
@@ -176,9 +187,11 @@ void Chord::on_leave(const NodeId& from, const wire::ChordLeaveData& data, TimeP
       if (p != self() && p.size() == self().size() && !pending_.contains(p)) {
         if (links_.contains(p)) {
           admit(p);
-        } else if (neighbors_.wants(p)) {
+        } else if (neighbors_.wants(p) && may_attach()) {
           pending_.insert(p);
           effects_.emplace_back(effect::AttachToPeer{p, std::nullopt});
+        } else if (learned_from_.size() < max_learned) {
+          learned_from_.emplace(p, p);  // a spare, reached by routing when its turn comes
         }
       }
   refill(now);

@@ -111,6 +111,8 @@ class Chord {
   // As joining node: the admitting peer answered our Join.
   void on_join_answer(const NodeId& admitting_peer, TimePoint now);
   void on_leave(const NodeId& from, const wire::ChordLeaveData& data, TimePoint now);
+  // `peer` asked for this node's view (a RouteQuery with send_update): an Update goes to it.
+  void send_update_to(const NodeId& peer, TimePoint now);
   // Leave the overlay: a Leave to every neighbor (section 10.9).
   void leave(TimePoint now);
   // Periodic stabilisation: Updates to neighbors every chord-update-interval (jittered) and
@@ -135,6 +137,7 @@ class Chord {
   // Emits what follows from a change of the neighbor table since `before`.
   void neighbors_changed(const NeighborTable& before, bool force_updates, TimePoint now);
   void refill(TimePoint now);
+  bool may_attach() const noexcept;  // below the bound on Attaches in flight
   void update_all_neighbors(TimePoint now);
   void search_fingers(bool all_invalid);
   std::optional<NodeId> first_predecessor() const;
@@ -149,7 +152,7 @@ class Chord {
   TimePoint next_finger_{};
   std::set<NodeId> links_;                 // peers with a link up
   std::set<NodeId> members_;               // linked peers known to be in the ring
-  std::set<NodeId> pending_;               // Attaches asked for, not yet up
+  std::set<NodeId> pending_;               // Attaches asked for, not yet up (bounded: may_attach)
   std::map<NodeId, NodeId> learned_from_;  // ring members heard of, and who named them
   std::mt19937_64 random_;
   std::vector<Effect> effects_;

@@ -222,3 +222,49 @@ TEST_CASE("a linked ring member that is not the finger of its range still routes
   CHECK(c.route(p("ff000000000000000000000000000000")).next_hop == f0);
   CHECK(c.route(p("e0000000000000000000000000000000")).next_hop == p("c0000000000000000000000000000000"));
 }
+
+TEST_CASE("however many peers an Update names, Attaches in flight stay bounded; the rest wait as spares") {
+  auto at = [](std::uint8_t top, std::uint8_t low) {
+    std::array<std::uint8_t, 16> b{};
+    b[0] = top;
+    b[15] = low;
+    return NodeId(reload::wire::Bytes(b.data(), b.size()));
+  };
+  Chord c(at(0x80, 0), fast_settings(), 1);
+  TimePoint now{};
+  c.create(now);
+  const auto friend_peer = at(0x90, 0);
+  c.on_attached(friend_peer, AttachPurpose::neighbor, now);
+  c.take_effects();
+  // A signed Update from a linked peer naming 200 peers right around us: all of them would
+  // be nearer neighbors than 0x90.
+  reload::wire::ChordUpdate u;
+  u.type = reload::wire::ChordUpdateType::full;
+  for (int i = 1; i <= 100; ++i) {
+    u.successors.push_back(at(0x80, static_cast<std::uint8_t>(i)));
+    u.predecessors.push_back(at(0x7f, static_cast<std::uint8_t>(i)));
+  }
+  c.on_update(friend_peer, u, now);
+  auto attaches = [](const std::vector<Effect>& effects) {
+    std::vector<NodeId> out;
+    for (const auto& e : effects)
+      if (const auto* a = std::get_if<effect::AttachToPeer>(&e)) out.push_back(a->peer);
+    return out;
+  };
+  const auto first = attaches(c.take_effects());
+  const std::size_t bound = 2 * (fast_settings().successors + fast_settings().predecessors);
+  CHECK(first.size() == bound);
+  // As Attaches complete, the waiting spares get their turn, never more than the bound at once.
+  std::set<NodeId> in_flight(first.begin(), first.end()), asked = in_flight;
+  for (int round = 0; round < 5 && !in_flight.empty(); ++round) {
+    const auto done = *in_flight.begin();
+    in_flight.erase(in_flight.begin());
+    c.on_attach_failed(done, now);
+    for (const auto& p : attaches(c.take_effects())) {
+      in_flight.insert(p);
+      asked.insert(p);
+    }
+    CHECK(in_flight.size() <= bound);
+  }
+  CHECK(asked.size() > bound);  // spares were not forgotten
+}
