@@ -3,10 +3,14 @@
 start on port 0, failed starts, the document's URL and the server certificate's names, PEM
 requests, returning users, users added while it runs, bad and oversized requests, slow and
 silent clients, the connection limit, concurrent enrollments, restarts on the same CA
-directory, and a clean stop on SIGTERM and SIGINT. Everything on 127.0.0.1.
+directory, a clean stop on SIGTERM and SIGINT, and issue 14's hostile clients (one address
+holding connections, idle keep-alive, TCP_NODELAY, the last keep-alive response, password
+guessing floods, refusal logging). The server listens on 127.0.0.1; clients that must count
+as different addresses connect from 127.0.0.2, 127.0.0.3, ...
 
 Usage: enroll_server_test.py RELOAD_ENROLL_SERVER
 """
+import collections
 import concurrent.futures
 import os
 import re
@@ -18,6 +22,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "overlay-config", "local-xmpp.xml")
@@ -101,12 +106,64 @@ def node_ids(der_file):
     return re.findall(r"URI:reload://0110([0-9a-f]{32})@" + re.escape(OVERLAY) + "/", san)
 
 
-def tls_socket(port):
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    return ctx.wrap_socket(s)
+# Made once: create_default_context() reads the system's CA store, 30 ms each time.
+UNVERIFIED = ssl.create_default_context()
+UNVERIFIED.check_hostname = False
+UNVERIFIED.verify_mode = ssl.CERT_NONE
+
+
+def tls_socket(port, source="127.0.0.1"):
+    """A TLS connection from `source`: every 127.x.y.z is loopback on Linux, so clients on
+    127.0.0.2, 127.0.0.3, ... are different addresses to the server."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+    return UNVERIFIED.wrap_socket(s)
+
+
+DOC_GET = b"GET /.well-known/reload-config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+DOC_GET_CLOSE = b"GET /.well-known/reload-config HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+
+
+def read_response(sock):
+    """(status, headers with lower-case names, body) of one response with a Content-Length."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed before the end of the header: {data!r}")
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+    while len(body) < int(headers.get("content-length", "0")):
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed in the body")
+        body += chunk
+    return int(lines[0].split()[1]), headers, body
+
+
+def enroll_request(user, password, csr=b"x"):
+    """A POST /enroll; with the default CSR it fails at the password check or after it."""
+    boundary = "b0undary"
+    body = b"".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n{extra}\r\n".encode()
+                    + value + b"\r\n"
+                    for name, value, extra in (("username", user.encode(), ""), ("password", password.encode(), ""),
+                                               ("csr", csr, "Content-Type: application/pkcs10\r\n")))
+    body += f"--{boundary}--\r\n".encode()
+    return (f"POST /enroll HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/pkix-cert\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+
+
+def timed_get(port, source):
+    """Seconds for a GET of the document on a new connection, to the server's close."""
+    start = time.time()
+    t = tls_socket(port, source)
+    t.sendall(DOC_GET_CLOSE)
+    status, _, _ = read_response(t)
+    check(status == 200, f"GET from {source}: {status}")
+    check(closed_within(t, 5), "no close after Connection: close")
+    return time.time() - start
 
 
 def closed_within(sock, seconds):
@@ -120,6 +177,230 @@ def closed_within(sock, seconds):
     except (ConnectionResetError, ssl.SSLError, OSError) as e:
         return not isinstance(e, socket.timeout)
     return False
+
+
+class Attacker(threading.Thread):
+    """Keeps `count` connections open from `source`, reopening each one the server closes:
+    half never start TLS (idle sockets), half are a slow loris (TLS, then a request header
+    that grows by one byte a second and never ends)."""
+
+    def __init__(self, port, source, count):
+        super().__init__(daemon=True)
+        self.port, self.source, self.count = port, source, count
+        self.stop = threading.Event()
+
+    def open_one(self, n):
+        try:
+            if n % 2:
+                s = socket.create_connection(("127.0.0.1", self.port), timeout=2, source_address=(self.source, 0))
+            else:
+                s = tls_socket(self.port, self.source)
+                s.sendall(b"GET /.well-known/reload-config HTTP/1.1\r\nHost: x\r\nX-Loris: ")
+            s.setblocking(False)
+            return s
+        except OSError:
+            return None  # refused at once: try again next round
+
+    @staticmethod
+    def alive(s):
+        try:
+            return s.recv(4096) != b""
+        except (ssl.SSLWantReadError, BlockingIOError):
+            return True
+        except OSError:
+            return False
+
+    def run(self):
+        held, n, last_byte = [], 0, time.time()
+        while not self.stop.is_set():
+            kept = [h for h in held if self.alive(h)]
+            for h in set(held) - set(kept):
+                h.close()
+            held = kept
+            while len(held) < self.count and not self.stop.is_set():
+                s = self.open_one(n)
+                n += 1
+                if s is None:
+                    break
+                held.append(s)
+            if time.time() - last_byte >= 1:
+                last_byte = time.time()
+                for h in held:
+                    try:
+                        if isinstance(h, ssl.SSLSocket):
+                            h.send(b"a")
+                    except (OSError, ssl.SSLWantWriteError):
+                        pass
+            time.sleep(0.2)
+        for h in held:
+            h.close()
+
+
+def one_address_cannot_lock_out_others(s):
+    """One address holding idle sockets and slow-loris requests, reopening what is cut off,
+    for longer than a request may take (10 s): clients elsewhere are still served."""
+    attacker = Attacker(s.port, "127.0.0.2", 70)
+    attacker.start()
+    try:
+        time.sleep(1)
+        served = []
+        end = time.time() + 11
+        while time.time() < end:
+            try:
+                timed_get(s.port, "127.0.0.3")
+                served.append(True)
+            except (OSError, ConnectionError, AssertionError):
+                served.append(False)
+            time.sleep(0.5)
+    finally:
+        attacker.stop.set()
+        attacker.join()
+    check(all(served), f"{served.count(False)} of {len(served)} GETs failed while 127.0.0.2 held connections")
+    log = open(os.path.join(s.work, "server.log")).read()
+    check(re.search(r"127\.0\.0\.2:\d+ refused: over the share of 8 connections per address", log),
+          "the attacker was never refused")
+
+
+def idle_keep_alive_is_closed(s):
+    """An idle keep-alive connection is closed after --idle-timeout (5 s), not after the
+    10 s a request may take."""
+    t = tls_socket(s.port, "127.0.0.4")
+    t.sendall(DOC_GET)
+    check(read_response(t)[0] == 200, "GET on a keep-alive connection")
+    start = time.time()
+    check(closed_within(t, 9), "an idle keep-alive connection was not closed")
+    idle = time.time() - start
+    check(4 < idle < 7, f"an idle keep-alive connection was closed after {idle:.1f} s, not about 5 s")
+
+
+def no_nagle_delay(s):
+    """TCP_NODELAY: a GET on a new connection is not held up by Nagle's algorithm waiting
+    for the client's delayed ACK (40 ms on Linux) before the close_notify goes out."""
+    timed_get(s.port, "127.0.0.5")
+    times = sorted(timed_get(s.port, "127.0.0.5") for _ in range(11))
+    check(times[5] < 0.03, f"GET over a new connection takes {times[5] * 1000:.0f} ms at the median")
+
+
+def last_keep_alive_response_says_close(s):
+    """The hundredth response on a connection is its last and says so."""
+    t = tls_socket(s.port, "127.0.0.6")
+    for i in range(1, 101):
+        t.sendall(DOC_GET)
+        status, headers, _ = read_response(t)
+        check(status == 200, f"keep-alive request {i}: {status}")
+        says_close = headers.get("connection", "").lower() == "close"
+        check(says_close == (i == 100), f"response {i} of 100: Connection {headers.get('connection')!r}")
+    check(closed_within(t, 5), "the connection stayed open after its last response")
+
+
+def get_does_not_wait_behind_password_checks(s):
+    """A GET does not wait behind password checks: eight addresses guess alice's password
+    as fast as they are answered, and the document is still served at once."""
+    stop, answers = threading.Event(), collections.Counter()
+
+    def guess(source):
+        t = tls_socket(s.port, source)
+        n = 0
+        while not stop.is_set():
+            t.sendall(enroll_request("alice", f"guess{n}"))
+            answers[read_response(t)[0]] += 1
+            n += 1
+        t.close()
+    flood = [threading.Thread(target=guess, args=(f"127.0.0.{20 + i}",)) for i in range(8)]
+    for f in flood:
+        f.start()
+    try:
+        time.sleep(0.5)
+        times = sorted(timed_get(s.port, "127.0.0.7") for _ in range(9))
+    finally:
+        stop.set()
+        for f in flood:
+            f.join()
+    check(answers[403] >= 8, f"the flood's guesses were not checked: {answers}")
+    check(times[4] < 0.15, f"a GET during a guessing flood takes {times[4] * 1000:.0f} ms at the median")
+
+
+def password_checks_waiting_are_bounded(s):
+    """At most 16 password checks wait: 24 sent at once (3 addresses, 8 connections each)
+    get 403 for those checked and 503 with Retry-After for the others, at once."""
+    conns = [tls_socket(s.port, f"127.0.0.{30 + i // 8}") for i in range(24)]
+    for i, t in enumerate(conns):
+        t.sendall(enroll_request("alice", f"wrong{i}"))
+    results = [read_response(t) for t in conns]
+    for t in conns:
+        t.close()
+    codes = collections.Counter(status for status, _, _ in results)
+    check(codes[503] >= 1 and codes[403] >= 1 and codes[403] + codes[503] == 24, f"24 checks at once: {codes}")
+    check(all(h.get("retry-after", "").isdigit() for status, h, _ in results if status == 503),
+          "a 503 without Retry-After")
+
+
+def failed_guesses_are_limited_per_address(s):
+    """Failed guesses per address: ten, then 429 with Retry-After, even for the right
+    password; another address enrolls meanwhile."""
+    csr = make_csr(s.work, "alice-limit", "/CN=alice")
+    t = tls_socket(s.port, "127.0.0.8")
+    statuses = []
+    while 429 not in statuses and len(statuses) < 14:  # a slow machine may earn a token back meanwhile
+        t.sendall(enroll_request("alice", f"nope{len(statuses)}"))
+        status, headers, body = read_response(t)
+        statuses.append(status)
+    check(statuses[:10] == [403] * 10 and statuses[-1] == 429, f"wrong passwords: {statuses}")
+    check(int(headers.get("retry-after", "0")) >= 1, f"429 without Retry-After: {headers}")
+    t.sendall(enroll_request("alice", "secret", open(csr, "rb").read()))  # at once: no time to earn a token
+    status, headers, _ = read_response(t)
+    check(status == 429, f"the right password from a guessing address: {status}")
+    t.close()
+    r = s.curl("--interface", "127.0.0.9", "-F", "username=alice", "-F", "password=secret", "-F",
+               f"csr=@{csr};type=application/pkcs10", "-H", "Accept: application/pkix-cert", "-o", "/dev/null",
+               "-w", "%{http_code}", s.url + "/enroll")
+    check(r.stdout == "200", f"alice from another address: {r.stdout}")
+
+
+def refusals_are_logged_in_summary(s):
+    """Refused connections do not write a line each: 300 over the per-address share make
+    a line at once and a summary a second later."""
+    log_file = os.path.join(s.work, "server.log")
+    time.sleep(1.5)  # earlier tests' refusals are summed up by now: what follows is this test's
+    log_start = os.path.getsize(log_file)
+    held = [socket.create_connection(("127.0.0.1", s.port), timeout=10, source_address=("127.0.0.10", 0))
+            for _ in range(8)]
+    time.sleep(0.3)
+    refused = [socket.create_connection(("127.0.0.1", s.port), timeout=10, source_address=("127.0.0.10", 0))
+               for _ in range(300)]
+    deadline = time.time() + 5
+    closed = sum(closed_within(r, max(0.1, deadline - time.time())) for r in refused)
+    time.sleep(1.5)
+    for h in held + refused:
+        h.close()
+    with open(log_file) as f:
+        f.seek(log_start)
+        lines = [line for line in f if "refused" in line]
+    check(len(lines) <= 3, f"{len(lines)} log lines for {closed} refusals:\n" + "".join(lines[:5]))
+    check(closed == 300, f"{300 - closed} connections over the per-address share were served")
+    counted = sum(int(m.group(1)) if m else 1 for m in (re.search(r"refused (\d+) more", line) for line in lines))
+    check(counted == 300, f"the log counts {counted} refusals, not 300:\n" + "".join(lines))
+    check("over the share of 8 connections per address" in lines[0], lines[0])
+
+
+HOSTILE = [one_address_cannot_lock_out_others, idle_keep_alive_is_closed, no_nagle_delay,
+           last_keep_alive_response_says_close, get_does_not_wait_behind_password_checks,
+           password_checks_waiting_are_bounded, failed_guesses_are_limited_per_address,
+           refusals_are_logged_in_summary]
+
+
+def hostile_clients(binary, work):
+    """Issue 14: the server probed as an attacker would, with its default limits (64
+    connections, 8 per address, 10 s per request, 5 s idle, 16 password checks waiting, 10
+    failed logins a minute per address), one test after another on one server. Each
+    attacker and each client measured has a loopback address of its own."""
+    s = Server(binary, work)
+    try:
+        for test in HOSTILE:
+            test(s)
+    finally:
+        code = s.stop(signal.SIGTERM)
+    check(code == 0, f"SIGTERM: exit status {code}")
 
 
 def main():
@@ -277,7 +558,10 @@ def main():
         finally:
             code = s.stop(signal.SIGINT)
         check(code == 0, f"SIGINT: exit status {code}")
-        print("enroll-server: command line, failed starts, port 0, limits, timeouts, concurrency and restarts OK")
+
+        hostile_clients(binary, work)
+        print("enroll-server: command line, failed starts, port 0, limits, timeouts, concurrency, restarts and "
+              "hostile clients OK")
 
 
 if __name__ == "__main__":

@@ -74,15 +74,28 @@ std::string EnrollmentService::user_name_of(const std::string& user) const {
   return user.find('@') != std::string::npos ? user : user + "@" + settings_.overlay;
 }
 
+namespace {
+std::string_view path_of(const HttpRequest& r) { return std::string_view(r.target).substr(0, r.target.find('?')); }
+bool is_enroll_path(std::string_view path) { return path == "/enroll" || path == "/"; }
+}  // namespace
+
+bool EnrollmentService::checks_password(const HttpRequest& r) {
+  return r.method == "POST" && is_enroll_path(path_of(r));
+}
+
+bool EnrollmentService::failed_authentication(const HttpResponse& response) {
+  return response.status == 403 && response.body == proto::failed_authentication;
+}
+
 HttpResponse EnrollmentService::handle(const HttpRequest& r) {
-  const std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
+  const std::string_view path = path_of(r);
   if (path == proto::well_known_path) {
     if (r.method != "GET" && r.method != "HEAD") return method_not_allowed("GET, HEAD");
     return {200, std::string(proto::config_media_type), r.method == "HEAD" ? std::string() : document_, {}};
   }
-  if (path == "/enroll" || path == "/") {
+  if (is_enroll_path(path)) {
     if (r.method != "POST") return method_not_allowed("POST");
-    return enroll(r);
+    return enroll(r);  // the only branch that checks a password: checks_password() says so
   }
   return text(404, "not found");
 }

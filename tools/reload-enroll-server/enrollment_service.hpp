@@ -78,6 +78,13 @@ class EnrollmentService {
 
   HttpResponse handle(const HttpRequest& request);
 
+  // Whether handle() checks a password for this request (PBKDF2, a tenth of a second), so
+  // that the HTTPS front runs it off its I/O thread and under its login limits; everything
+  // else handle() answers in microseconds.
+  static bool checks_password(const HttpRequest& request);
+  // Whether a response says the password (or the user) was wrong.
+  static bool failed_authentication(const HttpResponse& response);
+
   // The rfc822Name a user's certificate carries: the user name when it holds an '@',
   // else name@<overlay>.
   std::string user_name_of(const std::string& user) const;

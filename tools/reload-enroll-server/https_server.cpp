@@ -1,6 +1,7 @@
 #include "https_server.hpp"
 
 #include <array>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,6 +13,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
+
+#include "refusal_log.hpp"
+#include "source_key.hpp"
 
 namespace reload::enroll {
 
@@ -26,9 +30,14 @@ struct HttpsServer::Shared {
   asio::thread_pool& workers;
   Log log;
   ServerLimits limits;
+  std::shared_ptr<ConnectionShares> shares;
+  LoginThrottle logins;  // touched on the I/O thread only
+  std::shared_ptr<RefusalLog> refusals;
 };
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 // Text from a client, fit for a log line.
 std::string printable(std::string_view s, std::size_t max = 100) {
@@ -38,17 +47,36 @@ std::string printable(std::string_view s, std::size_t max = 100) {
   return out;
 }
 
-// Counts a connection for as long as it lives.
-struct Counted {
-  std::shared_ptr<std::size_t> n;
-  explicit Counted(std::shared_ptr<std::size_t> c) : n(std::move(c)) { ++*n; }
-  ~Counted() { --*n; }
-  Counted(const Counted&) = delete;
-  Counted& operator=(const Counted&) = delete;
-};
+bool closed_by_client(const error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated || ec == beast::error::timeout ||
+         ec == asio::error::eof || ec == asio::error::connection_reset;
+}
+
+// A password check: refused at once when over a login limit (with how long to wait), else
+// run on the worker pool while this connection's coroutine waits and others go on; the
+// answer comes back to the I/O thread, where the throttle is told how it went.
+asio::awaitable<HttpResponse> check_password(HttpsServer::Shared& s, const HttpRequest& in, const std::string& client,
+                                             const std::string& peer, std::optional<std::chrono::seconds>& retry_after) {
+  auto verdict = s.logins.admit(client, Clock::now());
+  if (verdict.status == 429) {
+    retry_after = verdict.retry_after;
+    s.refusals->refused("429 too many failed logins from the address", peer);
+    co_return HttpResponse{429, "text/plain", "too many failed logins from this address; try again later\n", {}};
+  }
+  if (verdict.status != 0) {
+    retry_after = verdict.retry_after;
+    s.refusals->refused("503 too many password checks waiting", peer);
+    co_return HttpResponse{503, "text/plain", "too many logins at once; try again later\n", {}};
+  }
+  auto out = co_await asio::co_spawn(
+      s.workers, [&]() -> asio::awaitable<HttpResponse> { co_return s.handler(in); }, asio::use_awaitable);
+  s.logins.finished(client, EnrollmentService::failed_authentication(out), Clock::now());
+  co_return out;
+}
 
 asio::awaitable<void> serve(beast::ssl_stream<beast::tcp_stream> stream, std::shared_ptr<HttpsServer::Shared> s,
-                            std::string peer, [[maybe_unused]] std::unique_ptr<Counted> counted) {
+                            std::string peer, std::string client,
+                            [[maybe_unused]] std::unique_ptr<ConnectionShares::Slot> slot) {
   error_code ec;
   auto on = asio::redirect_error(asio::use_awaitable, ec);
   auto& tcp = beast::get_lowest_layer(stream);
@@ -57,16 +85,23 @@ asio::awaitable<void> serve(beast::ssl_stream<beast::tcp_stream> stream, std::sh
   if (ec) co_return;  // not TLS, a client that refused our certificate, or too slow
   beast::flat_buffer buffer;
   for (std::size_t served = 0; served < s->limits.max_requests_per_connection; ++served) {
+    const auto ready = Clock::now();
+    if (buffer.size() == 0) {
+      // Idle: a connection that says nothing gives its slot back after idle_timeout.
+      tcp.expires_after(std::min(s->limits.idle_timeout, s->limits.io_timeout));
+      buffer.commit(co_await stream.async_read_some(buffer.prepare(4096), on));
+      if (ec) co_return;
+    }
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(s->limits.max_header_bytes));
     parser.body_limit(s->limits.max_body_bytes);
-    // One deadline for the whole request: a client that trickles bytes is cut off too.
-    tcp.expires_after(s->limits.io_timeout);
+    // One deadline for the whole request, from when we were ready for it: a client that
+    // trickles bytes is cut off however it spaces them.
+    tcp.expires_at(ready + s->limits.io_timeout);
     co_await http::async_read(stream, buffer, parser, on);
-    if (ec == http::error::end_of_stream || ec == asio::ssl::error::stream_truncated || ec == beast::error::timeout ||
-        ec == asio::error::eof || ec == asio::error::connection_reset)
-      co_return;
+    if (closed_by_client(ec)) co_return;
     HttpResponse out;
+    std::optional<std::chrono::seconds> retry_after;
     bool keep_alive = false, head = false;
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       out = {413, "text/plain", "request too large\n", {}};
@@ -80,18 +115,23 @@ asio::awaitable<void> serve(beast::ssl_stream<beast::tcp_stream> stream, std::sh
       HttpRequest in{head ? std::string("GET") : std::string(req.method_string()), std::string(req.target()),
                      std::string(req[http::field::content_type]), std::string(req[http::field::accept]),
                      std::move(req.body())};
-      keep_alive = req.keep_alive();
-      // The handler may take a while (PBKDF2): it runs on the worker pool and this
-      // coroutine resumes here, on the I/O thread, with its answer.
-      out = co_await asio::co_spawn(
-          s->workers, [&]() -> asio::awaitable<HttpResponse> { co_return s->handler(in); }, asio::use_awaitable);
+      // The last response a connection serves says so, or the client would send its next
+      // request into a connection we are closing.
+      keep_alive = req.keep_alive() && served + 1 < s->limits.max_requests_per_connection;
+      if (EnrollmentService::checks_password(in))
+        out = co_await check_password(*s, in, client, peer, retry_after);
+      else
+        out = s->handler(in);  // microseconds, so on this thread: never behind a password check
       std::string shown = out.status == 200 ? std::string() : printable(out.body.substr(0, out.body.find('\n')));
-      s->log(fmt::format("{} {} {} -> {} {}", peer, head ? "HEAD" : in.method, printable(in.target), out.status, shown));
+      if (!retry_after)  // refusals went to the refusal log
+        s->log(fmt::format("{} {} {} -> {} {}", peer, head ? "HEAD" : in.method, printable(in.target), out.status,
+                           shown));
     }
     http::response<http::string_body> res{static_cast<http::status>(out.status), 11};
     res.set(http::field::server, "reload-enroll-server");
     res.set(http::field::content_type, out.content_type);
     if (!out.allow.empty()) res.set(http::field::allow, out.allow);
+    if (retry_after) res.set(http::field::retry_after, std::to_string(retry_after->count()));
     res.keep_alive(keep_alive);
     res.body() = std::move(out.body);
     res.prepare_payload();
@@ -131,7 +171,13 @@ boost::system::result<asio::ip::tcp::acceptor> open_listener(asio::any_io_execut
 HttpsServer::HttpsServer(asio::ip::tcp::acceptor acceptor, asio::ssl::context& tls, Handler handler,
                          asio::thread_pool& workers, Log log, ServerLimits limits)
     : acceptor_(std::move(acceptor)),
-      shared_(std::make_shared<Shared>(Shared{tls, std::move(handler), workers, std::move(log), limits})) {}
+      shared_(std::make_shared<Shared>(Shared{tls, std::move(handler), workers, log, limits,
+                                              ConnectionShares::make(limits.max_connections,
+                                                                     limits.max_connections_per_address),
+                                              LoginThrottle(limits.logins),
+                                              RefusalLog::make(acceptor_.get_executor(), log)})) {}
+
+std::size_t HttpsServer::connections() const noexcept { return shared_->shares->in_use(); }
 
 asio::ip::tcp::endpoint HttpsServer::local_endpoint() const {
   error_code ec;
@@ -141,7 +187,7 @@ asio::ip::tcp::endpoint HttpsServer::local_endpoint() const {
 void HttpsServer::start() {
   asio::co_spawn(
       acceptor_.get_executor(),
-      [this, s = shared_, connections = connections_]() -> asio::awaitable<void> {
+      [this, s = shared_]() -> asio::awaitable<void> {
         asio::steady_timer pause(acceptor_.get_executor());
         while (acceptor_.is_open()) {
           error_code ec;
@@ -154,18 +200,30 @@ void HttpsServer::start() {
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
           }
+          error_code ignored;
+          socket.set_option(asio::ip::tcp::no_delay(true), ignored);
           auto remote = socket.remote_endpoint(ec);
-          std::string peer = ec ? std::string("?") : fmt::format("{}:{}", remote.address().to_string(), remote.port());
-          if (*connections >= s->limits.max_connections) {
-            s->log(fmt::format("{} refused: {} connections already", peer, *connections));
-            socket.close(ec);
+          if (ec) {  // gone already
+            socket.close(ignored);
             continue;
           }
-          // Counted from here, not from when the coroutine first runs, so that a burst of
-          // connections cannot slip past the limit.
-          auto counted = std::make_unique<Counted>(connections);
+          std::string peer = fmt::format("{}:{}", remote.address().to_string(), remote.port());
+          // Taken here, not when the coroutine first runs, so that a burst of connections
+          // cannot slip past the limits.
+          ConnectionShares::Refusal why{};
+          auto slot = s->shares->take(remote.address(), why);
+          if (!slot) {
+            s->refusals->refused(why == ConnectionShares::Refusal::address_full
+                                     ? fmt::format("over the share of {} connections per address",
+                                                   s->limits.max_connections_per_address)
+                                     : fmt::format("server full ({} connections)", s->limits.max_connections),
+                                 peer);
+            socket.close(ignored);
+            continue;
+          }
           beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), s->tls);
-          asio::co_spawn(acceptor_.get_executor(), serve(std::move(stream), s, std::move(peer), std::move(counted)),
+          asio::co_spawn(acceptor_.get_executor(),
+                         serve(std::move(stream), s, std::move(peer), source_key(remote.address()), std::move(slot)),
                          asio::detached);
         }
       },

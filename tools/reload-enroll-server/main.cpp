@@ -83,6 +83,11 @@ Run the server:
     Prints "listening on https://ADDR:PORT" on stdout when ready; logs go to stderr.
     The certificate's rfc822Name is the username if it holds an '@', else
     username@<instance-name>. SIGINT/SIGTERM stop it (exit 0).
+    Against hostile clients: connections over --max-connections or over one address's
+    --max-connections-per-address are closed at accept; idle ones after --idle-timeout;
+    logins get 503 beyond --max-pending-logins password checks and 429 from an address
+    past --failed-logins-per-minute, both with Retry-After. Refusals are logged at most
+    once a second.
 
 Add a user (refuses a duplicate), then exit:
   reload-enroll-server --users FILE --add-user NAME --password PW [--xmpp-address JID]
@@ -163,8 +168,17 @@ int serve(const cxxopts::ParseResult& args) {
   asio::thread_pool workers(2);
   enroll::ServerLimits limits;
   limits.io_timeout = std::chrono::milliseconds(static_cast<long>(args["io-timeout"].as<double>() * 1000));
+  limits.idle_timeout = std::chrono::milliseconds(static_cast<long>(args["idle-timeout"].as<double>() * 1000));
   limits.max_connections = args["max-connections"].as<std::size_t>();
-  if (limits.io_timeout.count() < 100 || limits.max_connections < 1) fail("--io-timeout or --max-connections too small");
+  limits.max_connections_per_address = args["max-connections-per-address"].as<std::size_t>();
+  limits.logins.max_pending = args["max-pending-logins"].as<std::size_t>();
+  limits.logins.failures_per_minute = args["failed-logins-per-minute"].as<double>();
+  limits.logins.burst = std::max(1.0, limits.logins.failures_per_minute);
+  if (limits.io_timeout.count() < 100 || limits.idle_timeout.count() < 100)
+    fail("--io-timeout and --idle-timeout must be at least 0.1 s");
+  if (limits.max_connections < 1 || limits.max_connections_per_address < 1 || limits.logins.max_pending < 1)
+    fail("--max-connections, --max-connections-per-address and --max-pending-logins must be at least 1");
+  if (!(limits.logins.failures_per_minute >= 0.01)) fail("--failed-logins-per-minute must be at least 0.01");
   enroll::HttpsServer server(std::move(*acceptor), *tls,
                              [&service](const enroll::HttpRequest& r) { return service.handle(r); }, workers, say,
                              limits);
@@ -202,9 +216,17 @@ int main(int argc, char** argv) {
      cxxopts::value<std::string>())
     ("max-node-ids", "the most Node-IDs one request may ask for", cxxopts::value<std::size_t>()->default_value("4"))
     ("validity-days", "validity of issued certificates", cxxopts::value<unsigned>()->default_value("365"))
-    ("io-timeout", "seconds a client has for the TLS handshake, for each request and for each response",
-     cxxopts::value<double>()->default_value("10"))
+    ("io-timeout", "seconds a client has for the TLS handshake, for each request (from when the server is ready "
+     "for it) and for each response", cxxopts::value<double>()->default_value("10"))
+    ("idle-timeout", "seconds a connection may wait before it starts a request (first or next); then it is closed",
+     cxxopts::value<double>()->default_value("5"))
     ("max-connections", "connections served at once; more are closed", cxxopts::value<std::size_t>()->default_value("64"))
+    ("max-connections-per-address", "connections served at once from one address (IPv6: one /64); more are closed",
+     cxxopts::value<std::size_t>()->default_value("8"))
+    ("max-pending-logins", "password checks queued or running at once; more are answered 503 with Retry-After",
+     cxxopts::value<std::size_t>()->default_value("16"))
+    ("failed-logins-per-minute", "failed password checks one address may cause per minute, after a burst of as many; "
+     "then its logins are answered 429 with Retry-After", cxxopts::value<double>()->default_value("10"))
     ("add-user", "add user NAME to --users and exit", cxxopts::value<std::string>())
     ("password", "the new user's password (with --add-user)", cxxopts::value<std::string>())
     ("password-file", "read the new user's password from a file (first line)", cxxopts::value<std::string>())
