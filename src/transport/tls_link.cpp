@@ -1,6 +1,7 @@
 #include "transport/tls_link.hpp"
 
 #include <array>
+#include <functional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,16 +16,16 @@ using asio::use_awaitable;
 
 namespace {
 
-// Closes the socket if the handshake has not finished by then: a peer that connects and
-// says nothing must not hold a slot.
+// Calls `expire` if the handshake has not finished by then: a peer that connects and says
+// nothing must not hold a slot.
 struct HandshakeDeadline {
-  HandshakeDeadline(asio::ip::tcp::socket& s, milliseconds timeout)
-      : timer(s.get_executor(), timeout), over(std::make_shared<bool>(false)) {
+  HandshakeDeadline(const asio::any_io_executor& ex, milliseconds timeout, std::function<void()> expire)
+      : timer(ex, timeout), over(std::make_shared<bool>(false)) {
     // A timer that fired just as the handshake finished has its handler queued already and
-    // cancel() cannot take it back; by then `s` may be moved into a link or gone, so the
-    // handler looks at `over` first.
-    timer.async_wait([&s, over = over](error_code ec) {
-      if (!ec && !*over) s.close(ec);
+    // cancel() cannot take it back; by then what `expire` closes may be moved into a link or
+    // gone, so the handler looks at `over` first.
+    timer.async_wait([expire = std::move(expire), over = over](error_code ec) {
+      if (!ec && !*over) expire();
     });
   }
   ~HandshakeDeadline() {
@@ -35,12 +36,14 @@ struct HandshakeDeadline {
   std::shared_ptr<bool> over;
 };
 
-asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> handshake_and_verify(
-    TlsLink::Stream stream, asio::ssl::stream_base::handshake_type role,
-    crypto::CertificateCache& trust, std::optional<wire::NodeId> expected, LinkLimits limits) {
+}  // namespace
+
+asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::open(
+    Stream stream, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
+    std::optional<wire::NodeId> expected, LinkLimits limits) {
   error_code ec;
   {
-    HandshakeDeadline deadline(stream.lowest_layer(), limits.handshake_timeout);
+    HandshakeDeadline deadline(stream.get_executor(), limits.handshake_timeout, [&stream] { stream.close(); });
     ec = co_await stream.handshake(role);
   }
   if (ec) co_return ec;
@@ -52,8 +55,6 @@ asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> handshake_and_v
   co_return std::make_shared<TlsLink>(std::move(stream), std::move(*peer), limits);
 }
 
-}  // namespace
-
 asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::connect(
     asio::ip::tcp::endpoint to, asio::ssl::context& tls, crypto::CertificateCache& trust,
     std::optional<wire::NodeId> expected, LinkLimits limits) {
@@ -61,13 +62,16 @@ asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::connec
   asio::ip::tcp::socket socket(ex);
   error_code ec;
   {
-    HandshakeDeadline deadline(socket, limits.handshake_timeout);
+    HandshakeDeadline deadline(ex, limits.handshake_timeout, [&socket] {
+      error_code ignored;
+      socket.close(ignored);
+    });
     co_await socket.async_connect(to, asio::redirect_error(use_awaitable, ec));
   }
   if (ec) co_return ec;
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
-  co_return co_await handshake_and_verify(Stream(std::move(socket), tls), asio::ssl::stream_base::client,
-                                          trust, std::move(expected), limits);
+  co_return co_await open(Stream(std::move(socket), tls), asio::ssl::stream_base::client, trust,
+                          std::move(expected), limits);
 }
 
 asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::accept(
@@ -75,9 +79,8 @@ asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::accept
     LinkLimits limits) {
   error_code ec;
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
-  co_return co_await handshake_and_verify(Stream(std::move(socket), tls),
-                                          asio::ssl::stream_base::server, trust, std::nullopt,
-                                          limits);
+  co_return co_await open(Stream(std::move(socket), tls), asio::ssl::stream_base::server, trust,
+                          std::nullopt, limits);
 }
 
 TlsLink::TlsLink(Stream stream, PeerIdentity peer, LinkLimits limits)

@@ -58,6 +58,11 @@ class TlsLink : public std::enable_shared_from_this<TlsLink> {
   static asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> accept(
       asio::ip::tcp::socket socket, asio::ssl::context& tls, crypto::CertificateCache& trust,
       LinkLimits limits);
+  // Handshakes and verifies over a stream on any channel (connect and accept use TCP; the
+  // tests use a TestPipe).
+  static asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> open(
+      Stream stream, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
+      std::optional<wire::NodeId> expected, LinkLimits limits);
 
   TlsLink(Stream stream, PeerIdentity peer, LinkLimits limits);
 

@@ -1,16 +1,15 @@
 #include "transport/tls_socket.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstdint>
 
-#include <sys/socket.h>
-
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+
+#include "transport/tcp_channel.hpp"
 
 namespace reload::transport {
 
@@ -18,47 +17,68 @@ using boost::system::error_code;
 
 namespace {
 
-// OpenSSL's socket BIO writes with write(2), which raises SIGPIPE when the peer has reset
-// the connection; a library must not kill the program it lives in, so this BIO sends with
-// MSG_NOSIGNAL. It reads and writes the descriptor and nothing else.
-int descriptor_of(BIO* b) { return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(b))); }
+// The BIO between OpenSSL and the channel. A channel failure goes back through errno,
+// where stall_of() looks for it after SSL_get_error() says SSL_ERROR_SYSCALL.
+ByteChannel& channel_of(BIO* b) { return *static_cast<ByteChannel*>(BIO_get_data(b)); }
 
-bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
-
-int socket_bio_write(BIO* b, const char* data, int length) {
-  BIO_clear_retry_flags(b);
-  const auto n = ::send(descriptor_of(b), data, static_cast<std::size_t>(length), MSG_NOSIGNAL);
-  if (n < 0 && would_block(errno)) BIO_set_retry_write(b);
-  return static_cast<int>(n);
+int bio_result(BIO* b, std::size_t n, const error_code& ec, void (*set_retry)(BIO*)) {
+  if (!ec) return static_cast<int>(n);
+  if (ec == asio::error::would_block) {
+    set_retry(b);
+    return -1;
+  }
+  if (ec == asio::error::eof) return 0;
+  const auto& category = ec.category();
+  errno = category == boost::system::system_category() || category == boost::system::generic_category()
+              ? ec.value()
+              : EIO;
+  return -1;
 }
 
-int socket_bio_read(BIO* b, char* data, int length) {
+void set_retry_read(BIO* b) { BIO_set_retry_read(b); }
+void set_retry_write(BIO* b) { BIO_set_retry_write(b); }
+
+int channel_bio_write(BIO* b, const char* data, int length) {
   BIO_clear_retry_flags(b);
-  const auto n = ::recv(descriptor_of(b), data, static_cast<std::size_t>(length), 0);
-  if (n < 0 && would_block(errno)) BIO_set_retry_read(b);
-  return static_cast<int>(n);
+  error_code ec;
+  const auto n = channel_of(b).write_some(
+      {reinterpret_cast<const std::uint8_t*>(data), static_cast<std::size_t>(length)}, ec);
+  return bio_result(b, n, ec, set_retry_write);
 }
 
-long socket_bio_ctrl(BIO*, int command, long, void*) { return command == BIO_CTRL_FLUSH ? 1 : 0; }
+int channel_bio_read(BIO* b, char* data, int length) {
+  BIO_clear_retry_flags(b);
+  error_code ec;
+  const auto n = channel_of(b).read_some({reinterpret_cast<std::uint8_t*>(data), static_cast<std::size_t>(length)}, ec);
+  return bio_result(b, n, ec, set_retry_read);
+}
 
-int socket_bio_create(BIO* b) {
+long channel_bio_ctrl(BIO*, int command, long, void*) { return command == BIO_CTRL_FLUSH ? 1 : 0; }
+
+int channel_bio_create(BIO* b) {
   BIO_set_init(b, 1);
   return 1;
 }
 
-const BIO_METHOD* socket_bio_method() {
+const BIO_METHOD* channel_bio_method() {
   static const std::unique_ptr<BIO_METHOD, decltype(&BIO_meth_free)> method = [] {
     std::unique_ptr<BIO_METHOD, decltype(&BIO_meth_free)> m(
-        BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR, "reload socket"),
-        &BIO_meth_free);
-    if (m && (BIO_meth_set_write(m.get(), socket_bio_write) != 1 ||
-              BIO_meth_set_read(m.get(), socket_bio_read) != 1 ||
-              BIO_meth_set_ctrl(m.get(), socket_bio_ctrl) != 1 ||
-              BIO_meth_set_create(m.get(), socket_bio_create) != 1))
+        BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "reload channel"), &BIO_meth_free);
+    if (m && (BIO_meth_set_write(m.get(), channel_bio_write) != 1 ||
+              BIO_meth_set_read(m.get(), channel_bio_read) != 1 ||
+              BIO_meth_set_ctrl(m.get(), channel_bio_ctrl) != 1 ||
+              BIO_meth_set_create(m.get(), channel_bio_create) != 1))
       m.reset();
     return m;
   }();
   return method.get();
+}
+
+// Out of line, so that no caller keeps the thread's buffer address across a suspension
+// (g++ may cache a thread_local's address in a coroutine frame).
+[[gnu::noinline]] std::span<std::uint8_t> thread_read_buffer() {
+  thread_local std::array<std::uint8_t, 16 * 1024> buffer;
+  return buffer;
 }
 
 }  // namespace
@@ -66,17 +86,18 @@ const BIO_METHOD* socket_bio_method() {
 void TlsSocket::SslFree::operator()(SSL* ssl) const noexcept { SSL_free(ssl); }
 
 TlsSocket::TlsSocket(asio::ip::tcp::socket socket, asio::ssl::context& context)
-    : socket_(std::move(socket)), ssl_(SSL_new(context.native_handle())) {
-  error_code ec;
-  socket_.non_blocking(true, ec);
+    : TlsSocket(std::make_unique<TcpChannel>(std::move(socket)), context) {}
+
+TlsSocket::TlsSocket(std::unique_ptr<ByteChannel> channel, asio::ssl::context& context)
+    : channel_(std::move(channel)), ssl_(SSL_new(context.native_handle())) {
   if (!ssl_) return;
-  const BIO_METHOD* method = socket_bio_method();
-  BIO* bio = method && !ec ? BIO_new(method) : nullptr;
+  const BIO_METHOD* method = channel_bio_method();
+  BIO* bio = method ? BIO_new(method) : nullptr;
   if (!bio) {
     ssl_.reset();
     return;
   }
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(socket_.native_handle())));
+  BIO_set_data(bio, channel_.get());
   SSL_set_bio(ssl_.get(), bio, bio);  // one reference, owned by the SSL from here
   // Record buffers only while a record is in flight; read_ahead takes in whatever the
   // socket holds with one read() instead of a header read and a body read per record.
@@ -89,13 +110,12 @@ TlsSocket& TlsSocket::operator=(TlsSocket&&) noexcept = default;
 TlsSocket::~TlsSocket() = default;
 
 void TlsSocket::close() noexcept {
-  error_code ignored;
-  socket_.close(ignored);
+  if (channel_) channel_->close();
 }
 
 namespace {
 
-// What an SSL call that returned `result` <= 0 needs: the socket to become ready, or
+// What an SSL call that returned `result` <= 0 needs: the channel to become ready, or
 // nothing more (the call failed with `error`). Read right after the call: errno and
 // OpenSSL's error queue belong to the thread.
 struct Stall {
@@ -123,21 +143,19 @@ Stall stall_of(SSL* ssl, int result) {
 }
 
 // Makes `call` (an SSL function that returns 1 on success) until it succeeds, waiting
-// for the socket in between, or gives its error. Nothing is called once the socket is
-// closed: its descriptor's number may belong to another socket by then.
+// for the channel in between, or gives its error. Nothing is called once the channel is
+// closed: a descriptor's number may belong to another socket by then.
 template <class Call>
-asio::awaitable<error_code> until_done(asio::ip::tcp::socket& socket, SSL* ssl, Call call) {
+asio::awaitable<error_code> until_done(ByteChannel& channel, SSL* ssl, Call call) {
   for (;;) {
-    if (!socket.is_open()) co_return asio::error::operation_aborted;
+    if (!channel.is_open()) co_return asio::error::operation_aborted;
     ERR_clear_error();
     errno = 0;
     const int r = call();
     if (r == 1) co_return error_code{};
     const Stall stall = stall_of(ssl, r);
     if (!stall.wait) co_return stall.error;
-    error_code ec;
-    co_await socket.async_wait(stall.on, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return ec;
+    if (error_code ec = co_await channel.wait(stall.on)) co_return ec;
   }
 }
 
@@ -149,14 +167,25 @@ asio::awaitable<error_code> TlsSocket::handshake(asio::ssl::stream_base::handsha
     SSL_set_connect_state(ssl_.get());
   else
     SSL_set_accept_state(ssl_.get());
-  co_return co_await until_done(socket_, ssl_.get(), [this] { return SSL_do_handshake(ssl_.get()); });
+  co_return co_await until_done(*channel_, ssl_.get(), [this] { return SSL_do_handshake(ssl_.get()); });
 }
 
 asio::awaitable<error_code> TlsSocket::read_some(std::span<std::uint8_t> into, std::size_t& n) {
   n = 0;
   if (!ssl_) co_return asio::error::not_connected;
-  co_return co_await until_done(socket_, ssl_.get(),
+  co_return co_await until_done(*channel_, ssl_.get(),
                                 [&] { return SSL_read_ex(ssl_.get(), into.data(), into.size(), &n); });
+}
+
+asio::awaitable<error_code> TlsSocket::read_some(Sink take) {
+  if (!ssl_) co_return asio::error::not_connected;
+  co_return co_await until_done(*channel_, ssl_.get(), [&] {
+    const auto buffer = thread_read_buffer();
+    std::size_t n = 0;
+    const int r = SSL_read_ex(ssl_.get(), buffer.data(), buffer.size(), &n);
+    if (r == 1) take(buffer.first(n));
+    return r;
+  });
 }
 
 asio::awaitable<error_code> TlsSocket::write_all(std::span<const std::uint8_t> bytes) {
@@ -164,7 +193,7 @@ asio::awaitable<error_code> TlsSocket::write_all(std::span<const std::uint8_t> b
   while (!bytes.empty()) {
     std::size_t written = 0;
     // A retry after WANT_* passes the same bytes again, as SSL_write requires.
-    auto ec = co_await until_done(socket_, ssl_.get(), [&] {
+    auto ec = co_await until_done(*channel_, ssl_.get(), [&] {
       return SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written);
     });
     if (ec) co_return ec;

@@ -1,5 +1,6 @@
-// TLS straight on a non-blocking TCP socket: OpenSSL reads and writes the descriptor itself
-// (through a BIO that sends with MSG_NOSIGNAL) and Asio only says when the socket is ready.
+// TLS straight on a non-blocking byte pipe (a ByteChannel: TCP in production, an in-memory
+// TestPipe in tests): OpenSSL reads and writes the pipe itself through a BIO, and the
+// channel only says when it is ready.
 //
 // Why not asio::ssl::stream: it keeps two 17 KiB record buffers per stream (zero-filled at
 // construction) and a BIO pair of two more, about 70 KiB per link whether the link carries
@@ -9,13 +10,14 @@
 //
 // Reads and writes may run at the same time from two coroutines on the socket's executor;
 // OpenSSL allows SSL_read and SSL_write to interleave on one thread. Errors: the OpenSSL
-// error in asio::error::get_ssl_category(), a socket error in the system category,
+// error in asio::error::get_ssl_category(), a channel error in the system category,
 // asio::error::eof for a close_notify, asio::ssl::error::stream_truncated for a peer that
 // went away without one.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 
@@ -25,6 +27,8 @@
 #include <boost/asio/ssl/stream_base.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "transport/byte_channel.hpp"
+
 typedef struct ssl_st SSL;
 
 namespace reload::transport {
@@ -33,10 +37,13 @@ namespace asio = boost::asio;
 
 class TlsSocket {
  public:
-  using executor_type = asio::ip::tcp::socket::executor_type;
+  using executor_type = asio::any_io_executor;
+  // Called with bytes that are valid only during the call.
+  using Sink = std::function<void(std::span<const std::uint8_t>)>;
 
-  // Takes a connected socket. An SSL object that cannot be made (out of memory) shows as
-  // an error from handshake().
+  // Takes a connected pipe (or socket, as a TcpChannel). An SSL object that cannot be made
+  // (out of memory) shows as an error from handshake().
+  TlsSocket(std::unique_ptr<ByteChannel> channel, asio::ssl::context& context);
   TlsSocket(asio::ip::tcp::socket socket, asio::ssl::context& context);
   TlsSocket(TlsSocket&&) noexcept;
   TlsSocket& operator=(TlsSocket&&) noexcept;
@@ -45,22 +52,27 @@ class TlsSocket {
   asio::awaitable<boost::system::error_code> handshake(asio::ssl::stream_base::handshake_type role);
   // Reads what is there (at least one byte) into `into`; `n` is set to the count.
   asio::awaitable<boost::system::error_code> read_some(std::span<std::uint8_t> into, std::size_t& n);
+  // Waits until there is something to read, then reads it into a buffer of the thread and
+  // hands it to `take` before anything else runs. The buffer is never held across a wait,
+  // so the read may resume on any thread of a pool, and a reader waiting on an idle socket
+  // holds no buffer at all.
+  asio::awaitable<boost::system::error_code> read_some(Sink take);
   // Writes all of `bytes`, which must stay put until this returns.
   asio::awaitable<boost::system::error_code> write_all(std::span<const std::uint8_t> bytes);
-  // Closes the socket: every pending wait ends with operation_aborted, and no SSL call is
-  // made after it (the descriptor's number may be reused at once). No close_notify is sent;
+  // Closes the channel: every pending wait ends with operation_aborted, and no SSL call is
+  // made after it (a descriptor's number may be reused at once). No close_notify is sent;
   // the framing layer decides when a link ends.
   void close() noexcept;
 
   SSL* native_handle() const noexcept { return ssl_.get(); }
-  asio::ip::tcp::socket& lowest_layer() noexcept { return socket_; }
-  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  ByteChannel& channel() noexcept { return *channel_; }
+  executor_type get_executor() noexcept { return channel_->get_executor(); }
 
  private:
   struct SslFree {
     void operator()(SSL* ssl) const noexcept;
   };
-  asio::ip::tcp::socket socket_;
+  std::unique_ptr<ByteChannel> channel_;  // heap-held: the BIO points at it across moves
   std::unique_ptr<SSL, SslFree> ssl_;
 };
 

@@ -21,11 +21,10 @@
 #include <boost/asio/write.hpp>
 #include <doctest/doctest.h>
 
-#include "crypto/issuance.hpp"
-#include "transport/tls_context.hpp"
+#include "tls_fixtures.hpp"
+#include "transport/tcp_channel.hpp"
 
 using namespace reload;
-using namespace std::chrono_literals;
 using boost::system::error_code;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -33,20 +32,9 @@ using transport::TlsSocket;
 
 namespace {
 
-std::shared_ptr<asio::ssl::context> context_for(const crypto::CertificateAuthority& ca, std::uint8_t first) {
-  auto key = crypto::PrivateKey::generate(crypto::KeyType::ecdsa_p256).value();
-  auto csr = crypto::CertificateRequest::parse(crypto::make_certificate_request(key, "").value()).value();
-  wire::Buffer id(16, first);
-  crypto::Identity who{{wire::NodeId(id)}, "socket.example.org", "peer@socket.example.org", std::nullopt, {}, {}};
-  return transport::make_tls_context({key, ca.issue(csr, who, 24h).value()}).value();
-}
-
-struct Loopback {
-  asio::io_context io;
-  crypto::CertificateAuthority ca =
-      crypto::CertificateAuthority::create("Socket CA", crypto::KeyType::ecdsa_p256, 24h).value();
-  std::shared_ptr<asio::ssl::context> client_tls = context_for(ca, 0x11);
-  std::shared_ptr<asio::ssl::context> server_tls = context_for(ca, 0x22);
+struct Loopback : transport::test::TlsPeers {
+  std::shared_ptr<asio::ssl::context> client_tls = context_for(0x11);
+  std::shared_ptr<asio::ssl::context> server_tls = context_for(0x22);
   tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
 
   // A connected pair of plain sockets: (client end, server end). Small buffers are set
@@ -78,14 +66,6 @@ struct Loopback {
     REQUIRE_FALSE(client_ec);
     REQUIRE_FALSE(server_ec);
     return {std::move(client), std::move(server)};
-  }
-
-  template <class Done>
-  void run_until(Done done) {
-    io.restart();
-    const auto end = std::chrono::steady_clock::now() + 20s;
-    while (!done() && std::chrono::steady_clock::now() < end) io.run_one_for(10ms);
-    REQUIRE(done());
   }
 };
 
@@ -134,7 +114,7 @@ TEST_CASE("writing to a peer that reset the connection is an error, not SIGPIPE"
   std::signal(SIGPIPE, SIG_DFL);  // the default disposition kills the process: this test with it
   Loopback net;
   auto [a, b] = net.pair();
-  b.lowest_layer().set_option(asio::socket_base::linger(true, 0));  // close sends RST
+  static_cast<transport::TcpChannel&>(b.channel()).socket().set_option(asio::socket_base::linger(true, 0));  // close sends RST
   b.close();
   const auto data = pattern(64 * 1024, 3);
   error_code ec;
@@ -172,7 +152,7 @@ TEST_CASE("close() ends a pending read with operation_aborted and no later call 
 TEST_CASE("a peer that leaves without close_notify reads as stream_truncated") {
   Loopback net;
   auto [a, b] = net.pair();
-  b.lowest_layer().close();
+  b.channel().close();
   std::vector<std::uint8_t> buf(100);
   std::size_t n = 0;
   error_code ec = asio::error::would_block;
