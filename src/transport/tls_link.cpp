@@ -1,6 +1,6 @@
 #include "transport/tls_link.hpp"
 
-#include <array>
+#include <algorithm>
 #include <functional>
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,12 +9,28 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "wire/writer.hpp"
+
 namespace reload::transport {
 
 using boost::system::error_code;
 using asio::use_awaitable;
 
 namespace {
+
+std::size_t encoded_size(const wire::FramedMessage& frame) {
+  wire::Buffer bytes;
+  wire::Writer w(bytes);
+  encode(w, frame);
+  return bytes.size();
+}
+// What the send bound counts for a frame besides its message, and for an ack.
+const std::size_t data_frame_overhead = encoded_size(wire::FramedData{});
+const std::size_t ack_frame_size = encoded_size(wire::FramedAck{});
+
+// The writer hands TLS at most one record at a time, so that each write's deadline measures
+// whether the peer reads at all, not how fast it drains a long queue.
+constexpr std::size_t write_slice = 16 * 1024;
 
 // Calls `expire` if the handshake has not finished by then: a peer that connects and says
 // nothing must not hold a slot.
@@ -103,7 +119,8 @@ void TlsLink::start(LinkHandler& handler) {
 
 error_code TlsLink::send(wire::Bytes message) {
   if (closed_) return asio::error::not_connected;
-  if (outgoing_.size() + message.size() > limits_.max_queued_bytes) return asio::error::no_buffer_space;
+  const std::size_t room = limits_.max_queued_bytes - std::min(limits_.max_queued_bytes, limits_.ack_reserve);
+  if (queued_bytes() + data_frame_overhead + message.size() > room) return asio::error::no_buffer_space;
   monitor_.frame_message(message, Clock::now(), outgoing_);
   wake_writer();
   return {};
@@ -117,6 +134,8 @@ void TlsLink::close(error_code why) {
   stream_.close();
   writer_wake_.cancel();
   ticker_.cancel();
+  wire::Buffer().swap(outgoing_);  // the handler may keep a closed link for a while
+  writing_left_ = 0;
   if (handler_) {
     // Told after the current call returns, so a handler that closes a link from inside
     // on_link_message does not re-enter itself.
@@ -128,33 +147,41 @@ void TlsLink::close(error_code why) {
 
 asio::awaitable<void> TlsLink::read_loop() {
   auto self = shared_from_this();
-  // One buffer for every link of the thread: what is read is copied into the link's frame
-  // parser before the next suspension, so an idle link holds no read buffer.
-  thread_local std::array<std::uint8_t, 16 * 1024> buf;
+  const TlsSocket::Sink take = [this](wire::Bytes bytes) { parser_.put(bytes); };
   while (!closed_) {
-    std::size_t n = 0;
-    error_code ec = co_await stream_.read_some(buf, n);
+    error_code ec = co_await stream_.read_some(take);
     if (ec) {
       close(ec == asio::error::eof ? error_code{} : ec);
       co_return;
     }
-    parser_.put(wire::Bytes(buf.data(), n));
-    for (;;) {
-      auto frame = parser_.next(ec);
-      if (ec) {
-        close(ec);  // a broken frame stream cannot be resynchronised
-        co_return;
-      }
-      if (!frame || closed_) break;
-      std::size_t before = outgoing_.size();
-      auto message = monitor_.on_frame(*frame, Clock::now(), outgoing_);
-      suspect_ = false;
-      // The message goes on (a forward wakes the next link's writer) before this link's
-      // writer is woken for the ack: the ack is still sent at once, but off the message's
-      // critical path.
-      if (message && !message->empty()) handler_->on_link_message(*this, *message);
-      if (outgoing_.size() != before && !closed_) wake_writer();
+    if (!deliver_frames()) co_return;
+  }
+}
+
+// Takes every whole frame out of the parser; false when the link closed.
+bool TlsLink::deliver_frames() {
+  for (;;) {
+    error_code ec;
+    auto frame = parser_.next(ec);
+    if (ec) {
+      close(ec);  // a broken frame stream cannot be resynchronised
+      return false;
     }
+    if (closed_) return false;
+    if (!frame) return true;
+    // A peer that keeps sending while it reads nothing would grow our acks without end.
+    if (std::holds_alternative<wire::FramedData>(*frame) && !fits(ack_frame_size)) {
+      close(asio::error::no_buffer_space);
+      return false;
+    }
+    std::size_t before = outgoing_.size();
+    auto message = monitor_.on_frame(*frame, Clock::now(), outgoing_);
+    suspect_ = false;
+    // The message goes on (a forward wakes the next link's writer) before this link's
+    // writer is woken for the ack: the ack is still sent at once, but off the message's
+    // critical path.
+    if (message && !message->empty()) handler_->on_link_message(*this, *message);
+    if (outgoing_.size() != before && !closed_) wake_writer();
   }
 }
 
@@ -170,7 +197,7 @@ asio::awaitable<void> TlsLink::write_loop() {
     }
     writing.swap(outgoing_);
     outgoing_.clear();
-    error_code ec = co_await stream_.write_all(writing);
+    error_code ec = co_await write_before_deadline(writing);
     writing.clear();
     // After a burst, idle links keep no burst-sized buffer (the queue takes this one next).
     if (writing.capacity() > wire::FrameParser::kept_capacity) wire::Buffer().swap(writing);
@@ -181,13 +208,41 @@ asio::awaitable<void> TlsLink::write_loop() {
   }
 }
 
+// Writes `bytes` a record at a time, each under the write deadline that timer_loop keeps.
+asio::awaitable<error_code> TlsLink::write_before_deadline(wire::Bytes bytes) {
+  writing_left_ = bytes.size();
+  while (!bytes.empty() && !closed_) {
+    const auto slice = bytes.first(std::min(bytes.size(), write_slice));
+    write_started_ = Clock::now();
+    if (ticker_.expiry() > write_started_ + limits_.write_timeout) ticker_.cancel();  // look sooner
+    error_code ec = co_await stream_.write_all(slice);
+    write_started_ = TimePoint::max();
+    if (ec) co_return ec;
+    bytes = bytes.subspan(slice.size());
+    if (!closed_) writing_left_ = bytes.size();
+  }
+  co_return error_code{};
+}
+
 asio::awaitable<void> TlsLink::timer_loop() {
   auto self = shared_from_this();
   while (!closed_) {
+    const TimePoint now = Clock::now();
+    if (write_started_ != TimePoint::max() && now - write_started_ >= limits_.write_timeout) {
+      close(asio::error::timed_out);
+      co_return;
+    }
     TimePoint next;
-    std::size_t before = outgoing_.size();
-    auto health = monitor_.periodic(Clock::now(), outgoing_, next);
-    if (outgoing_.size() != before) wake_writer();
+    wire::Buffer keepalive;
+    auto health = monitor_.periodic(now, keepalive, next);
+    if (!keepalive.empty()) {
+      if (!fits(keepalive.size())) {
+        close(asio::error::no_buffer_space);
+        co_return;
+      }
+      outgoing_.insert(outgoing_.end(), keepalive.begin(), keepalive.end());
+      wake_writer();
+    }
     if (health == LinkHealth::failed) {
       close(asio::error::timed_out);
       co_return;
@@ -196,6 +251,7 @@ asio::awaitable<void> TlsLink::timer_loop() {
       suspect_ = true;
       handler_->on_link_suspect(*this);
     }
+    if (write_started_ != TimePoint::max()) next = std::min(next, write_started_ + limits_.write_timeout);
     ticker_.expires_at(next);
     error_code ec;
     co_await ticker_.async_wait(asio::redirect_error(use_awaitable, ec));
