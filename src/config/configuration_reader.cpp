@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "config/lexical.hpp"
 
 namespace reload::config::detail {
@@ -491,7 +493,24 @@ class Reader {
       warn(*p.element, id.error().reason + "; left out");
     }
     if (!link_protocols_.empty()) c_.overlay_link_protocols = link_protocols_;
+    warn_about_kinds_too_large();
     return {};
+  }
+
+  // Every message is at most max-message-size (section 11.1): a Kind whose single value
+  // does not fit in a StoreReq can never be stored. Counted generously: the StoredData
+  // around the value with an RSA-2048 signature, the message's header, certificate and
+  // signature. (That max-count values need not fit in one FetchAns: a Fetch of them all is
+  // answered Error_Response_Too_Large, and the fetching node asks for fewer.)
+  void warn_about_kinds_too_large() {
+    constexpr std::size_t around_value = 400, around_message = 2048;
+    for (const auto& k : c_.kinds) {
+      if (std::size_t{k.max_size} + around_value + around_message <= c_.max_message_size) continue;
+      ctx_.warnings.push_back(ConfigError{
+          ConfigErrc::bad_value, std::string(ctx_.source_name), k.line, "kind",
+          fmt::format("Kind {}: a value of max-size {} cannot be stored in a message of max-message-size {}",
+                      k.name.empty() ? std::to_string(k.id) : k.name, k.max_size, c_.max_message_size)});
+    }
   }
 
   struct PendingId {

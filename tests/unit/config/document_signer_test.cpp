@@ -58,7 +58,7 @@ TEST_CASE("overlay-config/local-xmpp.xml, signed, is accepted with what it says"
   CHECK(count(text, "<signature>") == 1);
 
   auto doc = parse_overlay_document(text, "local-xmpp.xml").value();
-  CHECK(doc.warnings.empty());
+  CHECK(doc.warnings.empty());  // also: every Kind fits in max-message-size
   auto sc = select_configuration(doc, "xmpp.reload.test").value();
   const auto& c = sc.config;
   CHECK(c.sequence == 1);
@@ -87,14 +87,15 @@ TEST_CASE("overlay-config/self-signed.xml, signed by a self-signed publisher, is
   auto publisher = test::make_self_signed_key("selfsigned.reload.test");
   auto text = sign_overlay_document(tpl, "self-signed.xml", publisher, {}).value();
   CHECK(only_inserted(tpl, text));
-  auto sc = select_configuration(parse_overlay_document(text, "self-signed.xml").value(),
-                                 "selfsigned.reload.test")
-                .value();
+  auto doc = parse_overlay_document(text, "self-signed.xml").value();
+  CHECK(doc.warnings.empty());  // every Kind fits in max-message-size
+  auto sc = select_configuration(doc, "selfsigned.reload.test").value();
   CHECK(sc.config.self_signed_permitted);
   CHECK(sc.config.self_signed_digest == wire::HashAlgorithm::sha1);
   CHECK(sc.config.enrollment_servers.empty());
   CHECK(sc.config.bootstrap_nodes.size() == 2);
   CHECK(sc.config.trust_policy().self_signed_permitted);
+  CHECK(sc.config.max_message_size == 40000);
 }
 
 TEST_CASE("the templates themselves parse, unsigned") {

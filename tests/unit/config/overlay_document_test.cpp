@@ -246,7 +246,7 @@ TEST_CASE("a registered Kind keeps its registration, with a warning") {
                  doc_with(kind_block("name=\"CERTIFICATE_BY_NODE\"",
                                      "<data-model>DICTIONARY</data-model>"
                                      "<access-control>USER-NODE-MATCH</access-control>"
-                                     "<max-count>2</max-count><max-size>8192</max-size>")),
+                                     "<max-count>2</max-count><max-size>2048</max-size>")),
                  "t.xml")
                  .value();
   const auto& k = doc.configurations[0].config.kinds.at(0);
@@ -445,4 +445,24 @@ TEST_CASE("read_overlay_document reads a file and names it in errors") {
   auto big = read_overlay_document(test::rfc_example_path(), small);
   REQUIRE_FALSE(big.has_value());
   CHECK(big.error().code == ConfigErrc::limit_exceeded);
+}
+
+TEST_CASE("a Kind whose values cannot be stored within max-message-size is warned about, with its line") {
+  auto kind = [](const char* id, int count, int size) {
+    return std::string("<kind id=\"") + id + "\"><data-model>ARRAY</data-model><access-control>USER-MATCH"
+           "</access-control><max-count>" + std::to_string(count) + "</max-count><max-size>" +
+           std::to_string(size) + "</max-size></kind>";
+  };
+  // The shipped document's old CERTIFICATE_BY_USER (values of 8,192 bytes against 5,000): no
+  // value that large could ever be stored.
+  auto doc = parse_overlay_document(
+                 doc_with("    <required-kinds><kind-block>" + kind("4000000001", 32, 8192) +
+                          "</kind-block><kind-block>" + kind("4000000002", 8, 1024) + "</kind-block></required-kinds>\n"),
+                 "t.xml")
+                 .value();
+  REQUIRE(doc.warnings.size() == 1);
+  CHECK(doc.warnings[0].reason == "Kind 4000000001: a value of max-size 8192 cannot be stored in a message of "
+                                  "max-message-size 5000");
+  CHECK(doc.warnings[0].line > 0);
+  CHECK(doc.configurations.at(0).config.kinds.size() == 2);  // warned, not refused
 }

@@ -55,7 +55,7 @@ TEST_CASE("a state directory that does not hold together is refused, saying why"
         std::string::npos);
   // A document changed after signing.
   std::string tampered = overlay.document;
-  tampered.replace(tampered.find("<max-message-size>5000"), 22, "<max-message-size>5001");
+  tampered.replace(tampered.find("<max-message-size>40000"), 23, "<max-message-size>40001");
   CHECK_FALSE(error(tampered, key, cert).empty());
   // A missing file: no state at all.
   fs::remove(t.dir / "s" / state_document);
