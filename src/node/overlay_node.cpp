@@ -11,6 +11,7 @@
 #include "crypto/random.hpp"
 #include "node/message_builder.hpp"
 #include "node/no_ice_candidates.hpp"
+#include "node/reachable_addresses.hpp"
 #include "wire/attach.hpp"
 #include "wire/codec.hpp"
 #include "wire/error_response.hpp"
@@ -41,8 +42,16 @@ topology::ChordSettings chord_settings(const config::Configuration& c) {
   return s;
 }
 
-// How long an answered Attach waits for the answerer's connection.
-constexpr std::chrono::seconds attach_link_timeout{10};
+// Fragments wait at most a request's lifetime (five overlay-reliability-timers), each message
+// at most max-message-size, all of them together at most as much as 64 whole messages.
+wire::ReassemblyLimits reassembly_limits(const config::Configuration& c) {
+  return {c.max_message_size, 64 * std::size_t{c.max_message_size}, 5 * c.overlay_reliability_timer};
+}
+
+// Replies kept for retransmitted Stores: a StoreAns is a few hundred bytes, so thousands of
+// Stores a minute fit.
+constexpr std::size_t recent_answers_bytes = 1 << 20;
+
 // A peer cannot see the whole ring; it calls its part stable when its neighbor lists have
 // not changed for this long (the operator's "ring stable" progress line).
 constexpr std::chrono::seconds ring_quiet_period{3};
@@ -82,6 +91,9 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
                    options_.seed ^ 0x9e3779b97f4a7c15ull),
       app_attach_(codec_),
       attach_method_([this](const IncomingRequest& r) { return on_attach_request(r); }),
+      recent_answers_(5 * options_.configuration.overlay_reliability_timer, recent_answers_bytes),
+      reassembler_(reassembly_limits(options_.configuration)),
+      attaches_(options_.node_id, AttachStates::Settings{}),
       random_(options_.seed),
       timer_(ex) {
   const auto& c = options_.configuration;
@@ -177,6 +189,7 @@ asio::awaitable<void> OverlayNode::bootstrap(bool may_create) {
 
 asio::awaitable<void> OverlayNode::dial(asio::ip::tcp::endpoint to, NodeId expected) {
   auto link = co_await transport::TlsLink::connect(to, *tls_, trust_, expected, limits_);
+  attaches_.dial_ended(expected, to.address().to_string());
   if (!link) {
     log(fmt::format("attach to {} failed: {}", short_id(expected), link.error().message()));
     chord_.on_attach_failed(expected, Clock::now());
@@ -221,19 +234,9 @@ void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link, bool we_dia
   link_peers_.emplace(link.get(), LinkPeer{peer, wire::encode_destination(peer), we_dialled});
   link->start(*this);
   log(fmt::format("link up {}", short_id(peer)));
-  auto awaited = awaited_.find(peer);
-  std::optional<topology::AttachPurpose> purpose;
-  bool send_update = false;
-  if (awaited != awaited_.end()) {
-    purpose = awaited->second.purpose;
-    send_update = awaited->second.send_update;
-    awaited_.erase(awaited);
-  }
-  chord_.on_attached(peer, purpose, Clock::now());
-  if (send_update) {
-    auto u = chord_.make_update(wire::ChordUpdateType::full, Clock::now());
-    request({peer}, wire::MessageCode::update_req, wire::encode_to_buffer(u).value(), [](auto) {});
-  }
+  const auto why = attaches_.link_up(peer);
+  chord_.on_attached(peer, why.purpose, Clock::now());
+  if (why.send_update) chord_.send_update_to(peer, Clock::now());
   run_effects();
 }
 
@@ -340,6 +343,11 @@ void OverlayNode::on_link_message(transport::TlsLink& link, wire::Bytes message)
       answer_error(*h, message, previous_hop, errc::ttl_exceeded, "TTL exhausted");
       return;
     }
+    if (forward_buffer_.size() > policy_.max_message_size) {
+      // The via list grew it past what the next peer accepts.
+      answer_error(*h, message, previous_hop, errc::message_too_large, "larger than max-message-size once forwarded");
+      return;
+    }
     next->second->send(forward_buffer_);
     return;
   }
@@ -351,6 +359,12 @@ void OverlayNode::on_link_message(transport::TlsLink& link, wire::Bytes message)
   if (!h->is_whole()) {
     error_code ec;
     auto whole = reassembler_.add(message, Clock::now(), ec);
+    if (ec) {
+      log(fmt::format("fragment from {} refused: {}", short_id(previous_hop), ec.message()));
+      // Only the first fragment tells a request from a response (its message code).
+      if (ec == codec_errc::reassembly_limit && (h->fragment & wire::fragment_offset_mask) == 0)
+        answer_error(*h, message, previous_hop, errc::message_too_large, "larger than max-message-size reassembled");
+    }
     if (whole) deliver_locally(*whole, previous_hop);
     return;
   }
@@ -416,27 +430,46 @@ void OverlayNode::handle_request(const wire::Message& m, const crypto::VerifiedS
     answer_error(m, previous_hop, errc::forbidden, "this node does not serve that method");
     return;
   }
-  auto reply = handler->handle(IncomingRequest{m, signer, sender, previous_hop, Clock::now()});
-  if (auto* a = std::get_if<Answer>(&reply)) {
-    answer(m, previous_hop, a->code, a->body, std::move(a->certificates));
-  } else {
-    auto& refusal = std::get<Refusal>(reply);
-    answer(m, previous_hop, wire::MessageCode::error, error_body(refusal.code, refusal.error_info));
+  const auto now = Clock::now();
+  // A Store must not be carried out twice: a retransmission gets the first reply again.
+  const bool once = m.contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::store_req);
+  if (once) {
+    if (const auto* earlier = recent_answers_.find(sender, m.header.transaction_id, now)) {
+      send_reply(m, previous_hop, *earlier);
+      return;
+    }
   }
+  auto reply = handler->handle(IncomingRequest{m, signer, sender, previous_hop, now});
+  send_reply(m, previous_hop, reply);
+  if (once) recent_answers_.remember(sender, m.header.transaction_id, std::move(reply), now);
   run_effects();  // what the handler set in motion (Chord's messages, new values' expiry)
+}
+
+void OverlayNode::send_reply(const wire::Message& request, const NodeId& previous_hop, const Reply& reply) {
+  if (const auto* a = std::get_if<Answer>(&reply)) {
+    answer(request, previous_hop, a->code, a->body, a->certificates);
+  } else {
+    const auto& refusal = std::get<Refusal>(reply);
+    answer(request, previous_hop, wire::MessageCode::error, error_body(refusal.code, refusal.error_info));
+  }
 }
 
 // ---------------------------------------------------------------- Attach (No-ICE)
 
 wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_update) {
   wire::Buffer ufrag = random_token(8), pwd = random_token(24);
-  auto ep = listen_endpoint();
+  const auto ep = listen_endpoint();
   wire::AttachReqAns a;
   a.ufrag = ufrag;
   a.password = pwd;
   a.role = wire::as_bytes(role);
   NoIceCandidateStorage storage;
-  a.candidates.push_back(passive_tls_candidate(ep, storage));
+  // The answerer dials the first; a few more say where else this host listens.
+  constexpr std::size_t most = 8;
+  for (const auto& address : reachable_addresses(ep.address())) {
+    if (a.candidates.size() == most) break;
+    a.candidates.push_back(passive_tls_candidate({address, ep.port()}, storage));
+  }
   a.send_update = send_update;
   return wire::encode_to_buffer(a).value();
 }
@@ -448,61 +481,88 @@ Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
   if (!target) return Refusal::text(errc::invalid_message, "no TLS-TCP-FH-NO-ICE candidate");
   Answer answer{wire::MessageCode::attach_ans, own_candidates_body(wire::role_active, false), {}};
   if (sender == self()) return answer;
-  if (req->send_update) awaited_[sender] = AwaitedLink{std::nullopt, true, Clock::now() + attach_link_timeout};
   if (links_.contains(sender)) {
-    awaited_.erase(sender);
     if (req->send_update) chord_.send_update_to(sender, r.now);
     return answer;
   }
+  const auto address = target->address().to_string();
+  if (!attaches_.may_dial(sender, address))
+    return Refusal::text(errc::in_progress, "this peer is already setting up links to that peer or address");
+  auto in = attaches_.on_request(sender, req->send_update, r.now);
+  if (in.cancel) requests_.cancel(*in.cancel);  // we lost the tie-breaker: our Attach goes
+  if (in.verdict == AttachStates::Verdict::in_progress)
+    return Refusal::text(errc::in_progress, "an Attach to this peer is in progress");
+  if (in.verdict == AttachStates::Verdict::overloaded)
+    return Refusal::text(errc::forbidden, "too many links being set up; try later");
   // The answerer is the active side: it dials the requester's passive candidate, after the
   // answer has gone out.
+  attaches_.dialling(sender, address);
   asio::co_spawn(ex_, [self = shared_from_this(), ep = *target, sender] { return self->dial(ep, sender); },
                  asio::detached);
+  reschedule();
   return answer;
 }
 
 void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
                               std::optional<NodeId> peer, bool send_update) {
   auto body = own_candidates_body(wire::role_passive, send_update);
-  request(std::move(to), wire::MessageCode::attach_req, body,
-          [self = shared_from_this(), purpose, peer](boost::system::result<Response> r) {
-            if (!r) {
-              if (peer) {
-                self->chord_.on_attach_failed(*peer, Clock::now());
-                self->run_effects();
-              }
-              if (purpose == topology::AttachPurpose::join) self->retry_join(r.error());
-              return;
-            }
-            self->on_attach_answer(r->sender, purpose);
-          });
+  auto id = std::make_shared<std::uint64_t>(0);
+  *id = request(std::move(to), wire::MessageCode::attach_req, body,
+                [self = shared_from_this(), purpose, peer, id](boost::system::result<Response> r) {
+                  const auto now = Clock::now();
+                  // Error_In_Progress: the peer completes its own Attach to us (section 6.5.1.2).
+                  const bool in_progress = !r && r.error() == errc::in_progress;
+                  if (peer) self->attaches_.ended(*peer, *id, r || in_progress, now);
+                  if (in_progress && peer) return self->reschedule();
+                  if (!r) {
+                    if (peer) {
+                      self->chord_.on_attach_failed(*peer, now);
+                      self->run_effects();
+                    }
+                    if (purpose == topology::AttachPurpose::join) self->retry_join(r.error());
+                    return;
+                  }
+                  self->on_attach_answer(r->sender, purpose);
+                });
+  if (peer && *id) attaches_.sent(*peer, *id, AttachStates::Why{purpose, false});
 }
 
 void OverlayNode::on_attach_answer(const NodeId& answerer, std::optional<topology::AttachPurpose> purpose) {
   if (answerer == self()) return;
   if (links_.contains(answerer)) {
+    attaches_.link_up(answerer);
     chord_.on_attached(answerer, purpose, Clock::now());
     run_effects();
     return;
   }
-  awaited_[answerer] = AwaitedLink{purpose, false, Clock::now() + attach_link_timeout};
+  attaches_.answered(answerer, AttachStates::Why{purpose, false}, Clock::now());
   reschedule();
 }
 
 // ---------------------------------------------------------------- sending
 
 void OverlayNode::send_store(wire::DestinationList to, wire::Buffer store_req,
-                             std::vector<crypto::Certificate> certificates) {
-  request(std::move(to), wire::MessageCode::store_req, store_req, [this](boost::system::result<Response> r) {
-    if (!r) log(fmt::format("replica store failed: {}", r.error().message()));
-  }, RequestOptions{std::move(certificates)});
+                             std::vector<crypto::Certificate> certificates, Acknowledged done) {
+  request(std::move(to), wire::MessageCode::store_req, store_req,
+          [self = shared_from_this(), done = std::move(done)](boost::system::result<Response> r) {
+            if (self->stopping_) return;
+            // Refused because the peer holds newer data: it holds the data. Any other
+            // refusal, or no answer, and it may not (the storage service sends it again).
+            const bool held = r || r.error() == errc::data_too_old || r.error() == errc::generation_counter_too_low;
+            if (!held) self->log(fmt::format("replica store failed: {}", r.error().message()));
+            done(held, Clock::now());
+            self->reschedule();
+          },
+          RequestOptions{std::move(certificates)});
 }
 
-void OverlayNode::request(wire::DestinationList destinations, wire::MessageCode code,
+std::uint64_t OverlayNode::request(wire::DestinationList destinations, wire::MessageCode code,
                           wire::Bytes body, ResponseHandler done, RequestOptions options) {
-  if (stopping_ || destinations.empty())
-    return fail_later(std::move(done), stopping_ ? error_code(asio::error::operation_aborted)
-                                                 : make_error_code(codec_errc::invalid_value));
+  if (stopping_ || destinations.empty()) {
+    fail_later(std::move(done), stopping_ ? error_code(asio::error::operation_aborted)
+                                          : make_error_code(codec_errc::invalid_value));
+    return 0;
+  }
   Envelope e;
   e.extra_certificates = std::move(options.extra_certificates);
   e.overlay = policy_.overlay;
@@ -511,13 +571,25 @@ void OverlayNode::request(wire::DestinationList destinations, wire::MessageCode 
   e.destinations = std::move(destinations);
   e.transaction_id = requests_.new_id();
   auto bytes = build_message(e, static_cast<std::uint16_t>(code), body, signer_);
-  if (!bytes) return fail_later(std::move(done), bytes.error());
+  if (!bytes) {
+    fail_later(std::move(done), bytes.error());
+    return 0;
+  }
+  if (bytes->size() > options_.configuration.max_message_size) {
+    // Every peer on the way would refuse it (section 6.6): it never leaves this node.
+    fail_later(std::move(done), make_error_code(errc::message_too_large));
+    return 0;
+  }
   const wire::Destination& first = e.destinations.front();
-  if (auto ec = send_toward(*bytes, first)) return fail_later(std::move(done), ec);
+  if (auto ec = send_toward(*bytes, first)) {
+    fail_later(std::move(done), ec);
+    return 0;
+  }
   requests_.start({e.transaction_id, std::move(*bytes), first, e.destinations.back(), std::move(done),
                    options.transmissions},
                   Clock::now());
   reschedule();
+  return e.transaction_id;
 }
 
 error_code OverlayNode::send_toward(wire::Bytes message, const wire::Destination& first) {
@@ -575,8 +647,12 @@ void OverlayNode::answer(const wire::Message& request, const NodeId& previous_ho
     bytes = build_message(e, static_cast<std::uint16_t>(code), body, signer_);
     if (!bytes) return;
   }
-  if (request.header.max_response_length != 0 && bytes->size() > request.header.max_response_length) {
-    auto err = error_body(errc::incompatible_with_overlay, wire::as_bytes("response larger than max_response_length"));
+  if (bytes->size() > limit) {
+    // Section 6.3.3.1: a response too large for max_response_length (or, without one, for
+    // the overlay's max-message-size) becomes Error_Response_Too_Large.
+    e.extra_certificates.clear();
+    auto err = error_body(errc::response_too_large,
+                          wire::as_bytes(fmt::format("the answer would take {} bytes, more than {}", bytes->size(), limit)));
     bytes = build_message(e, static_cast<std::uint16_t>(wire::MessageCode::error), err, signer_);
     if (!bytes) return;
   }
@@ -672,20 +748,15 @@ asio::awaitable<void> OverlayNode::timer_loop() {
     requests_.periodic(now, due);
     for (auto& r : due.resend) send_toward(r.encoded, r.first);
     for (auto& done : due.failed) done(make_error_code(errc::request_timeout));
-    for (auto it = awaited_.begin(); it != awaited_.end();) {
-      if (it->second.deadline > now) {
-        next = std::min(next, it->second.deadline);
-        ++it;
-        continue;
-      }
-      NodeId peer = it->first;
-      it = awaited_.erase(it);
+    for (const auto& peer : attaches_.expire(now)) {
       log(fmt::format("{} answered an Attach but never connected", short_id(peer)));
       chord_.on_attach_failed(peer, now);
     }
+    if (auto t = attaches_.next_deadline()) next = std::min(next, *t);
     if (auto t = reassembler_.expire(now)) next = std::min(next, *t);
     storage_.expire(now);
     if (auto t = storage_.next_expiry()) next = std::min(next, *t);
+    if (auto t = storage_.periodic(now)) next = std::min(next, *t);
     if (!stable_reported_ && chord_.state() == topology::Chord::State::joined) {
       if (now - last_neighbor_change_ >= ring_quiet_period) {
         stable_reported_ = true;

@@ -23,9 +23,11 @@
 #include "crypto/certificate_cache.hpp"
 #include "crypto/signing.hpp"
 #include "node/app_attach_method.hpp"
+#include "node/attach_states.hpp"
 #include "node/diagnostic_methods.hpp"
 #include "node/forwarding_decision.hpp"
 #include "node/method_handler.hpp"
+#include "node/recent_answers.hpp"
 #include "node/responsible_cache.hpp"
 #include "node/storage_service.hpp"
 #include "node/topology_methods.hpp"
@@ -80,8 +82,9 @@ class OverlayNode final : public transport::LinkHandler,
   // 6.2.1 says) and hands the response or an error to `done`, never inside this call. Only
   // an answer from the last destination counts (section 6.3.4). A node that stops completes
   // every pending request with operation_aborted.
-  void request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
-               ResponseHandler done, RequestOptions options = {});
+  // Returns its transaction id, or 0 when it failed before it was sent.
+  std::uint64_t request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
+                        ResponseHandler done, RequestOptions options = {});
 
   const topology::Chord& chord() const noexcept { return chord_; }
   asio::ip::tcp::endpoint listen_endpoint() const;
@@ -128,6 +131,7 @@ class OverlayNode final : public transport::LinkHandler,
   // Hands a verified request to the handler registered for its method and sends its reply.
   void handle_request(const wire::Message& m, const crypto::VerifiedSigner& signer,
                       const wire::NodeId& sender, const wire::NodeId& previous_hop);
+  void send_reply(const wire::Message& request, const wire::NodeId& previous_hop, const Reply& reply);
   void handle_response(const wire::Message& m, const wire::NodeId& sender);
   // `certificates` go into the security block after ours (a FetchAns's storers).
   void answer(const wire::Message& request, const wire::NodeId& previous_hop,
@@ -140,7 +144,7 @@ class OverlayNode final : public transport::LinkHandler,
 
   // ReplicaSender
   void send_store(wire::DestinationList to, wire::Buffer store_req,
-                  std::vector<crypto::Certificate> certificates) override;
+                  std::vector<crypto::Certificate> certificates, Acknowledged done) override;
 
   Reply on_attach_request(const IncomingRequest& request);
   void on_attach_answer(const wire::NodeId& answerer, std::optional<topology::AttachPurpose> purpose);
@@ -179,6 +183,7 @@ class OverlayNode final : public transport::LinkHandler,
     std::function<Reply(const IncomingRequest&)> f_;
   } attach_method_;
   MethodTable methods_;
+  RecentAnswers recent_answers_;
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;
   std::map<wire::NodeId, std::shared_ptr<transport::TlsLink>> links_;
@@ -189,13 +194,7 @@ class OverlayNode final : public transport::LinkHandler,
   };
   std::map<const transport::TlsLink*, LinkPeer> link_peers_;
   wire::Buffer forward_buffer_;  // reused by every forward: no allocation once grown
-  // Attaches answered whose link has not come up yet: who, why, and until when we wait.
-  struct AwaitedLink {
-    std::optional<topology::AttachPurpose> purpose;
-    bool send_update = false;
-    TimePoint deadline;
-  };
-  std::map<wire::NodeId, AwaitedLink> awaited_;
+  AttachStates attaches_;
   std::mt19937_64 random_;
   asio::steady_timer timer_;
   TimePoint last_neighbor_change_{};

@@ -18,7 +18,7 @@ bool may_answer(const wire::Destination& target, const wire::NodeId& sender, con
 
 std::uint64_t RequestTable::new_id() {
   std::uint64_t id;
-  do id = draw_id_(); while (by_id_.contains(id));
+  do id = draw_id_(); while (id == 0 || by_id_.contains(id));
   return id;
 }
 

@@ -55,7 +55,7 @@ class RequestTable {
   RequestTable(ReliabilitySettings settings, std::function<std::uint64_t()> draw_id)
       : settings_(settings), draw_id_(std::move(draw_id)) {}
 
-  // An id no pending request has, for the message about to be built.
+  // An id no pending request has, never 0, for the message about to be built.
   std::uint64_t new_id();
 
   struct Request {

@@ -28,7 +28,10 @@ bool may_be_departed(const boost::system::error_code& ec) {
 void request_for(OverlayNode& node, const wire::ResourceId& resource, wire::MessageCode code, wire::Buffer body,
                  ResponseHandler done) {
   auto named = node.responsible_peers().lookup(resource, Clock::now());
-  if (!named) return node.request({resource}, code, body, learning(node, resource, std::move(done)));
+  if (!named) {
+    node.request({resource}, code, body, learning(node, resource, std::move(done)));
+    return;
+  }
   auto owned = std::make_shared<const wire::Buffer>(std::move(body));
   // One transmission: a departed peer costs one overlay-reliability-timer, not the five
   // transmissions' 93 s, before the request is asked again by Resource-ID alone.

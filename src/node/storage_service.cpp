@@ -1,6 +1,7 @@
 #include "node/storage_service.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include "wire/body.hpp"
 #include "wire/codec.hpp"
@@ -111,7 +112,61 @@ void StorageService::replicate(const wire::ResourceId& resource, const topology:
   const auto targets = replica_targets(neighbors);
   for (std::size_t i = 0; i < targets.size(); ++i)
     for (auto& h : store_.hand_off(resource, static_cast<std::uint8_t>(i + 1), now, hand_off_budget(configuration_)))
-      sender_.send_store({targets[i]}, std::move(h.store_req), std::move(h.certificates));
+      sender_.send_store({targets[i]}, std::move(h.store_req), std::move(h.certificates),
+                         [this, resource](bool held, TimePoint at) {
+                           if (!held) retry_later(resource, at);
+                         });
+}
+
+void StorageService::hand_off(const wire::ResourceId& resource, const wire::NodeId& to, TimePoint now) {
+  if (handing_off_.contains(resource)) return;  // its answers are still coming
+  auto parts = store_.hand_off(resource, 1, now, hand_off_budget(configuration_));
+  if (parts.empty()) return;
+  handing_off_.insert(resource);
+  struct Outcome {
+    std::size_t waiting;
+    bool all_held = true;
+  };
+  auto outcome = std::make_shared<Outcome>(Outcome{parts.size()});
+  for (auto& h : parts)
+    sender_.send_store({to}, std::move(h.store_req), std::move(h.certificates),
+                       [this, resource, outcome](bool held, TimePoint at) {
+                         outcome->all_held = outcome->all_held && held;
+                         if (--outcome->waiting) return;
+                         handing_off_.erase(resource);
+                         // Only now is ours a replica: the new owner holds every part.
+                         if (outcome->all_held) store_.set_replica_number(resource, 1);
+                         else retry_later(resource, at);
+                       });
+}
+
+void StorageService::retry_later(const wire::ResourceId& resource, TimePoint now) {
+  retry_at_.try_emplace(resource, now + retry_interval);
+}
+
+std::optional<StorageService::TimePoint> StorageService::periodic(TimePoint now) {
+  std::vector<wire::ResourceId> due;
+  std::optional<TimePoint> next;
+  for (auto it = retry_at_.begin(); it != retry_at_.end();) {
+    if (it->second <= now) {
+      due.push_back(it->first);
+      it = retry_at_.erase(it);
+    } else {
+      next = next ? std::min(*next, it->second) : it->second;
+      ++it;
+    }
+  }
+  if (due.empty()) return next;
+  const auto range = responsible_range(neighbors_);
+  for (const auto& resource : due) {
+    if (range.contains(resource)) {
+      replicate(resource, neighbors_, now);
+    } else if (store_.replica_number(resource) == 0 && !neighbors_.predecessors().empty()) {
+      hand_off(resource, neighbors_.predecessors().front(), now);
+    }
+  }
+  for (const auto& [resource, at] : retry_at_) next = next ? std::min(*next, at) : at;
+  return next;
 }
 
 void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now) {
@@ -128,20 +183,15 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
       replicate(set.resource, neighbors, now);
     } else if (!ours && set.replica_number == 0 && !neighbors.predecessors().empty()) {
       // A peer joined in front of us and took this range: hand it over (as replica 1, which
-      // the new owner promotes), and keep ours as its first replica. Addressed to that peer's
+      // the new owner promotes), and keep ours as its first replica once it has answered
+      // (hand_off). Addressed to that peer's
       // Node-ID, as section 10.5 has the admitting peer do: routed by the Resource-ID, the
       // Store would bounce between us while the joining peer does not yet see itself as
       // responsible, until its TTL ran out.
-      for (auto& h : store_.hand_off(set.resource, 1, now, hand_off_budget(configuration_)))
-        sender_.send_store({neighbors.predecessors().front()}, std::move(h.store_req), std::move(h.certificates));
+      hand_off(set.resource, neighbors.predecessors().front(), now);
     }
   }
   store_.set_replica_number(range, 0);
-  // Data we held as primary but is no longer ours: now a replica of its new owner.
-  if (!range.is_whole()) {
-    storage::RingRange outside{range.through, range.after};
-    store_.set_replica_number(outside, 1);
-  }
 }
 
 }  // namespace reload::node

@@ -11,11 +11,19 @@
 //   * on every ring change: data in our range becomes primary; primary data is sent to the
 //     successors when they changed; primary data now outside our range (a peer joined in
 //     front of us) is handed to that peer, our new first predecessor, by its Node-ID, and
-//     kept as a replica.
+//     kept as a replica once the hand-off is acknowledged: until then it stays primary
+//     here, so the only copy is never demoted;
+//   * a hand-off or replica store that gets no answer (or a refusal that means the peer
+//     does not hold the data) is tried again after retry_interval, for as long as it is
+//     still due; an answer that the peer holds newer data (Error_Data_Too_Old,
+//     Error_Generation_Counter_Too_Low) counts as acknowledged.
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "config/configuration.hpp"
@@ -31,9 +39,12 @@ namespace reload::node {
 class ReplicaSender {
  public:
   virtual ~ReplicaSender() = default;
-  // Sends a StoreReq body (a hand-off) to `to`, carrying `certificates` in its security block.
+  // Whether the receiving peer now holds the data, and when the answer came.
+  using Acknowledged = std::function<void(bool held, std::chrono::steady_clock::time_point now)>;
+  // Sends a StoreReq body (a hand-off) to `to`, carrying `certificates` in its security block;
+  // `done` hears the outcome unless the node stops first.
   virtual void send_store(wire::DestinationList to, wire::Buffer store_req,
-                          std::vector<crypto::Certificate> certificates) = 0;
+                          std::vector<crypto::Certificate> certificates, Acknowledged done) = 0;
 };
 
 class StorageService final : public MethodHandler {
@@ -50,6 +61,13 @@ class StorageService final : public MethodHandler {
   // FetchAns carries the certificates of its values' storers (section 6.3.4).
   Reply handle(const IncomingRequest& request) override;
 
+  // How long a hand-off or replica store that failed waits before it is sent again.
+  static constexpr std::chrono::seconds retry_interval{5};
+
+  // Hand-offs and replica stores due again; returns when to call it next.
+  std::optional<TimePoint> periodic(TimePoint now);
+  std::size_t unacknowledged() const noexcept { return retry_at_.size() + handing_off_.size(); }
+
   // After the neighbor table changed (or periodically): relabels, replicates, hands off.
   void on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now);
 
@@ -63,6 +81,8 @@ class StorageService final : public MethodHandler {
                                              const topology::NeighborTable& neighbors,
                                              crypto::CertificateCache& cache, TimePoint now);
   void replicate(const wire::ResourceId& resource, const topology::NeighborTable& neighbors, TimePoint now);
+  void hand_off(const wire::ResourceId& resource, const wire::NodeId& to, TimePoint now);
+  void retry_later(const wire::ResourceId& resource, TimePoint now);
 
   const config::Configuration& configuration_;
   wire::DataModelTable data_models_;
@@ -71,6 +91,8 @@ class StorageService final : public MethodHandler {
   crypto::CertificateCache& cache_;
   storage::DataStore store_;
   std::vector<wire::NodeId> replica_targets_;  // the successors primary data was last sent to
+  std::map<wire::ResourceId, TimePoint> retry_at_;  // at most one entry per stored resource
+  std::set<wire::ResourceId> handing_off_;          // hand-offs awaiting their answers
 };
 
 // (first predecessor, self]: the keys this peer is responsible for; the whole ring when it

@@ -94,6 +94,14 @@ std::optional<std::uint8_t> DataStore::replica_number(const wire::ResourceId& re
   return set->replica_number();
 }
 
+std::optional<std::uint8_t> DataStore::replica_number(const wire::ResourceId& resource) const noexcept {
+  auto it = resources_.find(resource);
+  if (it == resources_.end() || it->second.empty()) return std::nullopt;
+  std::uint8_t lowest = 255;
+  for (const auto& set : it->second) lowest = std::min(lowest, set.replica_number());
+  return lowest;
+}
+
 StoreStats DataStore::stats() const noexcept {
   StoreStats s;
   s.resources = resources_.size();

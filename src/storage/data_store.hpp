@@ -148,11 +148,15 @@ class DataStore {
   // Relabels every set inside `range`: 0 when this peer became responsible for it, n when
   // it now holds it as the n-th replica. Returns how many sets changed.
   std::size_t set_replica_number(const RingRange& range, std::uint8_t replica_number);
+  // The same for every set of one resource (a hand-off its new owner acknowledged).
+  std::size_t set_replica_number(const wire::ResourceId& resource, std::uint8_t replica_number);
 
   // Introspection.
   std::uint64_t generation(const wire::ResourceId& resource, wire::KindId kind) const noexcept;
   std::optional<std::uint8_t> replica_number(const wire::ResourceId& resource,
                                              wire::KindId kind) const noexcept;
+  // The lowest replica number of the resource's sets: 0 when any of it is primary here.
+  std::optional<std::uint8_t> replica_number(const wire::ResourceId& resource) const noexcept;
   StoreStats stats() const noexcept;
 
  private:

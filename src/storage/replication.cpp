@@ -107,4 +107,16 @@ std::size_t DataStore::set_replica_number(const RingRange& range, std::uint8_t r
   return changed;
 }
 
+std::size_t DataStore::set_replica_number(const wire::ResourceId& resource, std::uint8_t replica_number) {
+  auto it = resources_.find(resource);
+  if (it == resources_.end()) return 0;
+  std::size_t changed = 0;
+  for (auto& set : it->second) {
+    if (set.replica_number() == replica_number) continue;
+    set.set_replica_number(replica_number);
+    ++changed;
+  }
+  return changed;
+}
+
 }  // namespace reload::storage

@@ -75,19 +75,31 @@ bool AttackRig::raw_closes(const Attacker& who, wire::Bytes bytes, std::chrono::
   return by_node;
 }
 
-wire::Buffer AttackRig::ping_message(const Attacker& who, wire::DestinationList to, std::uint8_t ttl,
-                          std::uint32_t overlay_hash) {
+wire::Buffer AttackRig::build(const Attacker& who, wire::DestinationList to, wire::MessageCode code, wire::Bytes body,
+                              std::uint8_t ttl, std::uint32_t overlay_hash, std::uint32_t max_response_length) {
   node::Envelope e;
   e.overlay = overlay_hash;
   e.configuration_sequence = target_.configuration().sequence.value_or(0);
   e.ttl = ttl;
   e.transaction_id = random_();
+  e.max_response_length = max_response_length;
   e.destinations = std::move(to);
-  auto body = wire::encode_to_buffer(wire::PingReq{}).value();
-  auto m = node::build_message(e, static_cast<std::uint16_t>(wire::MessageCode::ping_req), body, *who.signer);
-  check(m.has_value(), "building a Ping");
+  auto m = node::build_message(e, static_cast<std::uint16_t>(code), body, *who.signer);
+  check(m.has_value(), "building a request");
   return std::move(*m);
 }
+
+wire::Buffer AttackRig::ping_message(const Attacker& who, wire::DestinationList to, std::uint8_t ttl,
+                                     std::uint32_t overlay_hash) {
+  auto body = wire::encode_to_buffer(wire::PingReq{}).value();
+  return build(who, std::move(to), wire::MessageCode::ping_req, body, ttl, overlay_hash, 0);
+}
+
+wire::Buffer AttackRig::request_message(const Attacker& who, wire::DestinationList to, wire::MessageCode code,
+                                        wire::Bytes body, std::uint32_t max_response_length) {
+  return build(who, std::move(to), code, body, 100, overlay_hash(), max_response_length);
+}
+
 std::uint32_t AttackRig::overlay_hash() const { return wire::overlay_hash(target_.configuration().instance_name); }
 
 wire::Buffer AttackRig::answer_message(const Attacker& who, const wire::Message& request, wire::MessageCode code,

@@ -58,6 +58,9 @@ class AttackRig {
 
   wire::Buffer ping_message(const Attacker& who, wire::DestinationList to, std::uint8_t ttl,
                             std::uint32_t overlay_hash);
+  // A signed request of any method, in the target's overlay.
+  wire::Buffer request_message(const Attacker& who, wire::DestinationList to, wire::MessageCode code,
+                               wire::Bytes body, std::uint32_t max_response_length = 0);
   // A signed answer from `who` to `request` (same transaction id, back along its via list).
   wire::Buffer answer_message(const Attacker& who, const wire::Message& request, wire::MessageCode code,
                               wire::Bytes body);
@@ -69,6 +72,9 @@ class AttackRig {
   void others_still_served(const std::string& after);
 
  private:
+  wire::Buffer build(const Attacker& who, wire::DestinationList to, wire::MessageCode code, wire::Bytes body,
+                     std::uint8_t ttl, std::uint32_t overlay_hash, std::uint32_t max_response_length);
+
   InProcessOverlay& overlay_;
   node::OverlayNode& target_;
   wire::DataModelTable models_;

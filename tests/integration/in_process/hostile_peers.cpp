@@ -12,6 +12,7 @@
 #include "attack_rig.hpp"
 #include "wire/codec.hpp"
 #include "wire/ping.hpp"
+#include "wire/probe.hpp"
 
 using namespace reload;
 using namespace std::chrono_literals;
@@ -97,6 +98,41 @@ int main(int argc, char** argv) {
                 fmt::format("{} forged answers, {} refused", forged, target.refused_answers() - refused_before));
     rig.others_still_served("answers to a Resource-ID from a far peer");
     std::printf("%-52s %zu refused, others served\n", "answers to a Resource-ID from a far peer", forged);
+  }
+
+  // Section 6.6: no message larger than max-message-size leaves the node. A request that
+  // large fails at once (before, it was sent and the receiver closed the link on it).
+  {
+    const auto links_before = target.link_count();
+    std::optional<boost::system::error_code> got;
+    wire::Buffer big(target.configuration().max_message_size, 0x41);
+    target.request({other.self()}, wire::MessageCode::ping_req, big, [&](boost::system::result<node::Response> r) {
+      got = r ? boost::system::error_code{} : r.error();
+    });
+    overlay.run_until([&] { return got.has_value(); }, 5s);
+    test::check(got && *got == errc::message_too_large,
+                fmt::format("an oversized request: {}", got ? got->message() : "no completion"));
+    overlay.run_for(200ms);
+    test::check(target.link_count() == links_before, "a link went down over an oversized request");
+    rig.others_still_served("an oversized request");
+    std::printf("%-52s Error_Message_Too_Large before sending, links kept\n", "a request over max-message-size");
+  }
+
+  // A response larger than max_response_length becomes Error_Response_Too_Large (6.3.3.1).
+  {
+    test::Recorder rec;
+    auto link = rig.link(mallory, rec);
+    wire::ProbeReq probe{{wire::ProbeInformationType::responsible_set, wire::ProbeInformationType::num_resources,
+                          wire::ProbeInformationType::uptime}};
+    link->send(rig.request_message(mallory, {target.self()}, wire::MessageCode::probe_req,
+                                   wire::encode_to_buffer(probe).value(), 64));
+    overlay.run_until([&] { return !rec.received.empty() || rec.closed; }, 5s);
+    const auto code = rig.answer_code(rec);
+    test::check(code == static_cast<std::uint16_t>(errc::response_too_large),
+                fmt::format("a Probe with max_response_length 64 was answered with code {}", code));
+    link->close();
+    overlay.run_for(100ms);
+    std::printf("%-52s Error_Response_Too_Large\n", "an answer over max_response_length");
   }
 
   // A stopping node completes what it still waits for, at once, with operation_aborted
