@@ -106,7 +106,8 @@ TEST_CASE("message rejections") {
 }
 
 TEST_CASE("the signature input is overlay || transaction_id || contents || signer identity") {
-  auto m = decode_message(ping_bytes(), ctx).value();
+  const Buffer bytes = ping_bytes();  // the decoded message views these bytes: keep them
+  auto m = decode_message(bytes, ctx).value();
   SignerIdentity who;
   who.identity_type = SignerIdentityType::cert_hash;
   who.hash_alg = HashAlgorithm::sha256;
