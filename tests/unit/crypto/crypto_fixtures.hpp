@@ -105,8 +105,10 @@ struct RawCert {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer ? issuer : x.get(), x.get(), nullptr, nullptr, 0);
-    for (const auto& [nid, value] : extensions) {
-      X509ExtensionPtr e(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
+    // Not a structured binding: clang before 16 cannot capture one in doctest's lambda.
+    for (const auto& ext : extensions) {
+      const std::string& value = ext.second;
+      X509ExtensionPtr e(X509V3_EXT_conf_nid(nullptr, &ctx, ext.first, value.c_str()));
       REQUIRE_MESSAGE(e, value);
       X509_add_ext(x.get(), e.get(), -1);
     }
