@@ -496,8 +496,10 @@ TEST_CASE("a request is atomic: one bad value anywhere changes nothing") {
                            wire::DictionaryEntry{wire::as_bytes("k"), present(std::string(101, 'x'))}, 20)},
       {"signed by someone else", b.sign(b.bob, r, dictionary_kind, wire::DictionaryEntry{wire::as_bytes("k"), present("x")}, 20)},
   };
-  for (const auto& [why, value] : bad) {
-    CAPTURE(why);
+  for (const auto& bad_value : bad) {
+    const auto& [why, value] = bad_value;
+    const char* reason = why;  // CAPTURE captures by reference, which clang before 16 refuses for a binding
+    CAPTURE(reason);
     auto refused = b.put(r, {{single_kind, 0, {good_single}}, {array_kind, 0, {good_entry}}, {dictionary_kind, 0, {value}}},
                          b.alice);
     CHECK_FALSE(refused.has_value());
