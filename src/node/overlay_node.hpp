@@ -86,9 +86,13 @@ class OverlayNode final : public transport::LinkHandler,
   std::uint64_t request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
                         ResponseHandler done, RequestOptions options = {});
 
+  // The executor everything of this node runs on.
+  const asio::any_io_executor& executor() const noexcept { return ex_; }
   const topology::Chord& chord() const noexcept { return chord_; }
   asio::ip::tcp::endpoint listen_endpoint() const;
   std::size_t link_count() const noexcept { return links_.size(); }
+  // The listener (nullptr before start()): handshakes in progress, connections refused.
+  const transport::Listener* listener() const noexcept { return listener_.get(); }
   std::size_t pending_requests() const noexcept { return requests_.pending(); }
   // Answers refused because they came from a peer that was not asked (section 6.3.4).
   std::uint64_t refused_answers() const noexcept { return requests_.refused_answers(); }

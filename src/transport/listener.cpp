@@ -11,8 +11,8 @@ namespace reload::transport {
 using boost::system::error_code;
 
 Listener::Listener(asio::any_io_executor ex, asio::ssl::context& tls,
-                   crypto::CertificateCache& trust, LinkLimits limits)
-    : acceptor_(ex), tls_(tls), trust_(trust), limits_(limits) {}
+                   crypto::CertificateCache& trust, LinkLimits limits, HandshakeLimits handshakes)
+    : acceptor_(ex), tls_(tls), trust_(trust), limits_(limits), handshake_limits_(handshakes) {}
 
 error_code Listener::listen(const asio::ip::tcp::endpoint& at) { return listen_on(acceptor_, at); }
 
@@ -40,7 +40,22 @@ asio::ip::tcp::endpoint Listener::local_endpoint() const {
 
 asio::awaitable<void> Listener::serve(asio::ip::tcp::socket socket) {
   auto self = shared_from_this();
+  error_code ec;
+  const auto from = socket.remote_endpoint(ec).address();
+  if (ec) co_return;  // gone already
+  auto& mine = handshaking_from_[from];
+  if (handshaking_ >= handshake_limits_.in_all || mine >= handshake_limits_.per_address) {
+    if (mine == 0) handshaking_from_.erase(from);
+    ++refused_;
+    socket.close(ec);
+    co_return;
+  }
+  ++handshaking_;
+  ++mine;
   auto link = co_await TlsLink::accept(std::move(socket), tls_, trust_, limits_);
+  --handshaking_;
+  if (auto it = handshaking_from_.find(from); it != handshaking_from_.end() && --it->second == 0)
+    handshaking_from_.erase(it);
   if (on_link_) on_link_(std::move(link));
 }
 
