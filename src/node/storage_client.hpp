@@ -9,9 +9,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/system/result.hpp>
 
 #include "node/overlay_node.hpp"
@@ -72,15 +77,47 @@ void find(OverlayNode& node, const wire::ResourceId& resource, std::vector<wire:
 
 namespace detail {
 
-// Starts function(node, args..., handler) for any completion token. The handler is shared
-// because std::function needs a copyable callable and Asio's handlers may be move-only; the
-// arguments are kept by value, since a deferred token starts the operation later.
+// Starts function(node, args..., completion) for any completion token (DESIGN.md principle
+// 8). The handler runs on its associated executor (the node's when it has none), never
+// inside the initiating call. A cancellation slot bound to it (asio::bind_cancellation_slot,
+// an awaitable's cancellation) completes it at once with operation_aborted for a terminal
+// or partial cancellation; the request itself may still take effect (a Store may be stored)
+// and ends on its own within the request lifetime. The arguments are kept by value, since a
+// deferred token starts the operation later.
 template <class Result, class CompletionToken, class Function, class... Args>
 auto async_request(CompletionToken&& token, Function function, OverlayNode& node, Args... args) {
-  return boost::asio::async_initiate<CompletionToken, void(boost::system::result<Result>)>(
+  namespace asio = boost::asio;
+  using Signature = void(boost::system::result<Result>);
+  return asio::async_initiate<CompletionToken, Signature>(
       [function, &node, ... args = std::move(args)](auto handler) mutable {
-        function(node, std::move(args)...,
-                 [h = std::make_shared<decltype(handler)>(std::move(handler))](auto r) { (*h)(std::move(r)); });
+        using Handler = decltype(handler);
+        // Shared: std::function needs a copyable callable, Asio's handlers may be move-only,
+        // and whichever of the answer and the cancellation comes first takes it.
+        struct State {
+          std::optional<Handler> handler;
+          asio::executor_work_guard<asio::associated_executor_t<Handler, asio::any_io_executor>> work;
+        };
+        auto ex = asio::get_associated_executor(handler, node.executor());
+        auto state = std::make_shared<State>(State{std::move(handler), asio::make_work_guard(ex)});
+        // From the slot's own handler the slot must stay as it is: clearing it would destroy
+        // the handler that is running.
+        auto complete = [state](boost::system::result<Result> r, bool from_slot) {
+          if (!state->handler) return;  // cancelled before
+          if (!from_slot) asio::get_associated_cancellation_slot(*state->handler).clear();
+          auto h = std::move(*state->handler);
+          state->handler.reset();
+          auto work = std::move(state->work);
+          asio::post(work.get_executor(), [h = std::move(h), r = std::move(r)]() mutable { h(std::move(r)); });
+        };
+        auto slot = asio::get_associated_cancellation_slot(*state->handler);
+        if (slot.is_connected()) {
+          slot.assign([complete](asio::cancellation_type type) {
+            if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial)) !=
+                asio::cancellation_type::none)
+              complete(boost::system::error_code(asio::error::operation_aborted), true);
+          });
+        }
+        function(node, std::move(args)..., [complete](boost::system::result<Result> r) { complete(std::move(r), false); });
       },
       token);
 }
