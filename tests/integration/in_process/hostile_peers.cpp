@@ -4,13 +4,21 @@
 // serves everyone else.
 //
 //   hostile_peers CONFIG_URL CA_FILE PASSWORD WORK_DIR
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+
 #include "attack_rig.hpp"
+#include "node/storage_client.hpp"
 #include "wire/codec.hpp"
+#include "wire/hashes.hpp"
 #include "wire/ping.hpp"
 #include "wire/probe.hpp"
 
@@ -133,6 +141,88 @@ int main(int argc, char** argv) {
     link->close();
     overlay.run_for(100ms);
     std::printf("%-52s Error_Response_Too_Large\n", "an answer over max_response_length");
+  }
+
+  // A handshake flood from one host: 200 TCP connections from 127.0.0.2 that never start
+  // TLS. At most 8 wait for their handshake, the rest are closed at once; a peer on
+  // another address still links, and everyone is still served.
+  {
+    const auto fds = [] {
+      std::size_t n = 0;
+      for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+      return n;
+    };
+    const auto fds_before = fds();
+    const auto refused_before = target.listener()->refused();
+    struct Idle {
+      asio::ip::tcp::socket socket;
+      std::array<char, 1> byte{};
+      bool closed_by_node = false;
+    };
+    std::vector<std::unique_ptr<Idle>> flood;
+    std::size_t connected = 0;
+    for (int i = 0; i < 200; ++i) {
+      auto c = std::make_unique<Idle>(Idle{asio::ip::tcp::socket(overlay.io)});
+      c->socket.open(asio::ip::tcp::v4());
+      c->socket.bind({asio::ip::make_address("127.0.0.2"), 0});
+      auto* raw = c.get();
+      c->socket.async_connect(target.listen_endpoint(), [raw, &connected](boost::system::error_code ec) {
+        if (ec) return;
+        ++connected;
+        raw->socket.async_read_some(asio::buffer(raw->byte), [raw](boost::system::error_code e, std::size_t) {
+          raw->closed_by_node = e == asio::error::eof || e == asio::error::connection_reset;
+        });
+      });
+      flood.push_back(std::move(c));
+    }
+    overlay.run_until([&] { return connected == flood.size(); }, 5s);
+    overlay.run_for(500ms);
+    const std::size_t closed = std::count_if(flood.begin(), flood.end(), [](const auto& c) { return c->closed_by_node; });
+    const auto waiting = target.listener()->handshakes();
+    const auto fds_during = fds();
+    test::check(waiting <= 8, fmt::format("{} handshakes from one address are waiting", waiting));
+    test::check(closed >= flood.size() - 8, fmt::format("only {} of {} flood connections were closed", closed, flood.size()));
+    test::check(target.listener()->refused() - refused_before >= flood.size() - 8, "refusals not counted");
+    test::Recorder rec;
+    auto link = rig.link(mallory, rec);
+    test::check(link != nullptr, "a peer on another address could not link during the flood");
+    rig.others_still_served("a handshake flood from one address");
+    for (auto& c : flood) c->socket.close();
+    link->close();
+    overlay.run_for(200ms);
+    std::printf("%-52s %zu connections: %zu closed at once, %zu waiting; fds %zu -> %zu -> %zu; others served\n",
+                "a handshake flood from one address", flood.size(), closed, waiting, fds_before, fds_during, fds());
+  }
+
+  // A caller that gives up: a Fetch handed to a silent peer (the node believes mallory
+  // answered for that resource last) is cancelled through its cancellation slot and
+  // completes at once with operation_aborted, never inside the initiating call, and once.
+  {
+    test::Recorder rec;  // mallory, silent
+    auto link = rig.link(mallory, rec);
+    overlay.run_for(100ms);
+    const auto resource = wire::resource_id_of(std::string_view("held by a silent peer"));
+    target.responsible_peers().learn(resource, mallory.node_id, std::chrono::steady_clock::now());
+    asio::cancellation_signal cancel;
+    int completions = 0;
+    boost::system::error_code error;
+    node::async_fetch(target, resource, {}, asio::bind_cancellation_slot(cancel.slot(), [&](auto r) {
+                        ++completions;
+                        if (!r) error = r.error();
+                      }));
+    test::check(completions == 0, "async_fetch completed inside the initiating call");
+    overlay.run_until([&] { return !rec.received.empty(); }, 2s);
+    test::check(!rec.received.empty(), "the Fetch did not go to the peer named for the resource");
+    cancel.emit(asio::cancellation_type::terminal);
+    test::check(completions == 0, "a cancelled async_fetch completed inside emit()");
+    overlay.run_until([&] { return completions > 0; }, 1s);
+    test::check(completions == 1 && error == asio::error::operation_aborted,
+                fmt::format("a cancelled Fetch: {} completions, {}", completions, error.message()));
+    overlay.run_for(4s);  // the request itself ends (asked again by Resource-ID); no second completion
+    test::check(completions == 1, "a cancelled Fetch completed twice");
+    link->close();
+    overlay.run_for(100ms);
+    std::printf("%-52s operation_aborted at once, posted, once\n", "a Fetch cancelled by its caller");
   }
 
   // A stopping node completes what it still waits for, at once, with operation_aborted

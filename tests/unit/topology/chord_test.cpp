@@ -268,3 +268,28 @@ TEST_CASE("however many peers an Update names, Attaches in flight stay bounded; 
   }
   CHECK(asked.size() > bound);  // spares were not forgotten
 }
+
+TEST_CASE("section 10.5 steps 7-8: a peer joining over its bootstrap link, with no Attach first, gets the admitting peer's Update") {
+  auto at = [](std::uint8_t top) {
+    std::array<std::uint8_t, 16> b{};
+    b[0] = top;
+    return NodeId(reload::wire::Bytes(b.data(), b.size()));
+  };
+  Chord ap(at(0x80), fast_settings(), 1);
+  TimePoint now{};
+  ap.create(now);
+  ap.take_effects();
+  const auto joiner = at(0x40);
+  ap.on_attached(joiner, std::nullopt, now);  // the joiner's bootstrap link: not yet in the ring
+  CHECK(ap.take_effects().empty());
+  ap.on_join_request(joiner, now);
+  bool update_to_joiner = false;
+  for (const auto& e : ap.take_effects())
+    if (const auto* u = std::get_if<effect::SendUpdate>(&e)) {
+      update_to_joiner = update_to_joiner || u->to == joiner;
+      CHECK(std::find(u->update.predecessors.begin(), u->update.predecessors.end(), joiner) !=
+            u->update.predecessors.end());  // the joiner is labelled our predecessor
+    }
+  CHECK(update_to_joiner);
+  CHECK(ap.neighbors().predecessors().front() == joiner);
+}
