@@ -4,19 +4,16 @@
 
 #include <doctest/doctest.h>
 
+#include "node_ids.hpp"
+
 using namespace reload;
 using namespace reload::node;
+using reload::node::test::id_of;
 using namespace std::chrono_literals;
 using Verdict = AttachStates::Verdict;
 using topology::AttachPurpose;
 
 namespace {
-
-wire::NodeId id_of(std::uint8_t top) {
-  std::array<std::uint8_t, 16> b{};
-  b[0] = top;
-  return wire::NodeId(b);
-}
 
 const auto self = id_of(0x80);
 const auto smaller = id_of(0x40);

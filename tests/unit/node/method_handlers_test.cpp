@@ -10,17 +10,14 @@
 #include "wire/codec.hpp"
 #include "wire/topology.hpp"
 
+#include "node_ids.hpp"
+
 using namespace reload;
 using namespace reload::node;
+using reload::node::test::id_of;
 using C = wire::MessageCode;
 
 namespace {
-
-wire::NodeId id_of(std::uint8_t top) {
-  std::array<std::uint8_t, 16> b{};
-  b[0] = top;
-  return wire::NodeId(b);
-}
 
 // Whose certificate signed does not matter to these handlers; the Node-ID does.
 const crypto::VerifiedSigner& some_signer() {

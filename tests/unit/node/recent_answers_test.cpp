@@ -2,17 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "node_ids.hpp"
+
 using namespace reload;
 using namespace reload::node;
+using reload::node::test::id_of;
 using namespace std::chrono_literals;
 
 namespace {
-
-wire::NodeId id_of(std::uint8_t top) {
-  std::array<std::uint8_t, 16> b{};
-  b[0] = top;
-  return wire::NodeId(b);
-}
 
 Reply answer_of(std::size_t bytes) { return Answer{wire::MessageCode::store_ans, wire::Buffer(bytes, 7), {}}; }
 

@@ -4,17 +4,14 @@
 
 #include "wire/ring.hpp"
 
+#include "node_ids.hpp"
+
 using namespace reload;
 using namespace reload::node;
+using reload::node::test::id_of;
 using namespace std::chrono_literals;
 
 namespace {
-
-wire::NodeId id_of(std::uint8_t last) {
-  std::array<std::uint8_t, 16> b{};
-  b[15] = last;
-  return wire::NodeId(b);
-}
 
 // A neighbor table of one successor, 0x50: a responder for a Resource-ID is close enough
 // when it lies at or before 0x50 going clockwise from the target (Chord's closeness).
@@ -120,7 +117,7 @@ TEST_CASE("an answer to a Resource-ID counts from a peer at least as close as th
   RequestTable t({}, Counter{});
   Outcome o;
   std::array<std::uint8_t, 16> key{};
-  key[15] = 0x40;
+  key[0] = 0x40;
   auto id = t.new_id();
   t.start(request_to(id, wire::ResourceId(wire::Bytes(key)), o), t0);
   RequestTable::Verdict v;
