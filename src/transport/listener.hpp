@@ -2,23 +2,36 @@
 // own coroutine, so one slow or hostile client never holds up the others.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "transport/admission_stage.hpp"
 #include "transport/tls_link.hpp"
 
 namespace reload::transport {
 
-// Handshakes are what an unauthenticated client makes a listener spend (a private-key
-// operation each, on the node's only thread, and a descriptor): they are bounded in all and
-// per address, so that one host cannot keep the others out. A connection past a bound is
-// closed at once, before TLS.
+// What an unauthenticated client makes a listener spend is bounded in two stages
+// (AdmissionStage). A connection that has sent nothing yet costs a descriptor: at most
+// `silent_in_all` wait, each at most `first_byte` for its first byte. Once its ClientHello
+// is there, the handshake costs a private-key operation on the node's only thread: at most
+// `in_all` run. A full stage lets a newcomer in by shutting its oldest connection down when
+// that one has waited longer than the stage's `stale` time (an honest client passes a stage
+// in a round trip or two), so that many hosts holding idle connections cannot keep others
+// out. One address holds at most `per_address` connections in either stage. A connection
+// past a bound is closed before TLS and counted.
 struct HandshakeLimits {
-  std::size_t in_all = 64;
   std::size_t per_address = 8;
+  std::size_t silent_in_all = 512;
+  std::chrono::milliseconds first_byte{5000};
+  // An honest client's ClientHello follows the TCP handshake's last packet: a connection
+  // silent for this long is idle, not slow.
+  std::chrono::milliseconds silent_stale{250};
+  std::size_t in_all = 64;
+  std::chrono::milliseconds handshake_stale{2000};
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {
@@ -35,19 +48,24 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Stops accepting and releases the handler; handshakes under way end without it.
   void stop();
   asio::ip::tcp::endpoint local_endpoint() const;
-  std::size_t handshakes() const noexcept { return handshaking_; }
+  std::size_t handshakes() const noexcept { return handshaking_.size(); }
+  std::size_t silent() const noexcept { return silent_.size(); }
   std::uint64_t refused() const noexcept { return refused_; }  // connections closed at a bound
+  std::uint64_t evicted() const noexcept { return silent_.evictions() + handshaking_.evictions(); }
 
  private:
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  // Waits for the first byte within the deadline; false when none came.
+  asio::awaitable<bool> first_byte(asio::ip::tcp::socket& socket);
   asio::ip::tcp::acceptor acceptor_;
   asio::ssl::context& tls_;
   crypto::CertificateCache& trust_;
   LinkLimits limits_;
   HandshakeLimits handshake_limits_;
   OnLink on_link_;
-  std::size_t handshaking_ = 0;
-  std::map<asio::ip::address, std::size_t> handshaking_from_;
+  AdmissionStage silent_;
+  AdmissionStage handshaking_;
+  std::map<asio::ip::address, std::size_t> connections_from_;  // in either stage
   std::uint64_t refused_ = 0;
 };
 
