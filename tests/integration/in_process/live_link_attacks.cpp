@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
     overlay.run_until([&] { return !rec.received.empty() || rec.closed; }, 10s);
     test::check(!rec.received.empty() && rig.answer_code(rec) == 0, "a sub-CA leaf with its intermediate: no answer");
     l->close();
+    overlay.run_until([&] { return rec.closed; }, 10s);  // rec must outlive the link's last callback
     std::printf("%-40s accepted, Ping answered\n", "a sub-CA leaf with its intermediate");
   }
 
