@@ -194,9 +194,10 @@ TEST_CASE("links on strands of a thread pool deliver every message whole") {
       co_await acceptor.async_accept(s, asio::use_awaitable);
       co_return co_await TlsLink::accept(std::move(s), *b_tls, net.trust, {});
     }, asio::use_future);
-    for (auto [link, strand] : {std::pair{dialled.get().value(), sa}, std::pair{accepted.get().value(), sb}}) {
+    for (const auto& end : {std::pair{dialled.get().value(), sa}, std::pair{accepted.get().value(), sb}}) {
+      const auto& [link, strand] = end;
       handlers.push_back(std::make_unique<InOrder>());
-      asio::post(strand, [link, h = handlers.back().get()] {
+      asio::post(strand, [link = end.first, h = handlers.back().get()] {
         link->start(*h);
         for (std::uint32_t i = 0; i < count; ++i)
           if (link->send(numbered(i))) ++h->bad;
