@@ -216,7 +216,7 @@ TEST_CASE("links on strands of a thread pool deliver every message whole") {
     std::this_thread::sleep_for(10ms);
   CHECK(tally(&InOrder::bad) == 0);
   CHECK(tally(&InOrder::good) == expected);
-  for (auto& [link, strand] : links) asio::post(strand, [link] { link->close(); });
+  for (auto& end : links) asio::post(end.second, [link = end.first] { link->close(); });
   pool.join();  // the handlers outlive every call into them
 }
 
