@@ -2,13 +2,14 @@
 """Churn without loss in processes (issue 14's proof), a benchmark, not a test: NODES
 reload-node processes form a ring through a real enrollment server; a one-shot node stores
 VALUES values (NODE-MULTIPLE, its own resources); then half of the nodes are killed with
-SIGKILL, one every INTERVAL seconds, so that failures are found by the links' 30 s silence,
-not by a FIN... (the kernel closes a killed process's sockets, so peers do see a reset on
-TCP; the figure says what the overlay does with that). After the last kill a one-shot node
+SIGKILL, one every INTERVAL seconds. The kernel closes a killed process's sockets, so its
+peers see the connections end at once; with the word `stop` last the nodes are frozen with
+SIGSTOP instead (killed at the end): their sockets stay open and silent, and the peers must
+find each failure through the links' 30 s of silence. After the last kill a one-shot node
 fetches every value again, round after round, until one round brings back every value byte
 for byte; the time from the last kill to that round is the time to the last repair.
 
-    churn_processes.py RELOAD_ENROLL_SERVER RELOAD_NODE [NODES [VALUES [INTERVAL]]]
+    churn_processes.py RELOAD_ENROLL_SERVER RELOAD_NODE [NODES [VALUES [INTERVAL [stop]]]]
 """
 import os
 import random
@@ -41,6 +42,8 @@ def main():
     nodes = int(sys.argv[3]) if len(sys.argv) > 3 else 100
     values = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
     interval = float(sys.argv[5]) if len(sys.argv) > 5 else 3.0
+    freeze = len(sys.argv) > 6 and sys.argv[6] == "stop"
+    how = "SIGSTOP (frozen, sockets open)" if freeze else "SIGKILL"
     random.seed(6940)
     with tempfile.TemporaryDirectory() as work:
         rig = Rig(server_bin, node_bin, work, update_interval=UPDATE_INTERVAL)
@@ -93,12 +96,13 @@ def main():
             victims = random.sample(names[1:], nodes // 2)
             t2 = time.time()
             for v in victims:
-                rig.nodes[v][0].send_signal(signal.SIGKILL)
-                rig.nodes[v][0].wait(timeout=10)
+                rig.nodes[v][0].send_signal(signal.SIGSTOP if freeze else signal.SIGKILL)
+                if not freeze:
+                    rig.nodes[v][0].wait(timeout=10)
                 time.sleep(interval)
             last_kill = time.time()
             alive = [n for n in names if n not in victims]
-            print(f"{len(victims)} nodes killed with SIGKILL, one every {interval:g} s ({last_kill - t2:.0f} s)")
+            print(f"{len(victims)} nodes stopped with {how}, one every {interval:g} s ({last_kill - t2:.0f} s)")
 
             rounds = []
             while True:
@@ -118,6 +122,9 @@ def main():
             except AssertionError:
                 print(f"ring of {len(alive)} NOT consistent 300 s after the last kill")
         finally:
+            for p in rig.procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGCONT)  # frozen nodes must run to hear SIGTERM
             rig.close()
 
 
