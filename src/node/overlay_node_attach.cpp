@@ -1,0 +1,101 @@
+// OverlayNode's Attach (RFC 6940 section 6.5.1, No-ICE): its own candidates, the answer to
+// an Attach and the dial that follows it, and the Attaches Chord asks for. The bookkeeping
+// and section 6.5.1.2's decisions are AttachStates'; this is the part that sends and dials.
+#include "node/overlay_node.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "node/no_ice_candidates.hpp"
+#include "node/reachable_addresses.hpp"
+#include "wire/attach.hpp"
+#include "wire/codec.hpp"
+
+namespace reload::node {
+
+using wire::NodeId;
+
+wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_update) {
+  wire::Buffer ufrag = random_token(8), pwd = random_token(24);
+  const auto ep = listen_endpoint();
+  wire::AttachReqAns a;
+  a.ufrag = ufrag;
+  a.password = pwd;
+  a.role = wire::as_bytes(role);
+  NoIceCandidateStorage storage;
+  // The answerer dials the first; a few more say where else this host listens.
+  constexpr std::size_t most = 8;
+  for (const auto& address : reachable_addresses(ep.address())) {
+    if (a.candidates.size() == most) break;
+    a.candidates.push_back(passive_tls_candidate({address, ep.port()}, storage));
+  }
+  a.send_update = send_update;
+  return wire::encode_to_buffer(a).value();
+}
+
+Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
+  const auto& sender = r.sender;
+  auto req = wire::decode_exact<wire::AttachReqAns>(r.message.contents.message_body, codec_);
+  auto target = req ? find_tls_candidate(*req) : std::nullopt;
+  if (!target) return Refusal::text(errc::invalid_message, "no TLS-TCP-FH-NO-ICE candidate");
+  Answer answer{wire::MessageCode::attach_ans, own_candidates_body(wire::role_active, false), {}};
+  if (sender == self()) return answer;
+  if (links_.contains(sender)) {
+    if (req->send_update) chord_.send_update_to(sender, r.now);
+    return answer;
+  }
+  const auto address = target->address().to_string();
+  if (!attaches_.may_dial(sender, address))
+    return Refusal::text(errc::in_progress, "this peer is already setting up links to that peer or address");
+  auto in = attaches_.on_request(sender, req->send_update, r.now);
+  if (in.cancel) requests_.cancel(*in.cancel);  // we lost the tie-breaker: our Attach goes
+  if (in.verdict == AttachStates::Verdict::in_progress)
+    return Refusal::text(errc::in_progress, "an Attach to this peer is in progress");
+  if (in.verdict == AttachStates::Verdict::overloaded)
+    return Refusal::text(errc::forbidden, "too many links being set up; try later");
+  // The answerer is the active side: it dials the requester's passive candidate, after the
+  // answer has gone out.
+  attaches_.dialling(sender, address);
+  asio::co_spawn(ex_, [self = shared_from_this(), ep = *target, sender] { return self->dial(ep, sender); },
+                 asio::detached);
+  reschedule();
+  return answer;
+}
+
+void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
+                              std::optional<NodeId> peer, bool send_update) {
+  auto body = own_candidates_body(wire::role_passive, send_update);
+  auto id = std::make_shared<std::uint64_t>(0);
+  *id = request(std::move(to), wire::MessageCode::attach_req, body,
+                [self = shared_from_this(), purpose, peer, id](boost::system::result<Response> r) {
+                  const auto now = Clock::now();
+                  // Error_In_Progress: the peer completes its own Attach to us (section 6.5.1.2).
+                  const bool in_progress = !r && r.error() == errc::in_progress;
+                  if (peer) self->attaches_.ended(*peer, *id, r || in_progress, now);
+                  if (in_progress && peer) return self->reschedule();
+                  if (!r) {
+                    if (peer) {
+                      self->chord_.on_attach_failed(*peer, now);
+                      self->run_effects();
+                    }
+                    if (purpose == topology::AttachPurpose::join) self->retry_join(r.error());
+                    return;
+                  }
+                  self->on_attach_answer(r->sender, purpose);
+                });
+  if (peer && *id) attaches_.sent(*peer, *id, AttachStates::Why{purpose, false});
+}
+
+void OverlayNode::on_attach_answer(const NodeId& answerer, std::optional<topology::AttachPurpose> purpose) {
+  if (answerer == self()) return;
+  if (links_.contains(answerer)) {
+    attaches_.link_up(answerer);
+    chord_.on_attached(answerer, purpose, Clock::now());
+    run_effects();
+    return;
+  }
+  attaches_.answered(answerer, AttachStates::Why{purpose, false}, Clock::now());
+  reschedule();
+}
+
+}  // namespace reload::node
