@@ -34,7 +34,9 @@ class AttachStates {
     std::chrono::milliseconds link_timeout{10000};  // after an answer, for the link to come up
     std::size_t max_awaited = 256;                  // links waited for, all peers
     std::size_t max_dials = 16;                     // dials in flight, all peers
-    std::size_t max_dials_per_address = 2;          // dials in flight to one IP address
+    // Dials in flight to one IP address. Not fewer: several peers often share an address (a
+  // host running many nodes, a NAT), and a listener takes 8 handshakes per address anyway.
+  std::size_t max_dials_per_address = 8;
   };
   // What to tell Chord, and whether to send the peer an Update, once its link is up.
   struct Why {
@@ -76,6 +78,7 @@ class AttachStates {
   std::optional<TimePoint> next_deadline() const;
 
   bool attaching(const wire::NodeId& peer) const { return outgoing_.contains(peer); }
+  bool is_dialling(const wire::NodeId& peer) const { return dialling_.contains(peer); }
   bool awaiting(const wire::NodeId& peer) const { return awaited_.contains(peer); }
   std::size_t dials() const noexcept { return dialling_.size(); }
 

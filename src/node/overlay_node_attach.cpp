@@ -45,8 +45,11 @@ Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
     return answer;
   }
   const auto address = target->address().to_string();
+  if (attaches_.is_dialling(sender))
+    return Refusal::text(errc::in_progress, "this peer is already dialling you");
+  // Error_In_Progress would make the requester wait for a link that is not coming.
   if (!attaches_.may_dial(sender, address))
-    return Refusal::text(errc::in_progress, "this peer is already setting up links to that peer or address");
+    return Refusal::text(errc::forbidden, "too many links being set up to that address; try later");
   auto in = attaches_.on_request(sender, req->send_update, r.now);
   if (in.cancel) requests_.cancel(*in.cancel);  // we lost the tie-breaker: our Attach goes
   if (in.verdict == AttachStates::Verdict::in_progress)

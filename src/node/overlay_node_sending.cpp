@@ -96,6 +96,10 @@ error_code OverlayNode::send_toward(wire::Bytes message, const wire::Destination
   }
   auto d = chord_.route(key);
   if (d.deliver_here) {
+    // A Node-ID in our own range that we have no link to is not in the ring as we know it:
+    // no peer would take the message (section 6.1.1 drops it), and our own answer to a
+    // request meant for another peer means nothing. Say so at once.
+    if (std::holds_alternative<NodeId>(first)) return asio::error::host_unreachable;
     wire::Buffer copy(message.begin(), message.end());
     asio::post(ex_, [self = shared_from_this(), copy = std::move(copy)] {
       self->deliver_locally(copy, self->self());

@@ -52,7 +52,13 @@ def main():
                     if sig == signal.SIGTERM:
                         assert code == 0, f"{v} exited {code} after SIGTERM"
                 t1 = time.time()
-                wait_for(lambda: rig.ring_consistent(alive), 2 * UPDATE_INTERVAL, f"repair after {how}")
+                try:
+                    wait_for(lambda: rig.ring_consistent(alive), 2 * UPDATE_INTERVAL, f"repair after {how}")
+                except AssertionError:
+                    print(rig.describe(alive))
+                    if os.environ.get("RIG_KEEP"):
+                        os.system(f"cp -r {work} {os.environ['RIG_KEEP']}")
+                    raise
                 print(f"{how} on {count}: ring of {len(alive)} consistent after {time.time() - t1:.1f} s")
             for v in names[1:4]:
                 log = open(rig.nodes[v][2]).read()

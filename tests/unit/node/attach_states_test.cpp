@@ -98,6 +98,7 @@ TEST_CASE("dials in flight are bounded: one per peer, a few per address, a cap i
   AttachStates a(self, AttachStates::Settings{10s, 256, 3, 2});
   CHECK(a.may_dial(id_of(1), "127.0.0.9"));
   a.dialling(id_of(1), "127.0.0.9");
+  CHECK(a.is_dialling(id_of(1)));
   CHECK_FALSE(a.may_dial(id_of(1), "127.0.0.10"));  // that peer is being dialled
   a.dialling(id_of(2), "127.0.0.9");
   CHECK_FALSE(a.may_dial(id_of(3), "127.0.0.9"));   // a reflector target: two at a time
