@@ -138,8 +138,7 @@ int main(int argc, char** argv) {
   auto args = test::parse_rig_args(argc, argv, "flood_bench CONFIG_URL CA_FILE PASSWORD WORK_DIR [FETCHES]");
   const std::size_t fetches = argc > 5 ? std::stoul(argv[5]) : 300;
   test::InProcessOverlay overlay(args);
-  for (int i = 0; i < 10; ++i) overlay.add(fmt::format("peer{:02}", i));
-  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 60s), "ring of 10");
+  overlay.add_ring(10, 60s);
   test::AttackRig rig(overlay);
   auto& victim = rig.target();
   auto& client = *overlay.nodes().at(5);

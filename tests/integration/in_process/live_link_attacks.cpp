@@ -23,8 +23,7 @@ namespace asio = boost::asio;
 int main(int argc, char** argv) {
   auto args = test::parse_rig_args(argc, argv, "live_link_attacks CONFIG_URL CA_FILE PASSWORD WORK_DIR");
   test::InProcessOverlay overlay(args);
-  for (int i = 0; i < 4; ++i) overlay.add(fmt::format("peer{:02}", i));
-  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 30s), "ring of 4");
+  overlay.add_ring(4, 30s);
   test::AttackRig rig(overlay);
   auto& target = rig.target();
   const auto mallory = test::attacker_from(test::enroll(args, "mallory"));

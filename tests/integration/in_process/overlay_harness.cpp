@@ -81,6 +81,12 @@ node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::s
   return *node;
 }
 
+void InProcessOverlay::add_ring(std::size_t count, std::chrono::seconds settle) {
+  for (std::size_t i = 0; i < count; ++i) add(fmt::format("peer{:02}", i));
+  if (!run_until([&] { return ring_mismatch().empty(); }, settle))
+    fail(fmt::format("a ring of {} did not settle within {} s: {}", count, settle.count(), ring_mismatch()));
+}
+
 bool InProcessOverlay::run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   while (!done()) {

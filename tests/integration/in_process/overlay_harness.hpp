@@ -48,6 +48,9 @@ class InProcessOverlay {
   // Enrolls `user`, starts its node (the first creates the overlay, the others join through
   // the first) and runs the loop until it has joined.
   node::OverlayNode& add(const std::string& user, std::chrono::seconds timeout = std::chrono::seconds(30));
+  // Adds peer00 .. peerNN (count of them) and runs until every node's lists match the
+  // sorted ring; fails with the first mismatch after `settle`.
+  void add_ring(std::size_t count, std::chrono::seconds settle);
   // Runs the loop until `done` holds (checked every 20 ms); false on timeout.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
   // Runs the loop for `d`.
