@@ -232,9 +232,31 @@ void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link, bool we_dia
   run_effects();
 }
 
+// Section 6.6.5: a link whose frames go unacknowledged past its RTO leaves the routing table
+// at once, and the link stays open for the 30 s failure timeout in case the peer was only
+// slow. A peer that stopped silently (a frozen process, a pulled cable) is thus routed around
+// within a keepalive interval and an RTO, not 30 s, and its data re-replicated as soon.
 void OverlayNode::on_link_suspect(transport::TlsLink& link) {
+  const NodeId* peer = current_peer_of(link);
+  if (!peer || stopping_) return;
+  log(fmt::format("link to {} is quiet: out of routing", short_id(*peer)));
+  chord_.on_link_quiet(*peer, Clock::now());
+  run_effects();
+}
+
+void OverlayNode::on_link_resumed(transport::TlsLink& link) {
+  const NodeId* peer = current_peer_of(link);
+  if (!peer || stopping_) return;
+  log(fmt::format("link to {} answers again", short_id(*peer)));
+  chord_.on_link_resumed(*peer, Clock::now());
+  run_effects();
+}
+
+const NodeId* OverlayNode::current_peer_of(const transport::TlsLink& link) const {
   auto it = link_peers_.find(&link);
-  if (it != link_peers_.end()) log(fmt::format("link to {} is quiet", short_id(it->second.id)));
+  if (it == link_peers_.end()) return nullptr;
+  auto l = links_.find(it->second.id);
+  return l != links_.end() && l->second.get() == &link ? &it->second.id : nullptr;
 }
 
 void OverlayNode::on_link_closed(transport::TlsLink& link, error_code why) {

@@ -125,6 +125,9 @@ class OverlayNode final : public transport::LinkHandler,
   // LinkHandler
   void on_link_message(transport::TlsLink& link, wire::Bytes message) override;
   void on_link_suspect(transport::TlsLink& link) override;
+  void on_link_resumed(transport::TlsLink& link) override;
+  // The peer `link` belongs to, while it is that peer's link in use (not one replaced).
+  const NodeId* current_peer_of(const transport::TlsLink& link) const;
   void on_link_closed(transport::TlsLink& link, boost::system::error_code why) override;
 
   void add_link(std::shared_ptr<transport::TlsLink> link, bool we_dialled);
@@ -149,6 +152,7 @@ class OverlayNode final : public transport::LinkHandler,
   // ReplicaSender
   void send_store(wire::DestinationList to, wire::Buffer store_req,
                   std::vector<crypto::Certificate> certificates, Acknowledged done) override;
+  void send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetched done) override;
 
   Reply on_attach_request(const IncomingRequest& request);
   void on_attach_answer(const wire::NodeId& answerer, std::optional<topology::AttachPurpose> purpose);

@@ -30,14 +30,32 @@ void OverlayNode::send_store(wire::DestinationList to, wire::Buffer store_req,
   request(std::move(to), wire::MessageCode::store_req, store_req,
           [self = shared_from_this(), done = std::move(done)](boost::system::result<Response> r) {
             if (self->stopping_) return;
-            // Refused because the peer holds newer data: it holds the data. Any other
-            // refusal, or no answer, and it may not (the storage service sends it again).
-            const bool held = r || r.error() == errc::data_too_old || r.error() == errc::generation_counter_too_low;
-            if (!held) self->log(fmt::format("replica store failed: {}", r.error().message()));
-            done(held, Clock::now());
+            // Refused because the peer holds newer data: it holds the data, and ours is to be
+            // replaced. Any other refusal, or no answer, and it may not (the storage service
+            // sends it again).
+            using Outcome = ReplicaSender::Outcome;
+            Outcome outcome = Outcome::held;
+            if (!r && (r.error() == errc::data_too_old || r.error() == errc::generation_counter_too_low))
+              outcome = Outcome::newer_there;
+            else if (!r)
+              outcome = Outcome::not_held;
+            if (!r) self->log(fmt::format("replica store refused: {}", r.error().message()));
+            done(outcome, Clock::now());
             self->reschedule();
           },
           RequestOptions{std::move(certificates)});
+}
+
+void OverlayNode::send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetched done) {
+  request(std::move(to), wire::MessageCode::fetch_req, fetch_req,
+          [self = shared_from_this(), done = std::move(done)](boost::system::result<Response> r) {
+            if (self->stopping_) return;
+            const bool fetched = r && r->message->contents.message_code ==
+                                          static_cast<std::uint16_t>(wire::MessageCode::fetch_ans);
+            if (!fetched) self->log("fetch of newer data failed");
+            done(fetched ? r->message : nullptr, Clock::now());
+            self->reschedule();
+          });
 }
 
 std::uint64_t OverlayNode::request(wire::DestinationList destinations, wire::MessageCode code,

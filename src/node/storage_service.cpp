@@ -113,8 +113,9 @@ void StorageService::replicate(const wire::ResourceId& resource, const topology:
   for (std::size_t i = 0; i < targets.size(); ++i)
     for (auto& h : store_.hand_off(resource, static_cast<std::uint8_t>(i + 1), now, hand_off_budget(configuration_)))
       sender_.send_store({targets[i]}, std::move(h.store_req), std::move(h.certificates),
-                         [this, resource](bool held, TimePoint at) {
-                           if (!held) retry_later(resource, at);
+                         [this, resource, to = targets[i]](ReplicaSender::Outcome outcome, TimePoint at) {
+                           if (outcome == ReplicaSender::Outcome::not_held) retry_later(resource, at);
+                           if (outcome == ReplicaSender::Outcome::newer_there) resync(resource, to);
                          });
 }
 
@@ -123,21 +124,49 @@ void StorageService::hand_off(const wire::ResourceId& resource, const wire::Node
   auto parts = store_.hand_off(resource, 1, now, hand_off_budget(configuration_));
   if (parts.empty()) return;
   handing_off_.insert(resource);
-  struct Outcome {
+  struct Answers {
     std::size_t waiting;
     bool all_held = true;
+    bool newer_there = false;
   };
-  auto outcome = std::make_shared<Outcome>(Outcome{parts.size()});
+  auto answers = std::make_shared<Answers>(Answers{parts.size()});
   for (auto& h : parts)
     sender_.send_store({to}, std::move(h.store_req), std::move(h.certificates),
-                       [this, resource, outcome](bool held, TimePoint at) {
-                         outcome->all_held = outcome->all_held && held;
-                         if (--outcome->waiting) return;
+                       [this, resource, answers, to](ReplicaSender::Outcome outcome, TimePoint at) {
+                         answers->all_held = answers->all_held && outcome != ReplicaSender::Outcome::not_held;
+                         answers->newer_there = answers->newer_there || outcome == ReplicaSender::Outcome::newer_there;
+                         if (--answers->waiting) return;
                          handing_off_.erase(resource);
                          // Only now is ours a replica: the new owner holds every part.
-                         if (outcome->all_held) store_.set_replica_number(resource, 1);
+                         if (answers->all_held) store_.set_replica_number(resource, 1);
                          else retry_later(resource, at);
+                         if (answers->newer_there) resync(resource, to);
                        });
+}
+
+void StorageService::resync(const wire::ResourceId& resource, const wire::NodeId& peer) {
+  if (resyncing_.contains(resource)) return;
+  auto request = store_.fetch_everything(resource);
+  if (!request) return;  // expired meanwhile: nothing of ours to replace
+  auto body = wire::encode_to_buffer(*request);
+  if (!body) return;
+  resyncing_.insert(resource);
+  sender_.send_fetch({peer}, std::move(*body), [this, resource](const wire::Message* answer, TimePoint at) {
+    resyncing_.erase(resource);
+    if (answer) adopt(resource, *answer, at);
+  });
+}
+
+void StorageService::adopt(const wire::ResourceId& resource, const wire::Message& answer, TimePoint now) {
+  const auto ctx = configuration_.codec_context(data_models_);
+  auto fetched = wire::decode_exact<wire::FetchAns>(answer.contents.message_body, ctx);
+  if (!fetched) return;
+  const auto targets = replica_targets(neighbors_);
+  storage::StoreContext store_ctx{cache_, answer.security.certificates, nullptr, targets, now,
+                                  crypto::Certificate::Clock::now()};
+  auto taken = store_.adopt_newer(resource, *fetched, store_ctx);
+  // Newer data in our own range goes on to our replicas, which may be as stale as we were.
+  if (taken && *taken > 0 && responsible_range(neighbors_).contains(resource)) replicate(resource, neighbors_, now);
 }
 
 void StorageService::retry_later(const wire::ResourceId& resource, TimePoint now) {

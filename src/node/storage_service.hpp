@@ -15,8 +15,11 @@
 //     here, so the only copy is never demoted;
 //   * a hand-off or replica store that gets no answer (or a refusal that means the peer
 //     does not hold the data) is tried again after retry_interval, for as long as it is
-//     still due; an answer that the peer holds newer data (Error_Data_Too_Old,
-//     Error_Generation_Counter_Too_Low) counts as acknowledged.
+//     still due;
+//   * an answer that the peer holds newer data (Error_Data_Too_Old,
+//     Error_Generation_Counter_Too_Low) counts as acknowledged, and the newer data is
+//     fetched from that peer to replace ours (section 7.4.1.1), one such Fetch per resource
+//     at a time.
 #pragma once
 
 #include <chrono>
@@ -39,12 +42,23 @@ namespace reload::node {
 class ReplicaSender {
  public:
   virtual ~ReplicaSender() = default;
-  // Whether the receiving peer now holds the data, and when the answer came.
-  using Acknowledged = std::function<void(bool held, std::chrono::steady_clock::time_point now)>;
+  enum class Outcome : std::uint8_t {
+    held,         // a StoreAns
+    newer_there,  // Error_Data_Too_Old or Error_Generation_Counter_Too_Low: the peer holds newer data
+    not_held,     // no answer, or any other refusal
+  };
+  // What became of a store, and when the answer came.
+  using Acknowledged = std::function<void(Outcome, std::chrono::steady_clock::time_point now)>;
+  // The FetchAns (its body and the storers' certificates in its security block), or null when
+  // the Fetch failed; valid only during the call.
+  using Fetched = std::function<void(const wire::Message* answer, std::chrono::steady_clock::time_point now)>;
+
   // Sends a StoreReq body (a hand-off) to `to`, carrying `certificates` in its security block;
   // `done` hears the outcome unless the node stops first.
   virtual void send_store(wire::DestinationList to, wire::Buffer store_req,
                           std::vector<crypto::Certificate> certificates, Acknowledged done) = 0;
+  // Sends a FetchReq body to `to`; `done` hears the answer unless the node stops first.
+  virtual void send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetched done) = 0;
 };
 
 class StorageService final : public MethodHandler {
@@ -67,6 +81,7 @@ class StorageService final : public MethodHandler {
   // Hand-offs and replica stores due again; returns when to call it next.
   std::optional<TimePoint> periodic(TimePoint now);
   std::size_t unacknowledged() const noexcept { return retry_at_.size() + handing_off_.size(); }
+  std::size_t resyncs_in_flight() const noexcept { return resyncing_.size(); }
 
   // After the neighbor table changed (or periodically): relabels, replicates, hands off.
   void on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now);
@@ -83,6 +98,9 @@ class StorageService final : public MethodHandler {
   void replicate(const wire::ResourceId& resource, const topology::NeighborTable& neighbors, TimePoint now);
   void hand_off(const wire::ResourceId& resource, const wire::NodeId& to, TimePoint now);
   void retry_later(const wire::ResourceId& resource, TimePoint now);
+  // Section 7.4.1.1: `peer` refused our copy of `resource` as older; fetch its own.
+  void resync(const wire::ResourceId& resource, const wire::NodeId& peer);
+  void adopt(const wire::ResourceId& resource, const wire::Message& answer, TimePoint now);
 
   const config::Configuration& configuration_;
   wire::DataModelTable data_models_;
@@ -93,6 +111,7 @@ class StorageService final : public MethodHandler {
   std::vector<wire::NodeId> replica_targets_;  // the successors primary data was last sent to
   std::map<wire::ResourceId, TimePoint> retry_at_;  // at most one entry per stored resource
   std::set<wire::ResourceId> handing_off_;          // hand-offs awaiting their answers
+  std::set<wire::ResourceId> resyncing_;            // Fetches of newer data awaiting answers
 };
 
 // (first predecessor, self]: the keys this peer is responsible for; the whole ring when it

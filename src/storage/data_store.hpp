@@ -143,6 +143,16 @@ class DataStore {
   // is stored there.
   std::vector<HandOff> hand_off(const wire::ResourceId& resource, std::uint8_t replica_number, TimePoint now,
                                 std::size_t max_size = std::numeric_limits<std::size_t>::max()) const;
+  // Section 7.4.1.1's resynchronisation: a peer refused our copy of `resource` as older
+  // (Error_Data_Too_Old, Error_Generation_Counter_Too_Low) and `fetched` is what it holds.
+  // Its values that are newer than ours in their slot (or fill a slot we lack) replace
+  // ours, each checked as a replica store checks it (signature, Kind, policy, size, count),
+  // all or nothing; each Kind that took values takes the peer's generation counter. The
+  // resource keeps its replica number here. Returns how many values were taken.
+  Result<std::size_t> adopt_newer(const wire::ResourceId& resource, const wire::FetchAns& fetched,
+                                  const StoreContext& ctx);
+  // A FetchReq for every value of every Kind stored at `resource` (none: nothing stored).
+  std::optional<wire::FetchReq> fetch_everything(const wire::ResourceId& resource) const;
   // Forgets every resource outside `keep`; returns how many values went.
   std::size_t drop_outside(const RingRange& keep);
   // Relabels every set inside `range`: 0 when this peer became responsible for it, n when

@@ -6,6 +6,16 @@
 
 namespace reload::storage {
 
+namespace {
+
+Slot slot_of(const wire::StoredDataValue& v) {
+  if (const auto* a = std::get_if<wire::ArrayEntry>(&v)) return {a->index, {}};
+  if (const auto* d = std::get_if<wire::DictionaryEntry>(&v)) return {0, d->key};
+  return {};
+}
+
+}  // namespace
+
 std::vector<StoredSet> DataStore::stored_sets(TimePoint now) const {
   std::vector<StoredSet> out;
   for (const auto& [resource, sets] : resources_)
@@ -117,6 +127,53 @@ std::size_t DataStore::set_replica_number(const wire::ResourceId& resource, std:
     ++changed;
   }
   return changed;
+}
+
+}  // namespace reload::storage
+
+namespace reload::storage {
+
+std::optional<wire::FetchReq> DataStore::fetch_everything(const wire::ResourceId& resource) const {
+  auto r = resources_.find(resource);
+  if (r == resources_.end() || r->second.empty()) return std::nullopt;
+  wire::FetchReq req{resource, {}};
+  for (const auto& set : r->second) {
+    const auto* kind = config_.find_kind(set.kind());
+    if (!kind) continue;
+    wire::ModelSpecifier model = wire::SingleValueSpecifier{};
+    if (kind->data_model == wire::DataModel::array) model = wire::ArraySpecifier{{wire::ArrayRange{}}};
+    if (kind->data_model == wire::DataModel::dictionary) model = wire::DictionarySpecifier{};  // every key
+    req.specifiers.push_back({set.kind(), 0, std::move(model)});
+  }
+  if (req.specifiers.empty()) return std::nullopt;
+  return req;
+}
+
+Result<std::size_t> DataStore::adopt_newer(const wire::ResourceId& resource, const wire::FetchAns& fetched,
+                                           const StoreContext& ctx) {
+  const auto label = replica_number(resource);
+  // As a replica store: the counters are copied, and no request signer is asked for (each
+  // value's own signature and its signer's rights are still checked).
+  wire::StoreReq request{resource, 1, {}};
+  std::size_t taken = 0;
+  for (const auto& response : fetched.kind_responses) {
+    if (!config_.find_kind(response.kind)) continue;
+    const KindSet* set = find_set(resource, response.kind);
+    wire::StoreKindData kind{response.kind, std::max<std::uint64_t>(response.generation, 1), {}};
+    for (const auto& v : response.values) {
+      if (wire::is_synthesized(v.signature)) continue;  // "nothing stored here", made up by the peer
+      const StoredValue* ours = set ? set->find(slot_of(v.value), ctx.now) : nullptr;
+      if (ours && ours->storage_time() >= v.storage_time) continue;
+      kind.values.push_back(v);
+    }
+    if (kind.values.empty()) continue;
+    taken += kind.values.size();
+    request.kind_data.push_back(std::move(kind));
+  }
+  if (request.kind_data.empty()) return std::size_t{0};
+  if (auto stored = store(request, ctx); !stored) return stored.error();
+  set_replica_number(resource, label.value_or(1));
+  return taken;
 }
 
 }  // namespace reload::storage

@@ -53,7 +53,7 @@ void Chord::admit(const NodeId& peer) {
 }
 
 void Chord::learn(const NodeId& peer, const NodeId& from) {
-  if (peer == self() || peer.size() != self().size()) return;
+  if (peer == self() || peer.size() != self().size() || quiet_.contains(peer)) return;
   if (links_.contains(peer)) {
     admit(peer);  // somebody in the ring vouches for it
     return;
@@ -107,6 +107,7 @@ void Chord::on_attached(const NodeId& peer, std::optional<AttachPurpose> purpose
   if (peer == self()) return;
   links_.insert(peer);
   pending_.erase(peer);
+  quiet_.erase(peer);
   if (!purpose) return;  // it attached to us: not a ring member until it joins or updates
   NeighborTable before = neighbors_;
   admit(peer);
@@ -129,6 +130,7 @@ void Chord::on_attach_failed(const NodeId& peer, TimePoint now) {
 void Chord::on_detached(const NodeId& peer, TimePoint now) {
   links_.erase(peer);
   members_.erase(peer);
+  quiet_.erase(peer);
   pending_.erase(peer);
   learned_from_.erase(peer);
   std::erase_if(learned_from_, [&](const auto& e) { return e.second == peer; });
@@ -136,6 +138,25 @@ void Chord::on_detached(const NodeId& peer, TimePoint now) {
   neighbors_.remove(peer);
   fingers_.remove(peer);
   refill(now);
+  neighbors_changed(before, false, now);
+}
+
+void Chord::on_link_quiet(const NodeId& peer, TimePoint now) {
+  if (!links_.contains(peer)) return;
+  const bool member = members_.contains(peer);
+  on_detached(peer, now);
+  quiet_.emplace(peer, member);
+}
+
+void Chord::on_link_resumed(const NodeId& peer, TimePoint now) {
+  auto q = quiet_.find(peer);
+  if (q == quiet_.end()) return;
+  const bool member = q->second;
+  quiet_.erase(q);
+  links_.insert(peer);
+  if (!member) return;
+  NeighborTable before = neighbors_;
+  admit(peer);
   neighbors_changed(before, false, now);
 }
 
@@ -178,13 +199,14 @@ void Chord::on_leave(const NodeId& from, const wire::ChordLeaveData& data, TimeP
   // reached by conventional routing: `from` is going away.
   links_.erase(from);
   members_.erase(from);
+  quiet_.erase(from);
   std::erase_if(learned_from_, [&](const auto& e) { return e.second == from; });
   NeighborTable before = neighbors_;
   neighbors_.remove(from);
   fingers_.remove(from);
   for (const auto* list : {&data.successors, &data.predecessors})
     for (const auto& p : *list)
-      if (p != self() && p.size() == self().size() && !pending_.contains(p)) {
+      if (p != self() && p.size() == self().size() && !pending_.contains(p) && !quiet_.contains(p)) {
         if (links_.contains(p)) {
           admit(p);
         } else if (neighbors_.wants(p) && may_attach()) {

@@ -105,6 +105,11 @@ class Chord {
   void on_attach_failed(const NodeId& peer, TimePoint now);
   // A link is gone (closed, failed, timed out): a peer failure (section 10.7.1).
   void on_detached(const NodeId& peer, TimePoint now);
+  // The link to `peer` went quiet (a frame unacknowledged past the link's RTO): out of the
+  // routing table as if the peer had failed (section 6.6.5), but remembered, so that acks
+  // resuming before the link is given up restore it.
+  void on_link_quiet(const NodeId& peer, TimePoint now);
+  void on_link_resumed(const NodeId& peer, TimePoint now);
   void on_update(const NodeId& from, const wire::ChordUpdate& update, TimePoint now);
   // As admitting peer: `joiner` (already attached) sent a JoinReq; the shell answers it.
   void on_join_request(const NodeId& joiner, TimePoint now);
@@ -153,6 +158,7 @@ class Chord {
   std::set<NodeId> links_;                 // peers with a link up
   std::set<NodeId> members_;               // linked peers known to be in the ring
   std::set<NodeId> pending_;               // Attaches asked for, not yet up (bounded: may_attach)
+  std::map<NodeId, bool> quiet_;           // linked but quiet: whether each was a ring member
   std::map<NodeId, NodeId> learned_from_;  // ring members heard of, and who named them
   std::mt19937_64 random_;
   std::vector<Effect> effects_;

@@ -89,6 +89,10 @@ void LinkMonitor::sample_rtt(milliseconds r) {
   rto_ = std::clamp(*srtt_ + std::max(milliseconds(1), rttvar_ * 4), timers_.min_rto, timers_.max_rto);
 }
 
+bool LinkMonitor::overdue(TimePoint now) const noexcept {
+  return !in_flight_.empty() && now - in_flight_.front().at >= rto_;
+}
+
 LinkHealth LinkMonitor::periodic(TimePoint now, wire::Buffer& out, TimePoint& next) {
   if (!started_) {
     started_ = true;

@@ -26,7 +26,9 @@ using std::chrono::milliseconds;
 
 struct LinkTimers {
   milliseconds initial_rto{1000};  // RFC 6298 (2.1)
-  milliseconds min_rto{200};       // below RFC 6298's 1 s: links are LAN-fast or loopback
+  // RFC 6298 (2.4)'s 1 s: a busy peer (a loaded host, a signature burst) stalls its acks
+  // for hundreds of milliseconds, and each quiet spell reshapes the routing table.
+  milliseconds min_rto{1000};
   milliseconds max_rto{60000};
   milliseconds keepalive_after{5000};
   milliseconds failure_after{30000};
@@ -50,6 +52,9 @@ class LinkMonitor {
   // Appends a keepalive when one is due; returns the link's health and, through `next`,
   // when to look again.
   LinkHealth periodic(TimePoint now, wire::Buffer& out, TimePoint& next);
+
+  // Whether the oldest unacknowledged frame has waited at least the RTO (the link is quiet).
+  bool overdue(TimePoint now) const noexcept;
 
   milliseconds rto() const noexcept { return rto_; }
   std::optional<milliseconds> smoothed_rtt() const noexcept { return srtt_; }

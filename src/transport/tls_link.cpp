@@ -175,8 +175,12 @@ bool TlsLink::deliver_frames() {
       return false;
     }
     std::size_t before = outgoing_.size();
-    auto message = monitor_.on_frame(*frame, Clock::now(), outgoing_);
-    suspect_ = false;
+    const TimePoint now = Clock::now();
+    auto message = monitor_.on_frame(*frame, now, outgoing_);
+    if (suspect_ && !monitor_.overdue(now)) {
+      suspect_ = false;
+      handler_->on_link_resumed(*this);
+    }
     // The message goes on (a forward wakes the next link's writer) before this link's
     // writer is woken for the ack: the ack is still sent at once, but off the message's
     // critical path.

@@ -51,6 +51,8 @@ class LinkHandler {
   virtual void on_link_message(TlsLink& link, wire::Bytes message) = 0;
   // The link went quiet for longer than its RTO: take it out of routing, keep it open.
   virtual void on_link_suspect(TlsLink& link) = 0;
+  // Acks caught up on a suspect link before it failed: it may route again.
+  virtual void on_link_resumed(TlsLink&) {}
   // Called once, after which the link sends and delivers nothing.
   virtual void on_link_closed(TlsLink& link, boost::system::error_code why) = 0;
 };

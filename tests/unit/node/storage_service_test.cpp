@@ -18,13 +18,25 @@ struct Sent {
   ReplicaSender::Acknowledged done;
 };
 
+struct SentFetch {
+  wire::DestinationList to;
+  wire::Buffer body;
+  ReplicaSender::Fetched done;
+};
+
 struct RecordingSender final : ReplicaSender {
   std::vector<Sent> sent;
+  std::vector<SentFetch> fetches;
   void send_store(wire::DestinationList to, wire::Buffer, std::vector<crypto::Certificate>,
                   Acknowledged done) override {
     sent.push_back({std::move(to), std::move(done)});
   }
+  void send_fetch(wire::DestinationList to, wire::Buffer body, Fetched done) override {
+    fetches.push_back({std::move(to), std::move(body), std::move(done)});
+  }
 };
+
+using Outcome = ReplicaSender::Outcome;
 
 config::Configuration configuration_for_tests() {
   config::Configuration c;
@@ -44,6 +56,10 @@ struct Peer {
   void store_as_alice(const wire::ResourceId& r) {
     wire::Message m;
     const auto value = bench.sign(bench.alice, r, single_kind, present("the only copy"), 1);
+    store_as_alice(r, value);
+  }
+  void store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
+    wire::Message m;
     const auto body = bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 0, {{single_kind, 0, {value}}}}).value());
     m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
     m.contents.message_body = body;
@@ -74,7 +90,7 @@ TEST_CASE("a hand-off nobody acknowledged leaves the data primary here, and is s
   p.service.on_ring_changed(p.neighbors, t0);
   CHECK(p.sender.sent.size() == 1);
 
-  p.sender.sent[0].done(false, t0 + 3s);  // timed out
+  p.sender.sent[0].done(Outcome::not_held, t0 + 3s);  // timed out
   CHECK(p.service.store().replica_number(r) == std::uint8_t{0});  // the only copy stays primary
   CHECK(p.service.unacknowledged() == 1);
   CHECK(p.service.periodic(t0 + 4s) == t0 + 3s + StorageService::retry_interval);
@@ -82,7 +98,7 @@ TEST_CASE("a hand-off nobody acknowledged leaves the data primary here, and is s
   p.service.periodic(t0 + 8s);
   REQUIRE(p.sender.sent.size() == 2);  // sent again
 
-  p.sender.sent[1].done(true, t0 + 9s);
+  p.sender.sent[1].done(Outcome::held, t0 + 9s);
   CHECK(p.service.store().replica_number(r) == std::uint8_t{1});  // now its first replica
   CHECK(p.service.unacknowledged() == 0);
   CHECK_FALSE(p.service.periodic(t0 + 20s));
@@ -98,10 +114,86 @@ TEST_CASE("a replica store that failed is sent again while the data is still our
   p.store_as_alice(r);
   REQUIRE(p.sender.sent.size() == 1);
   CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == successor);
-  p.sender.sent[0].done(false, p.bench.now);
+  p.sender.sent[0].done(Outcome::not_held, p.bench.now);
   p.service.periodic(p.bench.now + StorageService::retry_interval);
   REQUIRE(p.sender.sent.size() == 2);
-  p.sender.sent[1].done(true, p.bench.now + 6s);
+  p.sender.sent[1].done(Outcome::held, p.bench.now + 6s);
   CHECK_FALSE(p.service.periodic(p.bench.now + 60s));
   CHECK(p.service.store().replica_number(r) == std::uint8_t{0});  // a replica store changes nothing here
+}
+
+TEST_CASE("section 7.4.1.1: a replica store refused as too old makes the responsible peer fetch the newer data") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
+  p.neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
+  p.neighbors.add(successor);
+  p.store_as_alice(r, p.bench.sign(p.bench.alice, r, single_kind, present("old"), 1000));
+  REQUIRE(p.sender.sent.size() == 1);
+
+  // The successor held a newer value (a partition healed): Error_Data_Too_Old.
+  p.sender.sent[0].done(Outcome::newer_there, p.bench.now);
+  CHECK(p.service.unacknowledged() == 0);  // it holds the data: nothing to send again
+  REQUIRE(p.sender.fetches.size() == 1);
+  CHECK(std::get<wire::NodeId>(p.sender.fetches[0].to.front()) == successor);
+  auto asked = wire::decode_exact<wire::FetchReq>(p.sender.fetches[0].body, codec);
+  REQUIRE(asked.has_value());
+  CHECK(asked->resource == r);
+  REQUIRE(asked->specifiers.size() == 1);
+  CHECK(asked->specifiers[0].kind == single_kind);
+  // Another refusal while the Fetch is out asks nothing more.
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  p.service.periodic(p.bench.now + StorageService::retry_interval);
+  for (std::size_t i = 1; i < p.sender.sent.size(); ++i) p.sender.sent[i].done(Outcome::newer_there, p.bench.now);
+  CHECK(p.sender.fetches.size() == 1);
+  CHECK(p.service.resyncs_in_flight() == 1);
+
+  // The successor's FetchAns: the newer value, under its generation counter.
+  const auto newer = p.bench.sign(p.bench.alice, r, single_kind, present("new"), 2000);
+  wire::Message answer;
+  answer.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::fetch_ans);
+  answer.contents.message_body = p.bench.keep(wire::encode_to_buffer(wire::FetchAns{{{single_kind, 7, {newer}}}}).value());
+  answer.security.certificates = p.bench.certificates({&p.bench.alice});
+  const auto sent_before = p.sender.sent.size();
+  p.sender.fetches[0].done(&answer, p.bench.now);
+  CHECK(p.service.resyncs_in_flight() == 0);
+
+  auto body = p.service.store().fetch(wire::FetchReq{r, {{single_kind, 0, wire::SingleValueSpecifier{}}}}, p.bench.now, 1 << 20);
+  REQUIRE(body.has_value());
+  auto held = wire::decode_exact<wire::FetchAns>(p.bench.keep(std::move(*body)), codec).value();
+  REQUIRE(held.kind_responses.size() == 1);
+  CHECK(held.kind_responses[0].generation == 7);
+  REQUIRE(held.kind_responses[0].values.size() == 1);
+  CHECK(held.kind_responses[0].values[0].storage_time == 2000);
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{0});  // still ours
+  CHECK(p.sender.sent.size() == sent_before + 1);  // and sent on to the replica again
+}
+
+TEST_CASE("a resync Fetch that fails, or brings nothing newer, changes nothing") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
+  p.neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
+  p.neighbors.add(successor);
+  p.store_as_alice(r, p.bench.sign(p.bench.alice, r, single_kind, present("ours"), 3000));
+  p.sender.sent[0].done(Outcome::newer_there, p.bench.now);
+  REQUIRE(p.sender.fetches.size() == 1);
+  p.sender.fetches[0].done(nullptr, p.bench.now);  // no answer
+  CHECK(p.service.resyncs_in_flight() == 0);
+
+  // A lying or stale peer: its "newer" value is older than ours, and unsigned filler.
+  p.sender.sent[0].done(Outcome::newer_there, p.bench.now);
+  REQUIRE(p.sender.fetches.size() == 2);
+  const auto older = p.bench.sign(p.bench.alice, r, single_kind, present("older"), 10);
+  wire::Message answer;
+  answer.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::fetch_ans);
+  answer.contents.message_body = p.bench.keep(wire::encode_to_buffer(wire::FetchAns{{{single_kind, 9, {older}}}}).value());
+  answer.security.certificates = p.bench.certificates({&p.bench.alice});
+  const auto sent_before = p.sender.sent.size();
+  p.sender.fetches[1].done(&answer, p.bench.now);
+  auto body = p.service.store().fetch(wire::FetchReq{r, {{single_kind, 0, wire::SingleValueSpecifier{}}}}, p.bench.now, 1 << 20);
+  auto held = wire::decode_exact<wire::FetchAns>(p.bench.keep(std::move(*body)), codec).value();
+  CHECK(held.kind_responses[0].values[0].storage_time == 3000);
+  CHECK(held.kind_responses[0].generation == 1);
+  CHECK(p.sender.sent.size() == sent_before);  // nothing new to replicate
 }

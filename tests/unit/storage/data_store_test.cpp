@@ -796,3 +796,52 @@ TEST_CASE("a value lives no longer than its signer's certificate") {
   REQUIRE(b.store.next_expiry().has_value());
   CHECK(*b.store.next_expiry() <= b.now + 1h);
 }
+
+TEST_CASE("section 7.4.1.1 resync: fetched values newer than ours replace them, slot by slot, all or nothing") {
+  Bench b;
+  auto r = b.alice.user_resource();
+  auto entry = [&](const char* k, const char* s, std::uint64_t t) {
+    return b.sign(b.alice, r, dictionary_kind, wire::DictionaryEntry{wire::as_bytes(k), present(s)}, t);
+  };
+  REQUIRE(b.put(b.alice, r, dictionary_kind, {entry("kept", "ours", 50), entry("stale", "ours", 10)}).has_value());
+  REQUIRE(b.store.generation(r, dictionary_kind) == 1);
+
+  // What to ask for: every entry of every Kind held there.
+  auto request = b.store.fetch_everything(r);
+  REQUIRE(request);
+  REQUIRE(request->specifiers.size() == 1);
+  CHECK(request->specifiers[0].kind == dictionary_kind);
+  CHECK(std::get<wire::DictionarySpecifier>(request->specifiers[0].model_specifier).keys.empty());
+  CHECK_FALSE(b.store.fetch_everything(b.bob.user_resource()));
+
+  auto certs = b.certificates({&b.alice, &b.bob});
+  StoreContext ctx{b.cache, certs, nullptr, b.replicas, b.now, b.wall};
+  // The peer's copy: "kept" older than ours, "stale" newer, "extra" missing here, and a
+  // synthesized "nothing here" value.
+  wire::StoredData made_up{0, 0, wire::DictionaryEntry{wire::as_bytes("ghost"), absent()}, {}};
+  wire::FetchAns theirs{{{dictionary_kind, 5, {entry("kept", "theirs", 40), entry("stale", "theirs", 20),
+                                                entry("extra", "theirs", 30), made_up}}}};
+  auto taken = b.store.adopt_newer(r, theirs, ctx);
+  REQUIRE(taken);
+  CHECK(*taken == 2);
+  auto all = values_of(b.fetch(r, {keys(dictionary_kind, {})}));
+  REQUIRE(all.size() == 3);
+  CHECK(key_of(all[0]) == "extra");
+  CHECK(key_of(all[1]) == "kept");
+  CHECK(text_of(all[1]) == "ours");
+  CHECK(text_of(all[2]) == "theirs");
+  CHECK(b.store.generation(r, dictionary_kind) == 5);
+  CHECK(b.store.replica_number(r) == std::uint8_t{0});  // still primary here
+
+  // A value its signer may not write (bob's in alice's dictionary) refuses the whole answer.
+  auto bobs = b.sign(b.bob, r, dictionary_kind, wire::DictionaryEntry{wire::as_bytes("kept"), present("bob")}, 99);
+  auto newest = entry("stale", "newest", 90);
+  auto refused = b.store.adopt_newer(r, wire::FetchAns{{{dictionary_kind, 6, {newest, bobs}}}}, ctx);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == errc::forbidden);
+  CHECK(text_of(values_of(b.fetch(r, {keys(dictionary_kind, {})}))[2]) == "theirs");
+  CHECK(b.store.generation(r, dictionary_kind) == 5);
+  // Nothing newer at all: nothing taken, nothing changed.
+  CHECK(b.store.adopt_newer(r, wire::FetchAns{{{dictionary_kind, 8, {entry("kept", "x", 1)}}}}, ctx).value() == 0);
+  CHECK(b.store.generation(r, dictionary_kind) == 5);
+}

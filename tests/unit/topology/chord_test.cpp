@@ -293,3 +293,63 @@ TEST_CASE("section 10.5 steps 7-8: a peer joining over its bootstrap link, with 
   CHECK(update_to_joiner);
   CHECK(ap.neighbors().predecessors().front() == joiner);
 }
+
+TEST_CASE("section 6.6.5: a quiet link leaves the routing table at once and returns when acks resume") {
+  auto at = [](std::uint8_t top) {
+    std::array<std::uint8_t, 16> b{};
+    b[0] = top;
+    return NodeId(reload::wire::Bytes(b.data(), b.size()));
+  };
+  Chord c(at(0x80), fast_settings(), 1);
+  TimePoint now{};
+  c.create(now);
+  for (std::uint8_t p : {0x90, 0xa0, 0x70}) c.on_attached(at(p), AttachPurpose::neighbor, now);
+  c.take_effects();
+  REQUIRE(c.neighbors().successors().front() == at(0x90));
+  REQUIRE(c.route(at(0x95)).next_hop == at(0x90));
+
+  c.on_link_quiet(at(0x90), now);
+  CHECK(c.neighbors().successors().front() == at(0xa0));
+  CHECK(c.route(at(0x95)).next_hop != at(0x90));
+  CHECK_FALSE(c.links().contains(at(0x90)));
+  bool successors_changed = false;
+  for (const auto& e : c.take_effects())
+    successors_changed = successors_changed || std::holds_alternative<effect::SuccessorsChanged>(e);
+  CHECK(successors_changed);  // storage re-replicates without waiting for the 30 s failure
+
+  // Others still name the quiet peer in their Updates: it is neither re-admitted nor dialled.
+  reload::wire::ChordUpdate u;
+  u.type = reload::wire::ChordUpdateType::full;
+  u.successors = {at(0x90), at(0xa0)};
+  c.on_update(at(0xa0), u, now);
+  for (const auto& e : c.take_effects())
+    if (const auto* a = std::get_if<effect::AttachToPeer>(&e)) CHECK(a->peer != at(0x90));
+  CHECK(c.neighbors().successors().front() == at(0xa0));
+
+  c.on_link_resumed(at(0x90), now);
+  CHECK(c.neighbors().successors().front() == at(0x90));
+  CHECK(c.route(at(0x95)).next_hop == at(0x90));
+
+  // Quiet, then failed for good: forgotten, and a later resume means nothing.
+  c.on_link_quiet(at(0x90), now);
+  c.on_detached(at(0x90), now);
+  c.on_link_resumed(at(0x90), now);
+  CHECK_FALSE(c.links().contains(at(0x90)));
+  CHECK(c.neighbors().successors().front() == at(0xa0));
+}
+
+TEST_CASE("a quiet link that never joined the ring is not made a member when it resumes") {
+  auto at = [](std::uint8_t top) {
+    std::array<std::uint8_t, 16> b{};
+    b[0] = top;
+    return NodeId(reload::wire::Bytes(b.data(), b.size()));
+  };
+  Chord c(at(0x80), fast_settings(), 1);
+  TimePoint now{};
+  c.create(now);
+  c.on_attached(at(0x90), std::nullopt, now);  // a client's link
+  c.on_link_quiet(at(0x90), now);
+  c.on_link_resumed(at(0x90), now);
+  CHECK(c.links().contains(at(0x90)));
+  CHECK(c.neighbors().successors().empty());
+}

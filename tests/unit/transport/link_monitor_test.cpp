@@ -52,6 +52,7 @@ TEST_CASE("every data frame is acked with the bitmask of the previous sequence n
 
 TEST_CASE("acks give RTT samples and an RFC 6298 RTO; health follows unanswered frames") {
   LinkTimers timers;
+  timers.min_rto = 200ms;
   timers.keepalive_after = 5s;
   timers.failure_after = 30s;
   LinkMonitor m(timers);
@@ -96,4 +97,20 @@ TEST_CASE("nothing received for the idle timeout fails the link") {
   m.on_frame(wire::FramedData{0, {}}, t, ack);
   CHECK(m.periodic(t + 59s, out, next) != LinkHealth::failed);
   CHECK(m.periodic(t + 60s, out, next) == LinkHealth::failed);
+}
+
+TEST_CASE("a link is overdue while its oldest frame waits past the RTO, and not once it is acked") {
+  LinkMonitor m;  // no RTT sample yet: the initial RTO, 1 s
+  TimePoint t{};
+  wire::Buffer out, ignored;
+  CHECK_FALSE(m.overdue(t));
+  m.frame_message(wire::Buffer{1}, t, out);
+  m.frame_message(wire::Buffer{2}, t + 500ms, out);
+  CHECK_FALSE(m.overdue(t + 999ms));
+  CHECK(m.overdue(t + 1s));
+  m.on_frame(wire::FramedAck{0, 0}, t + 1200ms, ignored);  // the second frame is 700 ms old
+  CHECK_FALSE(m.overdue(t + 1200ms));
+  CHECK(m.overdue(t + 500ms + m.rto()));
+  m.on_frame(wire::FramedAck{1, 0}, t + 1300ms, ignored);
+  CHECK_FALSE(m.overdue(t + 60s));
 }
