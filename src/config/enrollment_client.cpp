@@ -54,6 +54,7 @@ boost::system::result<Fetched, Failed> fetch_document(const EnrollmentRequest& r
     if (!url) return fmt::format("fetching the configuration: {} is not a usable https:// URL", req.config_url);
     HttpsOptions o;
     o.timeout = req.timeout;
+    o.retry = req.retry;
     auto got = https_exchange(*url, {"GET", {}, {}, std::string(proto::config_media_type)}, tls, o);
     if (!got) return "fetching the configuration: " + got.error();
     if (got->status != 200)
@@ -127,6 +128,7 @@ boost::system::result<Der, Failed> post_form(const EnrollmentRequest& req, const
     }
     HttpsOptions o;
     o.timeout = req.timeout;
+    o.retry = req.retry;
     o.also_match = sc.config.instance_name;
     o.max_body = 64 * 1024;
     auto answer = https_exchange(*url, {"POST", form.content_type, form.body, std::string(proto::certificate_media_type)},

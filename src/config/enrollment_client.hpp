@@ -22,6 +22,13 @@
 // Every error is one line naming the step: "fetching the configuration: ...",
 // "verifying the configuration: ...", "enrolling: 403 failed_authentication",
 // "checking the certificate: ...", "state directory DIR: ...".
+//
+// A busy server is asked again (https_client.hpp, retry_policy.hpp): 503 and 429 after their
+// Retry-After, a connection refused, reset or closed before TLS after a back-off, within
+// `retry`'s bounds (by default 4 attempts, no wait over 30 s, 60 s of waiting in all). When
+// it is still busy the error says so: "enrolling: https://...: the server is busy: 503
+// Service Unavailable "..."; gave up after 4 attempts in 3 s", and the next
+// enrollment-server of the document, if any, is tried.
 #pragma once
 
 #include <chrono>
@@ -32,6 +39,7 @@
 #include <boost/system/result.hpp>
 
 #include "config/enrollment_state.hpp"
+#include "config/retry_policy.hpp"
 #include "crypto/private_key.hpp"
 
 namespace reload::config {
@@ -53,7 +61,8 @@ struct EnrollmentRequest {
   std::optional<std::string> expected_user_name;
   std::optional<std::string> expected_xmpp_address;  // refuse a certificate without it
   std::filesystem::path state_dir;
-  std::chrono::seconds timeout{15};  // per HTTPS exchange
+  std::chrono::seconds timeout{15};  // per HTTPS exchange (per attempt)
+  RetryPolicy retry;                 // for each HTTPS exchange
 };
 
 // Returns the identity in `state_dir` when it holds one (load_node_state; it must be the

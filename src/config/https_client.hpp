@@ -3,6 +3,11 @@
 // node's event loop runs. The server's certificate must chain to the context's trust
 // anchors and match the URL's host (RFC 2818), and, when asked, a second name too: the RFC
 // wants the enrollment server's certificate to match the overlay name.
+//
+// A server that is busy is asked again (retry_policy.hpp): an answer 503 or 429, honouring
+// its Retry-After, and a connection refused, reset or closed before TLS (how
+// reload-enroll-server turns one away at its connection cap), within the bounds of
+// HttpsOptions::retry. Nothing else is tried again.
 #pragma once
 
 #include <chrono>
@@ -13,6 +18,8 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
+
+#include "config/retry_policy.hpp"
 
 namespace reload::config {
 
@@ -35,6 +42,7 @@ struct HttpsResponse {
   unsigned status = 0;
   std::string content_type;
   std::string body;
+  std::string retry_after;  // the header's value, when there was one
 };
 
 struct HttpsOptions {
@@ -42,9 +50,12 @@ struct HttpsOptions {
   std::size_t max_body = 1 << 20;    // of the response
   // A name the server's certificate must match as well as the URL's host.
   std::optional<std::string> also_match;
+  RetryPolicy retry;  // `timeout` is per attempt
 };
 
-// The error is one line: "https://host:port/path: reason".
+// The error is one line: "https://host:port/path: reason". A server still busy after the
+// last attempt is an error too: "https://host:port/path: the server is busy: 503 Service
+// Unavailable "text"; gave up after 4 attempts in 3 s" (any other status is an answer).
 boost::system::result<HttpsResponse, std::string> https_exchange(const Url& url, const HttpsRequest& request,
                                                                  boost::asio::ssl::context& tls,
                                                                  const HttpsOptions& options = {});

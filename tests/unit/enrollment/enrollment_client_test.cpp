@@ -17,6 +17,7 @@ EnrollmentRequest request(const fs::path& state, std::string user = "alice") {
   r.password = "secret";
   r.state_dir = state;
   r.timeout = std::chrono::seconds(2);
+  r.retry.sleep = [](std::chrono::milliseconds) {};  // a refused connection is retried: not slept through
   return r;
 }
 }  // namespace
@@ -59,6 +60,7 @@ TEST_CASE("errors name the step") {
   test::TempDir t("reload-client-errors-test");
   auto r = request(t.dir / "state");
   CHECK(config::enroll(r).error().starts_with("fetching the configuration: https://127.0.0.1:1/.well-known/reload-config: "));
+  CHECK(config::enroll(r).error().find("Connection refused; gave up after 4 attempts in ") != std::string::npos);
 
   r.config_url = "http://example.org/.well-known/reload-config";
   CHECK(config::enroll(r).error() ==
