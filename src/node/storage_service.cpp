@@ -102,9 +102,18 @@ storage::Result<wire::Buffer> StorageService::handle_store(const wire::StoreReq&
   if (ours) {
     // An original store, or a hand-off to us as the new responsible peer: primary data here.
     if (req.replica_number != 0) store_.set_replica_number(range, 0);
-    replicate(req.resource, neighbors, now);
+    stored_.push_back(req.resource);
   }
   return answer;
+}
+
+void StorageService::replicate_stored(TimePoint now) {
+  auto due = std::exchange(stored_, {});
+  std::sort(due.begin(), due.end());
+  due.erase(std::unique(due.begin(), due.end()), due.end());
+  const auto range = responsible_range(neighbors_);
+  for (const auto& resource : due)
+    if (range.contains(resource)) replicate(resource, neighbors_, now);
 }
 
 void StorageService::replicate(const wire::ResourceId& resource, const topology::NeighborTable& neighbors,

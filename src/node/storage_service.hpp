@@ -4,7 +4,10 @@
 //
 // Sans-I/O: what must go out (replica stores, hand-offs) is handed to a ReplicaSender; the
 // shell signs and sends it. Replication rules:
-//   * a successful original store is sent on to the first two successors (replica 1, 2);
+//   * a successful original store is sent on to the first two successors (replica 1, 2),
+//     after its StoreAns: section 7.4.1.2's replicas are those the data "was/will be"
+//     replicated to, so the requester does not wait for the replicas' signatures and sends;
+//     the shell calls replicate_stored() once the answer is on its way;
 //   * a replica store is accepted from a peer in our neighbor table only, and when the
 //     resource lies in our own range (a hand-off to a new responsible peer) it becomes
 //     primary data here and is replicated on;
@@ -83,6 +86,10 @@ class StorageService final : public MethodHandler {
   std::size_t unacknowledged() const noexcept { return retry_at_.size() + handing_off_.size(); }
   std::size_t resyncs_in_flight() const noexcept { return resyncing_.size(); }
 
+  // Replicates what the Stores answered since the last call; true while there is any.
+  void replicate_stored(TimePoint now);
+  bool replication_due() const noexcept { return !stored_.empty(); }
+
   // After the neighbor table changed (or periodically): relabels, replicates, hands off.
   void on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now);
 
@@ -112,6 +119,7 @@ class StorageService final : public MethodHandler {
   std::map<wire::ResourceId, TimePoint> retry_at_;  // at most one entry per stored resource
   std::set<wire::ResourceId> handing_off_;          // hand-offs awaiting their answers
   std::set<wire::ResourceId> resyncing_;            // Fetches of newer data awaiting answers
+  std::vector<wire::ResourceId> stored_;            // answered Stores, to replicate next
 };
 
 // (first predecessor, self]: the keys this peer is responsible for; the whole ring when it

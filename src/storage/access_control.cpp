@@ -7,6 +7,7 @@
 #include <boost/endian/conversion.hpp>
 
 #include "crypto/signing.hpp"
+#include "storage/node_multiple_index.hpp"
 #include "wire/hashes.hpp"
 
 namespace reload::storage {
@@ -70,6 +71,7 @@ AccessVerdict user_match(const AccessRule& rule, const wire::ResourceId& resourc
 bool node_owns(const AccessRule& rule, const wire::NodeId& id, const wire::ResourceId& resource) {
   if (rule.policy == AccessControl::node_match)
     return wire::resource_id_of(id.bytes(), rule.resource_id_length) == resource;
+  if (rule.node_multiple_index) return rule.node_multiple_index->owns(id, resource, rule.max_node_multiple);
   for (std::uint64_t i = 0; i <= rule.max_node_multiple; ++i)
     if (node_multiple_resource_id(id, static_cast<std::uint32_t>(i), rule.resource_id_length) == resource)
       return true;

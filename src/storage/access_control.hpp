@@ -47,6 +47,8 @@ enum class AccessVerdict : std::uint8_t {
 // Why, in words (the text of the Error_Forbidden the store sends).
 std::string_view verdict_text(AccessVerdict v) noexcept;
 
+class NodeMultipleIndex;
+
 // One Kind's policy with what it needs to know of the overlay.
 struct AccessRule {
   config::AccessControl policy = config::AccessControl::user_match;
@@ -54,6 +56,9 @@ struct AccessRule {
   std::uint32_t max_node_multiple = 0;  // NODE-MULTIPLE's largest i
   std::string_view overlay;            // Node-IDs of this overlay count; views the config
   std::size_t resource_id_length = 16;
+  // NODE-MULTIPLE's hashes remembered between checks (node_multiple_index.hpp); without it
+  // every check scans from i = 0.
+  NodeMultipleIndex* node_multiple_index = nullptr;
 };
 
 // The rule of `kind` in the overlay `config` describes; it views config.overlay.

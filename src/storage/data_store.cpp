@@ -12,7 +12,8 @@ namespace {
 constexpr auto later = [](const auto& a, const auto& b) { return a.at > b.at; };
 }  // namespace
 
-DataStore::DataStore(StorageConfig config) : config_(std::move(config)) {}
+DataStore::DataStore(StorageConfig config)
+    : config_(std::move(config)), node_multiple_(config_.resource_id_length) {}
 
 const KindSet* DataStore::find_set(const wire::ResourceId& resource, wire::KindId kind) const noexcept {
   auto r = resources_.find(resource);

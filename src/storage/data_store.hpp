@@ -41,6 +41,7 @@
 
 #include "crypto/certificate.hpp"
 #include "storage/kind_set.hpp"
+#include "storage/node_multiple_index.hpp"
 #include "storage/ring_range.hpp"
 #include "storage/storage_config.hpp"
 #include "storage/storage_error.hpp"
@@ -184,6 +185,7 @@ class DataStore {
   void compact_expiry_heap();
 
   StorageConfig config_;
+  NodeMultipleIndex node_multiple_;
   std::map<wire::ResourceId, Resource> resources_;
   std::vector<ExpiryEntry> expiry_heap_;  // a min-heap on `at`; stale entries are harmless
   std::size_t value_count_ = 0;

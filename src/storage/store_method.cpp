@@ -97,6 +97,7 @@ Result<wire::Buffer> DataStore::store(const wire::StoreReq& request, const Store
   for (const auto& kd : request.kind_data) {
     const KindDefinition& kind = *config_.find_kind(kd.kind);
     AccessRule rule = access_rule(kind, config_);
+    rule.node_multiple_index = &node_multiple_;
     StagedKind s{&kd, &kind, {}};
     s.values.reserve(kd.values.size());
     for (const auto& data : kd.values) {

@@ -65,8 +65,14 @@ struct Peer {
     m.contents.message_body = body;
     m.security.certificates = bench.certificates({&bench.alice});
     const auto signer = bench.alice.verified();
+    const auto sent_before = sender.sent.size();
     auto reply = service.handle(IncomingRequest{m, signer, bench.alice.node_id, bench.alice.node_id, bench.now});
     REQUIRE(std::holds_alternative<Answer>(reply));
+    // Section 7.4.1.2: the StoreAns names the replicas, which get the data after it.
+    CHECK(sender.sent.size() == sent_before);
+    CHECK(service.replication_due());
+    service.replicate_stored(bench.now);  // the shell's call once the answer is out
+    CHECK_FALSE(service.replication_due());
   }
 };
 
