@@ -121,6 +121,14 @@ def main():
                 print(f"ring of {len(alive)} consistent {time.time() - last_kill:.1f} s after the last kill")
             except AssertionError:
                 print(f"ring of {len(alive)} NOT consistent 300 s after the last kill")
+            # Links taken out of routing for silence, and those whose acks came back (a peer
+            # that was only slow: each such spell reshaped the routing table for nothing).
+            quiet = resumed = 0
+            for n in alive:
+                text = open(rig.nodes[n][2], errors="replace").read()
+                quiet += text.count("is quiet: out of routing")
+                resumed += text.count("answers again")
+            print(f"the {len(alive)} survivors took {quiet} quiet links out of routing; {resumed} came back")
         finally:
             for p in rig.procs:
                 if p.poll() is None:

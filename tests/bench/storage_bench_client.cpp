@@ -4,15 +4,20 @@
 // then fetches each back twice and compares the bytes: first by Resource-ID alone (the
 // remembered responders forgotten), then naming the peer that answered, as the storage
 // client does for the Resource-IDs it has used in the last minute (node/responsible_cache.hpp).
-// Prints one line per operation type:
-//   reload store n=500 ok=500 p50_ms=... p90_ms=... p99_ms=...
+// WARMUP values (default 0) are stored and fetched first, untimed, so that certificate
+// caches, the responsible-peer cache's first misses and the allocator have settled; the
+// values use NODE-MULTIPLE indexes FIRST (default 0) onwards, so that several runs against one
+// overlay store at fresh Resource-IDs. Prints one line per operation type, with every
+// latency in milliseconds:
+//   reload store n=500 ok=500 p50_ms=... p90_ms=... p99_ms=... samples=0.712,0.698,...
 //   reload fetch-by-resource ...
 //   reload fetch ...
 //
-//   storage_bench_client CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP OPS
+//   storage_bench_client CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP OPS [WARMUP [FIRST]]
 #include <algorithm>
 #include <cstdio>
 #include <random>
+#include <string>
 
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
@@ -35,16 +40,21 @@ constexpr wire::KindId bench_kind = 4000001;
   std::exit(1);
 }
 
-void report(const char* what, std::vector<double> ms, std::size_t n) {
+void report(const char* what, const std::vector<double>& samples, std::size_t n) {
+  auto ms = samples;
   std::sort(ms.begin(), ms.end());
   auto q = [&](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * ms.size()))]; };
-  std::printf("reload %s n=%zu ok=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f\n", what, n, ms.size(), q(0.5), q(0.9), q(0.99));
+  std::string all;
+  for (double x : samples) all += fmt::format("{}{:.3f}", all.empty() ? "" : ",", x);
+  std::printf("reload %s n=%zu ok=%zu p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f samples=%s\n", what, n, ms.size(), q(0.5),
+              q(0.9), q(0.99), all.c_str());
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 8) die("usage: storage_bench_client CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP OPS");
+  if (argc < 8 || argc > 10)
+    die("usage: storage_bench_client CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP OPS [WARMUP [FIRST]]");
   config::EnrollmentRequest req;
   req.config_url = argv[1];
   req.ca_file = argv[2];
@@ -56,6 +66,8 @@ int main(int argc, char** argv) {
   auto bootstrap = transport::parse_endpoint(argv[6]);
   if (!bootstrap) die("bad BOOTSTRAP");
   const std::size_t ops = std::stoul(argv[7]);
+  const std::size_t warmup = argc > 8 ? std::stoul(argv[8]) : 0;
+  const std::size_t first = argc > 9 ? std::stoul(argv[9]) : 0;
 
   boost::asio::io_context io(1);
   node::NodeOptions options{st->configuration.config, {st->key, st->certificate}, st->node_ids.front(),
@@ -72,24 +84,30 @@ int main(int argc, char** argv) {
   if (!run_until([&] { return node->chord().state() == topology::Chord::State::joined; }, 60s)) die("did not join");
   io.run_for(3s);  // fingers and neighbours settle
 
-  std::mt19937_64 random(7);
-  std::vector<wire::Buffer> values(ops, wire::Buffer(100));
+  std::mt19937_64 random(7 + first);
+  const std::size_t total = warmup + ops;
+  std::vector<wire::Buffer> values(total, wire::Buffer(100));
   for (auto& v : values)
     for (auto& b : v) b = static_cast<std::uint8_t>(random());
-  auto resource = [&](std::size_t i) { return storage::node_multiple_resource_id(node->self(), static_cast<std::uint32_t>(i)); };
+  auto resource = [&](std::size_t i) {
+    return storage::node_multiple_resource_id(node->self(), static_cast<std::uint32_t>(first + i));
+  };
 
-  std::vector<double> store_ms;
-  for (std::size_t i = 0; i < ops; ++i) {
-    bool done = false, ok = false;
-    const auto t0 = Clock::now();
-    node::store(*node, resource(i), bench_kind, {wire::DataValue{true, values[i]}}, 3600s,
-                [&](boost::system::result<node::StoreResult> r) { done = true; ok = r.has_value(); });
-    run_until([&] { return done; }, 30s);
-    if (ok) store_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-  }
-  auto fetch_all = [&] {
+  auto store_range = [&](std::size_t from, std::size_t to) {
     std::vector<double> ms;
-    for (std::size_t i = 0; i < ops; ++i) {
+    for (std::size_t i = from; i < to; ++i) {
+      bool done = false, ok = false;
+      const auto t0 = Clock::now();
+      node::store(*node, resource(i), bench_kind, {wire::DataValue{true, values[i]}}, 3600s,
+                  [&](boost::system::result<node::StoreResult> r) { done = true; ok = r.has_value(); });
+      run_until([&] { return done; }, 30s);
+      if (ok) ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    return ms;
+  };
+  auto fetch_range = [&](std::size_t from, std::size_t to) {
+    std::vector<double> ms;
+    for (std::size_t i = from; i < to; ++i) {
       bool done = false, ok = false;
       const auto t0 = Clock::now();
       wire::StoredDataSpecifier spec;
@@ -106,9 +124,12 @@ int main(int argc, char** argv) {
     }
     return ms;
   };
+  store_range(0, warmup);
+  fetch_range(0, warmup);
+  auto store_ms = store_range(warmup, total);
   node->responsible_peers().clear();
-  auto by_resource_ms = fetch_all();
-  auto fetch_ms = fetch_all();
+  auto by_resource_ms = fetch_range(warmup, total);
+  auto fetch_ms = fetch_range(warmup, total);
   report("store", store_ms, ops);
   report("fetch-by-resource", by_resource_ms, ops);
   report("fetch", fetch_ms, ops);
