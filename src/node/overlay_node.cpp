@@ -457,13 +457,9 @@ void OverlayNode::handle_request(const wire::Message& m, const crypto::VerifiedS
   send_reply(m, previous_hop, reply);
   if (once) recent_answers_.remember(sender, m.header.transaction_id, std::move(reply), now);
   run_effects();  // what the handler set in motion (Chord's messages, new values' expiry)
-  // Replicas go out once the answer has been written: its link's writer runs first.
-  if (storage_.replication_due())
-    asio::post(ex_, [self = shared_from_this()] {
-      if (self->stopping_) return;
-      self->storage_.replicate_stored(Clock::now());
-      self->reschedule();
-    });
+  // The replicas of an answered Store go out from the timer loop, a little later
+  // (StorageService::replication_delay).
+  if (storage_.replication_due()) reschedule();
 }
 
 void OverlayNode::send_reply(const wire::Message& request, const NodeId& previous_hop, const Reply& reply) {

@@ -5,6 +5,12 @@
 // (section 10.3), so a named request and its answer cross fewer links: 1.36 against 2.37
 // hops for the same Pings in the 32-node ring of tests/integration/in_process/ring_of_32.cpp.
 //
+// A Resource-ID never asked for can still be named: when P answered for R, P's range
+// (its predecessor, P] holds R and so all of [R, P]; a resource in there is P's too. lookup()
+// falls back to the nearest entry before the resource on the ring and names its responder
+// when the resource lies between the two. A client that talks to many resources (a game
+// looking up many users) thus names the right peer for most new ones as well.
+//
 // A named peer that is no longer responsible pops its entry and routes on toward the
 // Resource-ID (section 6.1.1), so a join costs nothing but hops. A named peer that has left
 // makes the request vanish: the peer that took over its range drops a message for a Node-ID
@@ -31,11 +37,12 @@ class ResponsibleCache {
 
   ResponsibleCache(std::size_t capacity, Clock::duration lifetime) : capacity_(capacity), lifetime_(lifetime) {}
 
-  // The peer that answered for `resource` within the lifetime, if any.
+  // The peer that answered for `resource` within the lifetime, or whose range is known to
+  // hold it, if any.
   std::optional<wire::NodeId> lookup(const wire::ResourceId& resource, Clock::time_point now);
   // `responder` answered a request for `resource` at `now`.
   void learn(const wire::ResourceId& resource, const wire::NodeId& responder, Clock::time_point now);
-  // A request that named the cached peer went unanswered.
+  // A request that named the cached peer went unanswered: the entry lookup() used goes.
   void forget(const wire::ResourceId& resource);
   // Forgets everything without counting it (a user that wants fresh routes).
   void clear() noexcept;
@@ -52,12 +59,15 @@ class ResponsibleCache {
   };
   using Order = std::list<Entry>;  // most recently used first
 
-  void erase(std::map<wire::ResourceId, Order::iterator>::iterator it);
+  using Index = std::map<wire::ResourceId, Order::iterator>;
+  void erase(Index::iterator it);
+  // The entry whose responder covers `resource`, or end(); with `now`, only a live one.
+  Index::iterator covering(const wire::ResourceId& resource, std::optional<Clock::time_point> now);
 
   std::size_t capacity_;
   Clock::duration lifetime_;
   Order order_;
-  std::map<wire::ResourceId, Order::iterator> index_;
+  Index index_;  // in ring order
   std::uint64_t forgotten_ = 0;
 };
 

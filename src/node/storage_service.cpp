@@ -102,6 +102,7 @@ storage::Result<wire::Buffer> StorageService::handle_store(const wire::StoreReq&
   if (ours) {
     // An original store, or a hand-off to us as the new responsible peer: primary data here.
     if (req.replica_number != 0) store_.set_replica_number(range, 0);
+    if (stored_.empty()) stored_since_ = now;
     stored_.push_back(req.resource);
   }
   return answer;
@@ -185,6 +186,10 @@ void StorageService::retry_later(const wire::ResourceId& resource, TimePoint now
 std::optional<StorageService::TimePoint> StorageService::periodic(TimePoint now) {
   std::vector<wire::ResourceId> due;
   std::optional<TimePoint> next;
+  if (!stored_.empty()) {
+    if (now >= stored_since_ + replication_delay) replicate_stored(now);
+    else next = stored_since_ + replication_delay;
+  }
   for (auto it = retry_at_.begin(); it != retry_at_.end();) {
     if (it->second <= now) {
       due.push_back(it->first);

@@ -86,7 +86,11 @@ class StorageService final : public MethodHandler {
   std::size_t unacknowledged() const noexcept { return retry_at_.size() + handing_off_.size(); }
   std::size_t resyncs_in_flight() const noexcept { return resyncing_.size(); }
 
-  // Replicates what the Stores answered since the last call; true while there is any.
+  // How long answered Stores wait before their replicas go out, gathered: replication is
+  // background work, and sent at once it competed for the CPU with the answers still on
+  // their way back (and the requester's next Store). periodic() sends them.
+  static constexpr std::chrono::milliseconds replication_delay{20};
+  // Replicates what the Stores answered since the last call, now.
   void replicate_stored(TimePoint now);
   bool replication_due() const noexcept { return !stored_.empty(); }
 
@@ -120,6 +124,7 @@ class StorageService final : public MethodHandler {
   std::set<wire::ResourceId> handing_off_;          // hand-offs awaiting their answers
   std::set<wire::ResourceId> resyncing_;            // Fetches of newer data awaiting answers
   std::vector<wire::ResourceId> stored_;            // answered Stores, to replicate next
+  TimePoint stored_since_{};                        // when the first of them was answered
 };
 
 // (first predecessor, self]: the keys this peer is responsible for; the whole ring when it
