@@ -1,5 +1,8 @@
 #include "attack_rig.hpp"
 
+#include <filesystem>
+#include <fstream>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/read.hpp>
@@ -124,6 +127,20 @@ std::uint16_t AttackRig::answer_code(const Recorder& rec) {
   auto e = wire::decode_exact<wire::ErrorResponse>(m->contents.message_body, codec_);
   check(e.has_value(), "the error answer does not decode");
   return e->error_code;
+}
+
+ProcessUsage ProcessUsage::now() {
+  ProcessUsage u;
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) u.rss_kib = std::stoul(line.substr(6));
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++u.fds;
+  return u;
+}
+
+std::string usage_change(const ProcessUsage& before, const ProcessUsage& after) {
+  return fmt::format("RSS {} -> {} KiB, fds {} -> {}", before.rss_kib, after.rss_kib, before.fds, after.fds);
 }
 
 void AttackRig::others_still_served(const std::string& after) {

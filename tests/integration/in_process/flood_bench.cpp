@@ -13,8 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,20 +66,6 @@ Phase fetch_round(test::InProcessOverlay& overlay, node::OverlayNode& client,
     if (!done) ++phase.failed;
   }
   return phase;
-}
-
-std::size_t rss_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
-  return 0;
-}
-
-std::size_t open_fds() {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
-  return n;
 }
 
 // Connections that never start TLS, each reopened shortly after the victim closes it.
@@ -159,8 +143,7 @@ int main(int argc, char** argv) {
   test::check(stored == resources.size(), "stores failed");
 
   fetch_round(overlay, client, resources, 30);  // warm-up: links, caches
-  const auto rss0 = rss_kib();
-  const auto fds0 = open_fds();
+  const auto usage0 = test::ProcessUsage::now();
   auto quiet = fetch_round(overlay, client, resources, fetches);
 
   // The flood.
@@ -210,8 +193,7 @@ int main(int argc, char** argv) {
   const double flood_s = std::chrono::duration<double>(Clock::now() - t_flood).count();
   const auto refused = victim.listener()->refused() - refused0;
   const auto handshakes = victim.listener()->handshakes() + victim.listener()->silent();
-  const auto rss1 = rss_kib();
-  const auto fds1 = open_fds();
+  const auto usage1 = test::ProcessUsage::now();
   attach_timer.cancel();
   flood.stop();
   link->close();
@@ -230,8 +212,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(victim.listener()->evicted() - evicted0), handshakes,
               static_cast<unsigned long long>(attaches), static_cast<double>(attaches) / (flood_s + 1.0));
   std::printf("a newcomer linked to the victim during the flood at try %d\n", tries);
-  std::printf("process (all 10 nodes and the attackers): RSS %zu KiB -> %zu KiB, descriptors %zu -> %zu\n", rss0, rss1,
-              fds0, fds1);
+  std::printf("process (all 10 nodes and the attackers): %s\n", test::usage_change(usage0, usage1).c_str());
   overlay.leave_all();
   return 0;
 }

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -77,6 +76,7 @@ int main(int argc, char** argv) {
   // Section 6.3.4, first check: a request to Node-ID B is answered by mallory, the peer it
   // was handed to first. The node refuses every copy; the request times out.
   {
+    const auto usage = test::ProcessUsage::now();
     std::size_t forged = 0;
     const auto refused_before = target.refused_answers();
     const auto t0 = std::chrono::steady_clock::now();
@@ -89,13 +89,15 @@ int main(int argc, char** argv) {
     test::check(forged >= 1 && target.refused_answers() - refused_before == forged,
                 fmt::format("{} forged answers, {} refused", forged, target.refused_answers() - refused_before));
     rig.others_still_served("answers to a Node-ID from the wrong peer");
-    std::printf("%-52s %zu refused, request failed after %.1f s, others served\n",
-                "answers to a Node-ID from the wrong peer", forged, took.count() / 1000.0);
+    std::printf("%-52s %zu refused, request failed after %.1f s, others served; %s\n",
+                "answers to a Node-ID from the wrong peer", forged, took.count() / 1000.0,
+                test::usage_change(usage, test::ProcessUsage::now()).c_str());
   }
 
   // Second check: a request to a Resource-ID answered by a peer farther from it than a
   // member of the node's neighbor table (the key is that member's own Node-ID).
   {
+    const auto usage = test::ProcessUsage::now();
     std::size_t forged = 0;
     const auto refused_before = target.refused_answers();
     auto o = answered_by_mallory(overlay, rig, mallory, wire::ResourceId(other.self().bytes()), forged);
@@ -104,12 +106,14 @@ int main(int argc, char** argv) {
     test::check(forged >= 1 && target.refused_answers() - refused_before == forged,
                 fmt::format("{} forged answers, {} refused", forged, target.refused_answers() - refused_before));
     rig.others_still_served("answers to a Resource-ID from a far peer");
-    std::printf("%-52s %zu refused, others served\n", "answers to a Resource-ID from a far peer", forged);
+    std::printf("%-52s %zu refused, others served; %s\n", "answers to a Resource-ID from a far peer", forged,
+                test::usage_change(usage, test::ProcessUsage::now()).c_str());
   }
 
   // Section 6.6: no message larger than max-message-size leaves the node. A request that
   // large fails at once (before, it was sent and the receiver closed the link on it).
   {
+    const auto usage = test::ProcessUsage::now();
     const auto links_before = target.link_count();
     std::optional<boost::system::error_code> got;
     wire::Buffer big(target.configuration().max_message_size, 0x41);
@@ -122,11 +126,13 @@ int main(int argc, char** argv) {
     overlay.run_for(200ms);
     test::check(target.link_count() == links_before, "a link went down over an oversized request");
     rig.others_still_served("an oversized request");
-    std::printf("%-52s Error_Message_Too_Large before sending, links kept\n", "a request over max-message-size");
+    std::printf("%-52s Error_Message_Too_Large before sending, links kept; %s\n", "a request over max-message-size",
+                test::usage_change(usage, test::ProcessUsage::now()).c_str());
   }
 
   // A response larger than max_response_length becomes Error_Response_Too_Large (6.3.3.1).
   {
+    const auto usage = test::ProcessUsage::now();
     test::Recorder rec;
     auto link = rig.link(mallory, rec);
     wire::ProbeReq probe{{wire::ProbeInformationType::responsible_set, wire::ProbeInformationType::num_resources,
@@ -139,19 +145,15 @@ int main(int argc, char** argv) {
                 fmt::format("a Probe with max_response_length 64 was answered with code {}", code));
     link->close();
     overlay.run_until([&] { return rec.closed; }, 5s);
-    std::printf("%-52s Error_Response_Too_Large\n", "an answer over max_response_length");
+    std::printf("%-52s Error_Response_Too_Large; %s\n", "an answer over max_response_length",
+                test::usage_change(usage, test::ProcessUsage::now()).c_str());
   }
 
   // A handshake flood from one host: 200 TCP connections from 127.0.0.2 that never start
   // TLS. At most 8 wait for their handshake, the rest are closed at once; a peer on
   // another address still links, and everyone is still served.
   {
-    const auto fds = [] {
-      std::size_t n = 0;
-      for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
-      return n;
-    };
-    const auto fds_before = fds();
+    const auto usage = test::ProcessUsage::now();
     const auto refused_before = target.listener()->refused();
     struct Idle {
       asio::ip::tcp::socket socket;
@@ -178,7 +180,7 @@ int main(int argc, char** argv) {
     overlay.run_for(500ms);
     const std::size_t closed = std::count_if(flood.begin(), flood.end(), [](const auto& c) { return c->closed_by_node; });
     const auto waiting = target.listener()->handshakes() + target.listener()->silent();
-    const auto fds_during = fds();
+    const auto usage_during = test::ProcessUsage::now();
     test::check(waiting <= 8, fmt::format("{} handshakes from one address are waiting", waiting));
     test::check(closed >= flood.size() - 8, fmt::format("only {} of {} flood connections were closed", closed, flood.size()));
     test::check(target.listener()->refused() - refused_before >= flood.size() - 8, "refusals not counted");
@@ -189,14 +191,22 @@ int main(int argc, char** argv) {
     for (auto& c : flood) c->socket.close();
     link->close();
     overlay.run_until([&] { return rec.closed; }, 5s);
-    std::printf("%-52s %zu connections: %zu closed at once, %zu waiting; fds %zu -> %zu -> %zu; others served\n",
-                "a handshake flood from one address", flood.size(), closed, waiting, fds_before, fds_during, fds());
+    overlay.run_for(200ms);
+    // The attacker's own sockets live in this process too: the node's share is the rest.
+    auto nodes_share = usage_during;
+    nodes_share.fds -= flood.size();
+    std::printf("%-52s %zu connections: %zu closed at once, %zu waiting; others served; during (the attacker's "
+                "%zu sockets not counted): %s; after: %s\n",
+                "a handshake flood from one address", flood.size(), closed, waiting, flood.size(),
+                test::usage_change(usage, nodes_share).c_str(),
+                test::usage_change(usage, test::ProcessUsage::now()).c_str());
   }
 
   // A caller that gives up: a Fetch handed to a silent peer (the node believes mallory
   // answered for that resource last) is cancelled through its cancellation slot and
   // completes at once with operation_aborted, never inside the initiating call, and once.
   {
+    const auto usage = test::ProcessUsage::now();
     test::Recorder rec;  // mallory, silent
     auto link = rig.link(mallory, rec);
     overlay.run_for(100ms);
@@ -221,12 +231,14 @@ int main(int argc, char** argv) {
     test::check(completions == 1, "a cancelled Fetch completed twice");
     link->close();
     overlay.run_until([&] { return rec.closed; }, 5s);
-    std::printf("%-52s operation_aborted at once, posted, once\n", "a Fetch cancelled by its caller");
+    std::printf("%-52s operation_aborted at once, posted, once; %s\n", "a Fetch cancelled by its caller",
+                test::usage_change(usage, test::ProcessUsage::now()).c_str());
   }
 
   // A stopping node completes what it still waits for, at once, with operation_aborted
   // (a caller awaiting a request used to hang forever).
   {
+    const auto usage = test::ProcessUsage::now();
     auto outcome = std::make_shared<Outcome>();
     test::Recorder rec;  // mallory, silent
     auto link = rig.link(mallory, rec);
@@ -246,7 +258,8 @@ int main(int argc, char** argv) {
     link->close();
     overlay.run_for(500ms);
     test::check(victim.expired(), "the stopped node is still alive (something holds shared_from_this)");
-    std::printf("%-52s completed with operation_aborted; the node was freed\n", "a request pending at shutdown");
+    std::printf("%-52s completed with operation_aborted; the node was freed; %s\n", "a request pending at shutdown",
+                test::usage_change(usage, test::ProcessUsage::now()).c_str());
   }
 
   overlay.leave_all();
