@@ -1,5 +1,6 @@
 #include "storage/node_multiple_index.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "storage/access_control.hpp"
@@ -9,14 +10,18 @@ namespace reload::storage {
 NodeMultipleIndex::NodeMultipleIndex(std::size_t resource_id_length, std::size_t capacity)
     : length_(resource_id_length), capacity_(capacity) {}
 
-std::size_t NodeMultipleIndex::ResourceHash::operator()(const wire::ResourceId& r) const noexcept {
-  // The keys are SHA-1 outputs this index computed itself: their first bytes are as good a
-  // hash as any, and a peer cannot choose them.
-  std::size_t h = 0;
+namespace {
+
+// The keys are SHA-1 outputs: their first 8 bytes are as good a hash as any, and the table
+// only ever holds hashes this index computed, so a peer cannot choose them.
+std::uint64_t prefix_of(const wire::ResourceId& r) noexcept {
+  std::uint64_t p = 0;
   const auto b = r.bytes();
-  std::memcpy(&h, b.data(), std::min(sizeof h, b.size()));
-  return h;
+  std::memcpy(&p, b.data(), std::min(sizeof p, b.size()));
+  return p;
 }
+
+}  // namespace
 
 NodeMultipleIndex::Scanned& NodeMultipleIndex::touch(const wire::NodeId& node) {
   if (auto it = by_node_.find(node); it != by_node_.end()) {
@@ -40,16 +45,26 @@ bool NodeMultipleIndex::make_room(const Scanned& keep) {
   return true;
 }
 
+bool NodeMultipleIndex::scan(const wire::NodeId& node, const wire::ResourceId& resource, std::uint64_t from,
+                             std::uint32_t max_i) const {
+  for (std::uint64_t i = from; i <= max_i; ++i)
+    if (node_multiple_resource_id(node, static_cast<std::uint32_t>(i), length_) == resource) return true;
+  return false;
+}
+
 bool NodeMultipleIndex::owns(const wire::NodeId& node, const wire::ResourceId& resource, std::uint32_t max_i) {
   Scanned& s = touch(node);
-  if (auto it = s.index_of.find(resource); it != s.index_of.end()) return it->second <= max_i;
-  std::uint64_t i = s.next;
-  for (; i <= max_i; ++i) {
+  const std::uint64_t prefix = prefix_of(resource);
+  if (auto it = s.index_of.find(prefix); it != s.index_of.end()) {
+    const std::uint32_t i = it->second;
+    if (node_multiple_resource_id(node, i, length_) == resource) return i <= max_i;
+    return scan(node, resource, 0, max_i);  // two hashes sharing 8 bytes: as good as never
+  }
+  for (std::uint64_t i = s.next; i <= max_i; ++i) {
     auto r = node_multiple_resource_id(node, static_cast<std::uint32_t>(i), length_);
     const bool match = r == resource;
     if (i == s.next && make_room(s)) {  // only a gapless prefix is kept: misses past it rescan
-      s.index_of.emplace(std::move(r), static_cast<std::uint32_t>(i));
-      ++size_;
+      if (s.index_of.emplace(prefix_of(r), static_cast<std::uint32_t>(i)).second) ++size_;
       ++s.next;
     }
     if (match) return true;
