@@ -18,13 +18,15 @@ happens in a network namespace of its own, where the only interface is loopback:
 leaves the machine. Needs root (unshare -n), dhtnode and python3-opendht (installed when
 missing).
 
-Both networks are started first and stay up for the whole run; then ROUNDS rounds (default 3)
-alternate between them, so that the machine's drift (other work, thermal state) falls on both
-alike. Each round, on each side, first does WARMUP untimed operations (default 100; caches,
-searches and allocators settle), then OPS timed ones at fresh keys. Figures are reported per
-round and pooled over all rounds. At the end every node process of both networks is
+ROUNDS rounds (default 3) alternate between the two: each round starts a fresh RELOAD
+overlay, measures it and takes it down, then does the same with a fresh OpenDHT network, so
+that the machine's drift (other work, thermal state) falls on both alike and only one network
+runs at a time (with both up at once, the idle reload-nodes' keepalives slowed OpenDHT's put
+and get by about a third). Each side first does WARMUP untimed operations (default 100;
+caches, searches and allocators settle), then OPS timed ones. Figures are reported per round
+and pooled over all rounds. Before each network goes down every one of its node processes is
 accounted for: one that exited is reported with its exit status and the last lines of its
-log, and its network's memory figure is the mean of the others.
+log, and the memory figure is the mean of the others (over the rounds).
 
 Usage: storage_vs_opendht.py BUILD_DIR [NODES] [OPS] [ROUNDS] [WARMUP]
 """
@@ -71,7 +73,7 @@ def quantiles(ms):
 class ReloadSide:
     """NODES reload-node processes in one ring, and a storage_bench_client per round."""
 
-    def __init__(self, build, nodes, ops, rounds, warmup, work):
+    def __init__(self, build, nodes, ops, warmup, work):
         self.build, self.ops, self.warmup, self.work = build, ops, warmup, work
         server = os.path.join(build, "tools/reload-enroll-server/reload-enroll-server")
         node_bin = os.path.join(build, "tools/reload-node/reload-node")
@@ -79,8 +81,7 @@ class ReloadSide:
         self.rig = Rig(server, node_bin, work, update_interval=30)
         # As many NODE-MULTIPLE indexes as the client stores values: a holder checks a Store
         # by hashing the storer's Node-ID with every index up to the one that matches.
-        self.rig.add_node_multiple_kinds(((4000001, "SINGLE"),), max_node_multiple=rounds * (ops + warmup),
-                                         max_count=1)
+        self.rig.add_node_multiple_kinds(((4000001, "SINGLE"),), max_node_multiple=ops + warmup, max_count=1)
         self.names = [f"n{i:03}" for i in range(nodes)]
         for n in self.names + ["bench"]:
             self.rig.add_user(n, "pw")
@@ -99,7 +100,7 @@ class ReloadSide:
         rig = self.rig
         r = subprocess.run([self.client, rig.url + "/.well-known/reload-config", rig.ca_file, "bench", "pw",
                             os.path.join(self.work, "bench"), f"127.0.0.1:{rig.bootstrap_port}", str(self.ops),
-                            str(self.warmup), str(k * (self.ops + self.warmup))],
+                            str(self.warmup), "0"],
                            capture_output=True, text=True, timeout=1200)
         if r.returncode != 0:
             raise SystemExit(f"storage_bench_client failed: {r.stderr.strip()}")
@@ -147,8 +148,8 @@ class OpenDhtSide:
             self.procs.append(subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=open(log, "w"),
                                                stderr=subprocess.STDOUT))
             time.sleep(0.05)
-        time.sleep(20)  # let the routing tables fill
-        print(f"opendht: {nodes} dhtnode processes, 20 s to settle", flush=True)
+        time.sleep(10)  # let the routing tables fill
+        print(f"opendht: {nodes} dhtnode processes, 10 s to settle", flush=True)
 
     def round(self, k):
         """A fresh DhtRunner each round: a runner keeps a search per key it used, and one that
@@ -232,34 +233,41 @@ def main():
     rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     warmup = int(sys.argv[5]) if len(sys.argv) > 5 else 100
     pooled = {k: [] for k in ("reload store", "reload fetch", "reload fetch-by-resource", "dht store", "dht fetch")}
-    per_round = []
-    with tempfile.TemporaryDirectory() as work:
-        reload_side = dht_side = None
-        try:
-            reload_side = ReloadSide(build, nodes, ops, rounds, warmup, work)
-            dht_side = OpenDhtSide(nodes, ops, warmup, work)
-            for k in range(rounds):
-                r = reload_side.round(k)
-                d = dht_side.round(k)
-                for name, samples in (("reload store", r["store"]), ("reload fetch", r["fetch"]),
-                                      ("reload fetch-by-resource", r["fetch-by-resource"]),
-                                      ("dht store", d["store"]), ("dht fetch", d["fetch"])):
-                    pooled[name] += samples
-                q = {name: quantiles(s)[0] for name, s in (("rs", r["store"]), ("rf", r["fetch"]),
-                                                           ("rr", r["fetch-by-resource"]), ("ds", d["store"]),
-                                                           ("df", d["fetch"]))}
-                ok = min(len(r["store"]), len(r["fetch"]), len(d["store"]), len(d["fetch"]))
-                per_round.append((q, ok))
-                print(f"round {k + 1}: p50 ms: RELOAD Store {q['rs']:.3f}, put {q['ds']:.3f} (ratio {q['rs'] / q['ds']:.3f});"
-                      f" Fetch {q['rf']:.3f}, by Resource-ID {q['rr']:.3f}, get {q['df']:.3f}"
-                      f" (ratio {q['rf'] / q['df']:.3f}); fewest successes {ok}/{ops}", flush=True)
-            reload_mem, reload_lost = reload_side.account()
-            dht_mem, dht_lost = dht_side.account()
-        finally:
-            if dht_side:
-                dht_side.close()
-            if reload_side:
-                reload_side.close()
+    per_round, reload_mems, dht_mems, lost = [], [], [], []
+    for k in range(rounds):
+        with tempfile.TemporaryDirectory() as work:
+            side = ReloadSide(build, nodes, ops, warmup, work)
+            try:
+                r = side.round(k)
+                mem, gone = side.account()
+                reload_mems.append(mem)
+                lost += gone
+            finally:
+                side.close()
+        with tempfile.TemporaryDirectory() as work:
+            side = OpenDhtSide(nodes, ops, warmup, work)
+            try:
+                d = side.round(k)
+                mem, gone = side.account()
+                dht_mems.append(mem)
+                lost += gone
+            finally:
+                side.close()
+        for name, samples in (("reload store", r["store"]), ("reload fetch", r["fetch"]),
+                              ("reload fetch-by-resource", r["fetch-by-resource"]),
+                              ("dht store", d["store"]), ("dht fetch", d["fetch"])):
+            pooled[name] += samples
+        q = {name: quantiles(s)[0] for name, s in (("rs", r["store"]), ("rf", r["fetch"]), ("rr", r["fetch-by-resource"]),
+                                                   ("ds", d["store"]), ("df", d["fetch"]))}
+        ok = min(len(r["store"]), len(r["fetch"]), len(d["store"]), len(d["fetch"]))
+        per_round.append((q, ok))
+        print(f"round {k + 1}: p50 ms: RELOAD Store {q['rs']:.3f}, put {q['ds']:.3f} (ratio {q['rs'] / q['ds']:.3f});"
+              f" Fetch {q['rf']:.3f}, by Resource-ID {q['rr']:.3f}, get {q['df']:.3f}"
+              f" (ratio {q['rf'] / q['df']:.3f}); fewest successes {ok}/{ops}", flush=True)
+    reload_mem = mean_memory(reload_mems)
+    dht_mem = mean_memory(dht_mems)
+    reload_lost = [x for x in lost if x.startswith("reload-node")]
+    dht_lost = [x for x in lost if x.startswith("dhtnode")]
     n = rounds * ops
     print(f"\n{nodes} nodes each, {rounds} rounds of {warmup} untimed and {ops} timed operations one at a time,"
           f" 100-byte values, loopback in a private namespace; pooled over the rounds:")
