@@ -231,6 +231,7 @@ TEST_CASE("a connection closed before TLS (a server at its connection cap) is tr
   waits.clear();
   auto fail = https_exchange(closed.url(), post, *tls.client, recording(waits));
   REQUIRE_FALSE(fail.has_value());
+  INFO("the error: ", fail.error());
   CHECK(fail.error().starts_with(
       fmt::format("https://127.0.0.1:{}/enroll: the server closed the connection before TLS (", closed.url().port)));
   CHECK(fail.error().find("): busy, or not an HTTPS server; gave up after 4 attempts in ") != std::string::npos);
