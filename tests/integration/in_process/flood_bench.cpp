@@ -71,7 +71,7 @@ Phase fetch_round(test::InProcessOverlay& overlay, node::OverlayNode& client,
 // Connections that never start TLS, each reopened shortly after the victim closes it.
 class HandshakeFlood {
  public:
-  HandshakeFlood(asio::io_context& io, asio::ip::tcp::endpoint target, std::size_t count) : io_(io), target_(target) {
+  HandshakeFlood(asio::io_context& io, asio::ip::tcp::endpoint target, std::size_t count) : target_(target) {
     for (std::size_t i = 0; i < count; ++i) {
       auto c = std::make_shared<Conn>(io);
       c->source = asio::ip::make_address_v4(fmt::format("127.0.1.{}", 1 + i % 200));
@@ -109,7 +109,6 @@ class HandshakeFlood {
       });
     });
   }
-  asio::io_context& io_;
   asio::ip::tcp::endpoint target_;
   std::vector<std::shared_ptr<Conn>> conns_;
   std::uint64_t opened_ = 0;
