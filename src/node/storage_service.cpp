@@ -102,6 +102,7 @@ storage::Result<wire::Buffer> StorageService::handle_store(const wire::StoreReq&
   if (ours) {
     // An original store, or a hand-off to us as the new responsible peer: primary data here.
     if (req.replica_number != 0) store_.set_replica_number(range, 0);
+    if (stored_.size() >= max_waiting_replication) replicate_stored(now);
     if (stored_.empty()) stored_since_ = now;
     stored_.push_back(req.resource);
   }

@@ -90,6 +90,9 @@ class StorageService final : public MethodHandler {
   // background work, and sent at once it competed for the CPU with the answers still on
   // their way back (and the requester's next Store). periodic() sends them.
   static constexpr std::chrono::milliseconds replication_delay{20};
+  // Answered Stores waiting for it at most; one more sends them all at once (principle 5:
+  // a flood of Stores cannot grow the list).
+  static constexpr std::size_t max_waiting_replication = 1024;
   // Replicates what the Stores answered since the last call, now.
   void replicate_stored(TimePoint now);
   bool replication_due() const noexcept { return !stored_.empty(); }

@@ -203,3 +203,30 @@ TEST_CASE("a resync Fetch that fails, or brings nothing newer, changes nothing")
   CHECK(held.kind_responses[0].generation == 1);
   CHECK(p.sender.sent.size() == sent_before);  // nothing new to replicate
 }
+
+TEST_CASE("answered Stores wait for their replicas in a bounded list") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
+  p.neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
+  p.neighbors.add(successor);
+  // The same resource over and over (each a newer value): the list fills, and the Store past
+  // the bound sends what waited before it is answered.
+  const std::size_t bound = StorageService::max_waiting_replication;
+  for (std::size_t i = 0; i <= bound; ++i) {
+    const auto value = p.bench.sign(p.bench.alice, r, single_kind, present("v"), 10 + i);
+    wire::Message m;
+    const auto body = p.bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 0, {{single_kind, 0, {value}}}}).value());
+    m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
+    m.contents.message_body = body;
+    m.security.certificates = p.bench.certificates({&p.bench.alice});
+    const auto signer = p.bench.alice.verified();
+    auto reply = p.service.handle(IncomingRequest{m, signer, p.bench.alice.node_id, p.bench.alice.node_id, p.bench.now});
+    REQUIRE(std::holds_alternative<Answer>(reply));
+    if (i < bound) REQUIRE(p.sender.sent.empty());
+  }
+  CHECK(p.sender.sent.size() == 1);  // the 1,024 that waited, one resource: one replica store
+  CHECK(p.service.replication_due());  // the last one waits its turn
+  p.service.replicate_stored(p.bench.now);
+  CHECK(p.sender.sent.size() == 2);
+}
