@@ -58,16 +58,20 @@ struct Peer {
     const auto value = bench.sign(bench.alice, r, single_kind, present("the only copy"), 1);
     store_as_alice(r, value);
   }
-  void store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
+  // Alice's StoreReq of `value`, handled as the shell hands it over; true if answered.
+  bool handle_store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
     wire::Message m;
     const auto body = bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 0, {{single_kind, 0, {value}}}}).value());
     m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
     m.contents.message_body = body;
     m.security.certificates = bench.certificates({&bench.alice});
     const auto signer = bench.alice.verified();
-    const auto sent_before = sender.sent.size();
     auto reply = service.handle(IncomingRequest{m, signer, bench.alice.node_id, bench.alice.node_id, bench.now});
-    REQUIRE(std::holds_alternative<Answer>(reply));
+    return std::holds_alternative<Answer>(reply);
+  }
+  void store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
+    const auto sent_before = sender.sent.size();
+    REQUIRE(handle_store_as_alice(r, value));
     // Section 7.4.1.2: the StoreAns names the replicas, which get the data after it.
     CHECK(sender.sent.size() == sent_before);
     CHECK(service.replication_due());
@@ -214,15 +218,7 @@ TEST_CASE("answered Stores wait for their replicas in a bounded list") {
   // the bound sends what waited before it is answered.
   const std::size_t bound = StorageService::max_waiting_replication;
   for (std::size_t i = 0; i <= bound; ++i) {
-    const auto value = p.bench.sign(p.bench.alice, r, single_kind, present("v"), 10 + i);
-    wire::Message m;
-    const auto body = p.bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 0, {{single_kind, 0, {value}}}}).value());
-    m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
-    m.contents.message_body = body;
-    m.security.certificates = p.bench.certificates({&p.bench.alice});
-    const auto signer = p.bench.alice.verified();
-    auto reply = p.service.handle(IncomingRequest{m, signer, p.bench.alice.node_id, p.bench.alice.node_id, p.bench.now});
-    REQUIRE(std::holds_alternative<Answer>(reply));
+    REQUIRE(p.handle_store_as_alice(r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 10 + i)));
     if (i < bound) REQUIRE(p.sender.sent.empty());
   }
   CHECK(p.sender.sent.size() == 1);  // the 1,024 that waited, one resource: one replica store

@@ -47,6 +47,14 @@ NodeId random_key(std::mt19937_64& rng) {
   return NodeId(reload::wire::Bytes(b.data(), b.size()));
 }
 
+// A Node-ID whose first byte is `top` and last byte `low`, zeros between.
+NodeId at(std::uint8_t top, std::uint8_t low = 0) {
+  std::array<std::uint8_t, 16> b{};
+  b[0] = top;
+  b[15] = low;
+  return NodeId(reload::wire::Bytes(b.data(), b.size()));
+}
+
 }  // namespace
 
 TEST_CASE("a lone peer is responsible for every key and routes nothing") {
@@ -224,12 +232,6 @@ TEST_CASE("a linked ring member that is not the finger of its range still routes
 }
 
 TEST_CASE("however many peers an Update names, Attaches in flight stay bounded; the rest wait as spares") {
-  auto at = [](std::uint8_t top, std::uint8_t low) {
-    std::array<std::uint8_t, 16> b{};
-    b[0] = top;
-    b[15] = low;
-    return NodeId(reload::wire::Bytes(b.data(), b.size()));
-  };
   Chord c(at(0x80, 0), fast_settings(), 1);
   TimePoint now{};
   c.create(now);
@@ -270,11 +272,6 @@ TEST_CASE("however many peers an Update names, Attaches in flight stay bounded; 
 }
 
 TEST_CASE("section 10.5 steps 7-8: a peer joining over its bootstrap link, with no Attach first, gets the admitting peer's Update") {
-  auto at = [](std::uint8_t top) {
-    std::array<std::uint8_t, 16> b{};
-    b[0] = top;
-    return NodeId(reload::wire::Bytes(b.data(), b.size()));
-  };
   Chord ap(at(0x80), fast_settings(), 1);
   TimePoint now{};
   ap.create(now);
@@ -295,11 +292,6 @@ TEST_CASE("section 10.5 steps 7-8: a peer joining over its bootstrap link, with 
 }
 
 TEST_CASE("section 6.6.5: a quiet link leaves the routing table at once and returns when acks resume") {
-  auto at = [](std::uint8_t top) {
-    std::array<std::uint8_t, 16> b{};
-    b[0] = top;
-    return NodeId(reload::wire::Bytes(b.data(), b.size()));
-  };
   Chord c(at(0x80), fast_settings(), 1);
   TimePoint now{};
   c.create(now);
@@ -339,11 +331,6 @@ TEST_CASE("section 6.6.5: a quiet link leaves the routing table at once and retu
 }
 
 TEST_CASE("a quiet link that never joined the ring is not made a member when it resumes") {
-  auto at = [](std::uint8_t top) {
-    std::array<std::uint8_t, 16> b{};
-    b[0] = top;
-    return NodeId(reload::wire::Bytes(b.data(), b.size()));
-  };
   Chord c(at(0x80), fast_settings(), 1);
   TimePoint now{};
   c.create(now);
