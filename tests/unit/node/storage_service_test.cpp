@@ -58,6 +58,33 @@ struct Peer {
     const auto value = bench.sign(bench.alice, r, single_kind, present("the only copy"), 1);
     store_as_alice(r, value);
   }
+  // Makes this peer responsible for `r` with one successor, which it returns.
+  wire::NodeId responsible_for(const wire::ResourceId& r) {
+    const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
+    neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
+    neighbors.add(successor);
+    return successor;
+  }
+
+  // A peer's FetchAns for `r`'s single value: `value` under `generation`, Alice's certificate.
+  wire::Message fetch_answer(std::uint64_t generation, const wire::StoredData& value) {
+    wire::Message answer;
+    answer.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::fetch_ans);
+    answer.contents.message_body =
+        bench.keep(wire::encode_to_buffer(wire::FetchAns{{{single_kind, generation, {value}}}}).value());
+    answer.security.certificates = bench.certificates({&bench.alice});
+    return answer;
+  }
+
+  // What this peer holds at `r` for the single Kind.
+  wire::FetchKindResponse held(const wire::ResourceId& r) {
+    auto body = service.store().fetch(wire::FetchReq{r, {{single_kind, 0, wire::SingleValueSpecifier{}}}}, bench.now, 1 << 20);
+    REQUIRE(body.has_value());
+    auto ans = wire::decode_exact<wire::FetchAns>(bench.keep(std::move(*body)), codec).value();
+    REQUIRE(ans.kind_responses.size() == 1);
+    return ans.kind_responses[0];
+  }
+
   // Alice's StoreReq of `value`, handled as the shell hands it over; true if answered.
   bool handle_store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
     wire::Message m;
@@ -118,9 +145,7 @@ TEST_CASE("a replica store that failed is sent again while the data is still our
   Peer p;
   const auto r = p.bench.alice.user_resource();
   // A successor that will not answer.
-  const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
-  p.neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
-  p.neighbors.add(successor);
+  const auto successor = p.responsible_for(r);
   p.store_as_alice(r);
   REQUIRE(p.sender.sent.size() == 1);
   CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == successor);
@@ -135,9 +160,7 @@ TEST_CASE("a replica store that failed is sent again while the data is still our
 TEST_CASE("section 7.4.1.1: a replica store refused as too old makes the responsible peer fetch the newer data") {
   Peer p;
   const auto r = p.bench.alice.user_resource();
-  const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
-  p.neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
-  p.neighbors.add(successor);
+  const auto successor = p.responsible_for(r);
   p.store_as_alice(r, p.bench.sign(p.bench.alice, r, single_kind, present("old"), 1000));
   REQUIRE(p.sender.sent.size() == 1);
 
@@ -159,22 +182,15 @@ TEST_CASE("section 7.4.1.1: a replica store refused as too old makes the respons
   CHECK(p.service.resyncs_in_flight() == 1);
 
   // The successor's FetchAns: the newer value, under its generation counter.
-  const auto newer = p.bench.sign(p.bench.alice, r, single_kind, present("new"), 2000);
-  wire::Message answer;
-  answer.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::fetch_ans);
-  answer.contents.message_body = p.bench.keep(wire::encode_to_buffer(wire::FetchAns{{{single_kind, 7, {newer}}}}).value());
-  answer.security.certificates = p.bench.certificates({&p.bench.alice});
+  const auto answer = p.fetch_answer(7, p.bench.sign(p.bench.alice, r, single_kind, present("new"), 2000));
   const auto sent_before = p.sender.sent.size();
   p.sender.fetches[0].done(&answer, p.bench.now);
   CHECK(p.service.resyncs_in_flight() == 0);
 
-  auto body = p.service.store().fetch(wire::FetchReq{r, {{single_kind, 0, wire::SingleValueSpecifier{}}}}, p.bench.now, 1 << 20);
-  REQUIRE(body.has_value());
-  auto held = wire::decode_exact<wire::FetchAns>(p.bench.keep(std::move(*body)), codec).value();
-  REQUIRE(held.kind_responses.size() == 1);
-  CHECK(held.kind_responses[0].generation == 7);
-  REQUIRE(held.kind_responses[0].values.size() == 1);
-  CHECK(held.kind_responses[0].values[0].storage_time == 2000);
+  const auto held = p.held(r);
+  CHECK(held.generation == 7);
+  REQUIRE(held.values.size() == 1);
+  CHECK(held.values[0].storage_time == 2000);
   CHECK(p.service.store().replica_number(r) == std::uint8_t{0});  // still ours
   CHECK(p.sender.sent.size() == sent_before + 1);  // and sent on to the replica again
 }
@@ -182,38 +198,30 @@ TEST_CASE("section 7.4.1.1: a replica store refused as too old makes the respons
 TEST_CASE("a resync Fetch that fails, or brings nothing newer, changes nothing") {
   Peer p;
   const auto r = p.bench.alice.user_resource();
-  const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
-  p.neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
-  p.neighbors.add(successor);
+  p.responsible_for(r);
   p.store_as_alice(r, p.bench.sign(p.bench.alice, r, single_kind, present("ours"), 3000));
   p.sender.sent[0].done(Outcome::newer_there, p.bench.now);
   REQUIRE(p.sender.fetches.size() == 1);
   p.sender.fetches[0].done(nullptr, p.bench.now);  // no answer
   CHECK(p.service.resyncs_in_flight() == 0);
 
-  // A lying or stale peer: its "newer" value is older than ours, and unsigned filler.
+  // A lying or stale peer: its "newer" value is older than ours.
   p.sender.sent[0].done(Outcome::newer_there, p.bench.now);
   REQUIRE(p.sender.fetches.size() == 2);
-  const auto older = p.bench.sign(p.bench.alice, r, single_kind, present("older"), 10);
-  wire::Message answer;
-  answer.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::fetch_ans);
-  answer.contents.message_body = p.bench.keep(wire::encode_to_buffer(wire::FetchAns{{{single_kind, 9, {older}}}}).value());
-  answer.security.certificates = p.bench.certificates({&p.bench.alice});
+  const auto answer = p.fetch_answer(9, p.bench.sign(p.bench.alice, r, single_kind, present("older"), 10));
   const auto sent_before = p.sender.sent.size();
   p.sender.fetches[1].done(&answer, p.bench.now);
-  auto body = p.service.store().fetch(wire::FetchReq{r, {{single_kind, 0, wire::SingleValueSpecifier{}}}}, p.bench.now, 1 << 20);
-  auto held = wire::decode_exact<wire::FetchAns>(p.bench.keep(std::move(*body)), codec).value();
-  CHECK(held.kind_responses[0].values[0].storage_time == 3000);
-  CHECK(held.kind_responses[0].generation == 1);
+  const auto held = p.held(r);
+  REQUIRE(held.values.size() == 1);
+  CHECK(held.values[0].storage_time == 3000);
+  CHECK(held.generation == 1);
   CHECK(p.sender.sent.size() == sent_before);  // nothing new to replicate
 }
 
 TEST_CASE("answered Stores wait for their replicas in a bounded list") {
   Peer p;
   const auto r = p.bench.alice.user_resource();
-  const wire::NodeId successor(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 100));
-  p.neighbors = topology::NeighborTable(wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 99));
-  p.neighbors.add(successor);
+  p.responsible_for(r);
   // The same resource over and over (each a newer value): the list fills, and the Store past
   // the bound sends what waited before it is answered.
   const std::size_t bound = StorageService::max_waiting_replication;
