@@ -217,6 +217,21 @@ def mean_memory(mem):
     return (statistics.mean(m[0] for m in mem), statistics.mean(m[1] for m in mem))
 
 
+def measure(start, k, mems, lost):
+    """Starts a side's network in a fresh directory, runs round k, accounts for its processes
+    (their memory into `mems`, the ones that exited into `lost`) and takes it down."""
+    with tempfile.TemporaryDirectory() as work:
+        side = start(work)
+        try:
+            out = side.round(k)
+            mem, gone = side.account()
+            mems.append(mem)
+            lost += gone
+            return out
+        finally:
+            side.close()
+
+
 def row(name, samples, ops):
     p50, p90, p99 = quantiles(samples)
     return f"{name:24}{len(samples):>6}/{ops:<5}{p50:>10.3f}{p90:>10.3f}{p99:>10.3f}"
@@ -235,24 +250,8 @@ def main():
     pooled = {k: [] for k in ("reload store", "reload fetch", "reload fetch-by-resource", "dht store", "dht fetch")}
     per_round, reload_mems, dht_mems, lost = [], [], [], []
     for k in range(rounds):
-        with tempfile.TemporaryDirectory() as work:
-            side = ReloadSide(build, nodes, ops, warmup, work)
-            try:
-                r = side.round(k)
-                mem, gone = side.account()
-                reload_mems.append(mem)
-                lost += gone
-            finally:
-                side.close()
-        with tempfile.TemporaryDirectory() as work:
-            side = OpenDhtSide(nodes, ops, warmup, work)
-            try:
-                d = side.round(k)
-                mem, gone = side.account()
-                dht_mems.append(mem)
-                lost += gone
-            finally:
-                side.close()
+        r = measure(lambda work: ReloadSide(build, nodes, ops, warmup, work), k, reload_mems, lost)
+        d = measure(lambda work: OpenDhtSide(nodes, ops, warmup, work), k, dht_mems, lost)
         for name, samples in (("reload store", r["store"]), ("reload fetch", r["fetch"]),
                               ("reload fetch-by-resource", r["fetch-by-resource"]),
                               ("dht store", d["store"]), ("dht fetch", d["fetch"])):
