@@ -22,6 +22,7 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
   bool acquired = false;
   bool stopped = false;
   bool waiting = false;       // an iteration is between query and check
+  bool reschedule_posted = false;
   std::uint64_t generation = 0;
   std::uint64_t iterations = 0;
   gint max_priority = 0;
@@ -153,7 +154,13 @@ void GlibLoop::post(std::function<void()> fn) {
   asio::post(state_->executor, [s = state_, fn = std::move(fn)] {
     if (s->stopped) return;
     fn();
-    s->reschedule();
+    // One fresh iteration after a burst of posted functions, not one each.
+    if (s->reschedule_posted) return;
+    s->reschedule_posted = true;
+    asio::post(s->executor, [s] {
+      s->reschedule_posted = false;
+      s->reschedule();
+    });
   });
 }
 

@@ -12,11 +12,13 @@
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
 
+#include "ice_fixtures.hpp"
 #include "transport/glib_loop.hpp"
 #include "wire/codec.hpp"
 
 using namespace reload;
 using namespace reload::transport;
+using namespace reload::transport::test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -31,52 +33,6 @@ bool run_until(asio::io_context& io, Pred done, std::chrono::milliseconds limit 
   return done();
 }
 
-// What one side sends the other in its Attach: credentials and encoded candidates.
-struct Offer {
-  IceCredentials credentials;
-  std::vector<wire::Buffer> encoded;
-
-  std::vector<wire::IceCandidate> decoded() const {
-    std::vector<wire::IceCandidate> out;
-    for (const auto& b : encoded) out.push_back(wire::decode_exact<wire::IceCandidate>(b, {}).value());
-    return out;
-  }
-};
-
-struct Side {
-  std::shared_ptr<IceAgent> agent;
-  std::optional<Offer> offer;
-  std::vector<wire::Buffer> received;
-  std::size_t stream_bytes = 0;
-  wire::Buffer stream;
-};
-
-IceAgentOptions loopback(bool controlling, bool reliable) {
-  IceAgentOptions o;
-  o.controlling = controlling;
-  o.reliable = reliable;
-  o.stun_pacing = 5ms;
-  o.local_addresses = {asio::ip::make_address("127.0.0.1")};
-  return o;
-}
-
-void start(GlibLoop& loop, Side& s, const IceAgentOptions& o, IceCredentials creds) {
-  boost::system::error_code ec;
-  s.agent = IceAgent::create(loop, o, creds, ec);
-  REQUIRE_FALSE(ec);
-  REQUIRE(s.agent);
-  s.agent->on_receive([&s](std::span<const std::uint8_t> b) {
-    s.received.emplace_back(b.begin(), b.end());
-    s.stream.insert(s.stream.end(), b.begin(), b.end());
-  });
-  s.agent->gather([&s, creds](boost::system::error_code e, IceCandidateList list) {
-    REQUIRE_FALSE(e);
-    Offer offer{creds, {}};
-    for (const auto& c : list.candidates) offer.encoded.push_back(wire::encode_to_buffer(c).value());
-    s.offer = std::move(offer);
-  });
-}
-
 // Two agents that gathered, learned each other's offers and reached READY.
 struct Pair {
   asio::io_context io;
@@ -85,14 +41,11 @@ struct Pair {
 
   explicit Pair(bool reliable) {
     loop.post([&] {
-      start(loop, a, loopback(true, reliable), {"ufragA1", "passwordA0123456789012345"});
-      start(loop, b, loopback(false, reliable), {"ufragB1", "passwordB0123456789012345"});
+      start(loop, a, loopback(true, reliable), credentials_a);
+      start(loop, b, loopback(false, reliable), credentials_b);
     });
     REQUIRE(run_until(io, [&] { return a.offer && b.offer; }));
-    loop.post([&] {
-      CHECK(a.agent->set_remote(b.offer->credentials, b.offer->decoded()));
-      CHECK(b.agent->set_remote(a.offer->credentials, a.offer->decoded()));
-    });
+    loop.post([&] { exchange_offers(a, b); });
     REQUIRE(run_until(io, [&] {
       return a.agent->state() == IceState::ready && b.agent->state() == IceState::ready;
     }));

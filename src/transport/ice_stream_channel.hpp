@@ -1,0 +1,35 @@
+// A reliable IceAgent's byte stream (pseudo-TCP or ICE-TCP) as a ByteChannel on another
+// executor, so that TlsSocket, the one TLS engine, runs over an AppAttach flow as it runs
+// over TCP (DESIGN.md principle 3).
+//
+// The agent stays on its GlibLoop's executor; the channel lives on the caller's. Bytes cross
+// by posting: what the agent receives is posted to the channel's inbox, what the channel
+// writes is posted to an outbox that the agent drains as pseudo-TCP's window allows, and the
+// count the agent took is posted back. Bounds (DESIGN.md principle 5): at most
+// `max_in_flight` written bytes wait for the agent (write_some then blocks), and an inbox
+// past `max_unread` (its reader stalled while the peer kept sending) closes the channel with
+// no_buffer_space rather than grow.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "transport/byte_channel.hpp"
+
+namespace reload::transport {
+
+class GlibLoop;
+class IceAgent;
+
+struct IceStreamLimits {
+  std::size_t max_in_flight = 256 * 1024;
+  std::size_t max_unread = 1024 * 1024;
+};
+
+// Call on the loop's executor, with a reliable agent that is connected or ready; the channel
+// takes the agent's receive, writable and state handlers, and closing the channel closes the
+// agent. `executor` is where the channel is used.
+std::unique_ptr<ByteChannel> make_ice_stream_channel(std::shared_ptr<IceAgent> agent, GlibLoop& loop,
+                                                     asio::any_io_executor executor, IceStreamLimits limits = {});
+
+}  // namespace reload::transport
