@@ -33,6 +33,9 @@ class ByteChannel {
   // Ends every wait; nothing is read or written afterwards.
   virtual void close() noexcept = 0;
   virtual bool is_open() const noexcept = 0;
+  // True when the channel keeps message boundaries (one write_some is one datagram, one
+  // read_some returns one): TlsSocket then runs DTLS over it.
+  virtual bool datagrams() const noexcept { return false; }
   virtual asio::any_io_executor get_executor() noexcept = 0;
 };
 

@@ -8,10 +8,17 @@ namespace reload::transport {
 
 namespace ssl = boost::asio::ssl;
 
-boost::system::result<std::shared_ptr<ssl::context>> make_tls_context(const TlsIdentity& id) {
-  auto ctx = std::make_shared<ssl::context>(ssl::context::tls);
+boost::system::result<std::shared_ptr<ssl::context>> make_tls_context(const TlsIdentity& id, TlsFlavor flavor) {
+  std::shared_ptr<ssl::context> ctx;
+  if (flavor == TlsFlavor::dtls) {
+    SSL_CTX* dtls = SSL_CTX_new(DTLS_method());
+    if (!dtls) return make_error_code(crypto_errc::internal);
+    ctx = std::make_shared<ssl::context>(dtls);  // takes the reference
+  } else {
+    ctx = std::make_shared<ssl::context>(ssl::context::tls);
+  }
   SSL_CTX* native = ctx->native_handle();
-  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1)
+  if (SSL_CTX_set_min_proto_version(native, flavor == TlsFlavor::dtls ? DTLS1_2_VERSION : TLS1_2_VERSION) != 1)
     return make_error_code(crypto_errc::internal);
   if (SSL_CTX_use_certificate(native, id.certificate.native()) != 1 ||
       SSL_CTX_use_PrivateKey(native, id.key.native()) != 1 ||

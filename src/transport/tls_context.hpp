@@ -1,5 +1,5 @@
 // The one TLS set-up of overlay links and XMPP streams (DESIGN.md principle 3): TLS 1.2 or
-// newer, mutual authentication with the node's certificate, no ALPN, and SSLKEYLOGFILE
+// newer (DTLS 1.2 over datagrams), mutual authentication with the node's certificate, no ALPN, and SSLKEYLOGFILE
 // honoured so captures can be read in Wireshark.
 //
 // OpenSSL's own chain check cannot express RELOAD's rules (empty subjects, reload:// URIs,
@@ -26,7 +26,11 @@ struct TlsIdentity {
   std::vector<crypto::Certificate> intermediates = {};
 };
 
+// TLS 1.2 or newer for streams (TCP, an ICE byte stream), DTLS 1.2 for datagrams (an ICE
+// datagram flow, DTLS-UDP-SR). Everything else is the same for both.
+enum class TlsFlavor { tls, dtls };
+
 boost::system::result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(
-    const TlsIdentity& identity);
+    const TlsIdentity& identity, TlsFlavor flavor = TlsFlavor::tls);
 
 }  // namespace reload::transport

@@ -1,10 +1,16 @@
 #include "transport/tls_socket.hpp"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -14,6 +20,7 @@
 namespace reload::transport {
 
 using boost::system::error_code;
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -102,7 +109,22 @@ TlsSocket::TlsSocket(std::unique_ptr<ByteChannel> channel, asio::ssl::context& c
   // Record buffers only while a record is in flight; read_ahead takes in whatever the
   // socket holds with one read() instead of a header read and a body read per record.
   SSL_set_mode(ssl_.get(), SSL_MODE_RELEASE_BUFFERS);
-  SSL_set_read_ahead(ssl_.get(), 1);
+  if (channel_->datagrams()) {
+    // DTLS: records packed into datagrams of at most dtls_datagram_size (the channel's
+    // datagrams are what ICE sends in one UDP payload; no path MTU discovery through ICE),
+    // and a first retransmission after 100 ms instead of OpenSSL's 1 s (ICE-NOTES.md).
+    SSL_set_options(ssl_.get(), SSL_OP_NO_QUERY_MTU);
+    DTLS_set_link_mtu(ssl_.get(), dtls_datagram_size);
+    DTLS_set_timer_cb(ssl_.get(), [](SSL*, unsigned int previous_us) -> unsigned int {
+      return previous_us == 0 ? 100'000 : std::min(previous_us * 2, 60'000'000u);
+    });
+  } else {
+    SSL_set_read_ahead(ssl_.get(), 1);
+  }
+}
+
+std::size_t TlsSocket::max_record_payload() const noexcept {
+  return ssl_ && channel_->datagrams() ? DTLS_get_data_mtu(ssl_.get()) : 0;
 }
 
 TlsSocket::TlsSocket(TlsSocket&&) noexcept = default;
@@ -155,6 +177,20 @@ asio::awaitable<error_code> until_done(ByteChannel& channel, SSL* ssl, Call call
     if (r == 1) co_return error_code{};
     const Stall stall = stall_of(ssl, r);
     if (!stall.wait) co_return stall.error;
+    timeval left{};
+    if (channel.datagrams() && DTLSv1_get_timeout(ssl, &left) == 1) {
+      // DTLS sends its flight again when the peer's answer does not come (RFC 6347 section
+      // 4.2.4): wait for the channel or the retransmission timer, whichever is first.
+      asio::steady_timer timer(channel.get_executor(),
+                               std::chrono::seconds(left.tv_sec) + std::chrono::microseconds(left.tv_usec));
+      auto first = co_await (channel.wait(stall.on) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (first.index() == 1) {
+        if (DTLSv1_handle_timeout(ssl) < 0) co_return asio::error::timed_out;
+      } else if (error_code ec = std::get<0>(first)) {
+        co_return ec;
+      }
+      continue;
+    }
     if (error_code ec = co_await channel.wait(stall.on)) co_return ec;
   }
 }
@@ -190,6 +226,8 @@ asio::awaitable<error_code> TlsSocket::read_some(Sink take) {
 
 asio::awaitable<error_code> TlsSocket::write_all(std::span<const std::uint8_t> bytes) {
   if (!ssl_) co_return asio::error::not_connected;
+  // DTLS does not split application data: one write is one record in one datagram.
+  if (channel_->datagrams() && bytes.size() > max_record_payload()) co_return asio::error::message_size;
   while (!bytes.empty()) {
     std::size_t written = 0;
     // A retry after WANT_* passes the same bytes again, as SSL_write requires.

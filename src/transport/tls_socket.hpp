@@ -1,6 +1,7 @@
-// TLS straight on a non-blocking byte pipe (a ByteChannel: TCP in production, an in-memory
-// TestPipe in tests): OpenSSL reads and writes the pipe itself through a BIO, and the
-// channel only says when it is ready.
+// TLS straight on a non-blocking byte pipe (a ByteChannel: TCP or an ICE byte stream in
+// production, an in-memory TestPipe in tests), or DTLS on a datagram channel (an ICE flow):
+// OpenSSL reads and writes the pipe itself through a BIO, and the channel only says when it
+// is ready.
 //
 // Why not asio::ssl::stream: it keeps two 17 KiB record buffers per stream (zero-filled at
 // construction) and a BIO pair of two more, about 70 KiB per link whether the link carries
@@ -35,6 +36,10 @@ namespace reload::transport {
 
 namespace asio = boost::asio;
 
+// What a DTLS datagram holds at most: under the IPv6 minimum MTU with room for UDP, IP and
+// TURN's framing, as RFC 8445 and RFC 6940's DTLS-UDP-SR links need (ICE-NOTES.md).
+inline constexpr unsigned dtls_datagram_size = 1200;
+
 class TlsSocket {
  public:
   using executor_type = asio::any_io_executor;
@@ -63,6 +68,10 @@ class TlsSocket {
   // made after it (a descriptor's number may be reused at once). No close_notify is sent;
   // the framing layer decides when a link ends.
   void close() noexcept;
+
+  // DTLS over a datagram channel (ByteChannel::datagrams()): the largest write_all, one
+  // record in one datagram of at most dtls_datagram_size bytes; 0 for TLS over a stream.
+  std::size_t max_record_payload() const noexcept;
 
   SSL* native_handle() const noexcept { return ssl_.get(); }
   ByteChannel& channel() noexcept { return *channel_; }

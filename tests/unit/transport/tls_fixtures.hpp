@@ -33,11 +33,11 @@ struct TlsPeers {
   crypto::CertificateCache trust{crypto::TrustStore(crypto::TrustPolicy{overlay, {ca.certificate()}})};
 
   // A TLS context whose certificate carries the Node-ID node(fill).
-  std::shared_ptr<asio::ssl::context> context_for(std::uint8_t fill) const {
+  std::shared_ptr<asio::ssl::context> context_for(std::uint8_t fill, TlsFlavor flavor = TlsFlavor::tls) const {
     auto key = crypto::PrivateKey::generate(crypto::KeyType::ecdsa_p256).value();
     auto csr = crypto::CertificateRequest::parse(crypto::make_certificate_request(key, "").value()).value();
     crypto::Identity who{{node(fill)}, overlay, std::string("peer@") + overlay, std::nullopt, {}, {}};
-    return make_tls_context({key, ca.issue(csr, who, 24h).value()}).value();
+    return make_tls_context({key, ca.issue(csr, who, 24h).value()}, flavor).value();
   }
 
   // Runs the io_context until `done()` holds; fails the test after `limit`.
