@@ -42,13 +42,13 @@ struct IceAgent::Signals {
   }
   static void writable(NiceAgent*, guint, guint, gpointer self) {
     later(static_cast<IceAgent*>(self), [](IceAgent& a) {
-      if (a.writable_handler_) a.writable_handler_();
+      if (auto h = a.writable_handler_) h();  // a copy: the handler may replace itself
     });
   }
   static void received(NiceAgent*, guint, guint, guint len, gchar* buf, gpointer self) {
     std::vector<std::uint8_t> bytes(buf, buf + len);
     later(static_cast<IceAgent*>(self), [bytes = std::move(bytes)](IceAgent& a) {
-      if (a.receive_handler_) a.receive_handler_(bytes);
+      if (auto h = a.receive_handler_) h(bytes);  // a copy: the handler may replace itself
     });
   }
 };
@@ -154,7 +154,7 @@ void IceAgent::on_component_state(unsigned state) {
 void IceAgent::set_state(IceState s) {
   if (s == state_ || state_ == IceState::failed) return;
   state_ = s;
-  if (state_handler_) state_handler_(s);
+  if (auto h = state_handler_) h(s);  // a copy: the handler may replace itself
 }
 
 std::size_t IceAgent::send(std::span<const std::uint8_t> bytes, boost::system::error_code& ec) {

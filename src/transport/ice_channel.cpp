@@ -109,8 +109,10 @@ class IceChannel final : public ByteChannel {
     ec = {};
     if (s_->closed) ec = asio::error::bad_descriptor;
     else if (s_->failed) ec = s_->failed;
+    if (!ec && s_->datagrams && bytes.size() > std::min(max_datagram, s_->limits.max_in_flight))
+      ec = asio::error::message_size;  // it would never fit
     if (ec || bytes.empty()) return 0;
-    const std::size_t room = s_->limits.max_in_flight - std::min(s_->limits.max_in_flight, s_->in_flight);
+    const std::size_t room = this->room();
     // A datagram goes whole or not at all.
     const std::size_t n = s_->datagrams ? (room >= bytes.size() ? bytes.size() : 0) : std::min(room, bytes.size());
     if (n == 0) {
@@ -128,8 +130,7 @@ class IceChannel final : public ByteChannel {
   asio::awaitable<error_code> wait(asio::socket_base::wait_type what) override {
     for (;;) {
       if (s_->closed) co_return asio::error::operation_aborted;
-      const bool ready = s_->failed || (what == asio::socket_base::wait_read ? !s_->inbox.empty()
-                                                                            : s_->in_flight < s_->limits.max_in_flight);
+      const bool ready = s_->failed || (what == asio::socket_base::wait_read ? !s_->inbox.empty() : writable());
       if (ready) co_return error_code{};
       error_code ignored;
       co_await s_->wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
@@ -182,6 +183,16 @@ class IceChannel final : public ByteChannel {
     return n;
   }
 
+  std::size_t room() const noexcept {
+    return s_->limits.max_in_flight - std::min(s_->limits.max_in_flight, s_->in_flight);
+  }
+  // Room for a whole write: any byte for a stream, the largest UDP payload for datagrams
+  // (a wait that said yes to a datagram that then did not fit would spin).
+  bool writable() const noexcept {
+    return room() >= (s_->datagrams ? std::min(max_datagram, s_->limits.max_in_flight) : 1);
+  }
+
+  static constexpr std::size_t max_datagram = 65'507;
   std::shared_ptr<Shared> s_;
 };
 
