@@ -34,6 +34,10 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
     if (stopped) return;
     if (!acquired) {
       acquired = g_main_context_acquire(context);
+      // GTasks (nice_agent_close_async's among them) complete in the thread-default context
+      // of the thread that made them: ours, or they would wait for a loop nobody runs and
+      // keep their agents, sockets and all, forever.
+      if (acquired) g_main_context_push_thread_default(context);
       if (!acquired) {
         // Another thread owns the context: nothing of ours may run on it. Try again soon
         // rather than iterate a context we do not hold.
@@ -133,7 +137,10 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
     stopped = true;
     waiting = false;
     release_watches();
-    if (acquired) g_main_context_release(context);
+    if (acquired) {
+      g_main_context_pop_thread_default(context);
+      g_main_context_release(context);
+    }
     acquired = false;
   }
 

@@ -12,6 +12,7 @@
 //
 //   ice_bench [SET-UPS] [STREAM-MIB]    (defaults 50 and 64)
 #include <algorithm>
+#include <filesystem>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -183,6 +184,9 @@ int main(int argc, char** argv) {
     server.reset();
     release(ice, node, c);
   }
+  // Closed agents give their sockets back (a leak of four a set-up once showed here).
+  std::printf("descriptors open after the set-ups: %zu\n",
+              static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator("/proc/self/fd"), {})));
   std::printf("set-up, pseudo-TCP flow to a finished TLS 1.3 handshake, %d times: p50 %.2f ms, p90 %.2f, p99 %.2f"
               " (ICE ready alone: p50 %.2f, p99 %.2f)\n",
               setups, quantile(total_ms, 0.5), quantile(total_ms, 0.9), quantile(total_ms, 0.99),

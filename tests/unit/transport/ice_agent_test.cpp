@@ -7,6 +7,7 @@
 #include <nice/agent.h>
 
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -204,4 +205,24 @@ TEST_CASE("an agent refuses remote candidates it cannot use") {
   CHECK(n == 0);
   CHECK(ec == boost::system::errc::not_connected);
   s.agent->close();
+}
+
+TEST_CASE("closed agents give their sockets back") {
+  auto open_descriptors = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator{});
+  };
+  asio::io_context io;
+  GlibLoop loop{io.get_executor()};
+  run_until(io, [] { return false; }, 10ms);
+  const auto before = open_descriptors();
+  for (int i = 0; i < 5; ++i) {
+    Side s;
+    loop.post([&] { start(loop, s, loopback(true, false), credentials_a); });
+    REQUIRE(run_until(io, [&] { return s.offer.has_value(); }));
+    CHECK(open_descriptors() > before);  // the agent's sockets
+    loop.post([&] { s.agent.reset(); });
+    // nice_agent_close_async finishes in the loop's context (GlibLoop makes it the thread's default).
+    run_until(io, [&] { return open_descriptors() == before; }, 1s);
+  }
+  CHECK(open_descriptors() == before);
 }
