@@ -15,6 +15,8 @@
 #include <deque>
 #include <optional>
 
+#include "transport/ack_window.hpp"
+#include "transport/rto_estimator.hpp"
 #include "wire/bytes.hpp"
 #include "wire/framing.hpp"
 
@@ -22,7 +24,6 @@ namespace reload::transport {
 
 using Clock = std::chrono::steady_clock;
 using TimePoint = Clock::time_point;
-using std::chrono::milliseconds;
 
 struct LinkTimers {
   milliseconds initial_rto{1000};  // RFC 6298 (2.1)
@@ -39,7 +40,8 @@ enum class LinkHealth : std::uint8_t { healthy, suspect, failed };
 
 class LinkMonitor {
  public:
-  explicit LinkMonitor(LinkTimers timers = {}) : timers_(timers), rto_(timers.initial_rto) {}
+  explicit LinkMonitor(LinkTimers timers = {})
+      : timers_(timers), rto_(timers.initial_rto, timers.min_rto, timers.max_rto) {}
 
   // The data frame that carries `message`, numbered; appended to `out` as wire bytes.
   void frame_message(wire::Bytes message, TimePoint now, wire::Buffer& out);
@@ -56,13 +58,11 @@ class LinkMonitor {
   // Whether the oldest unacknowledged frame has waited at least the RTO (the link is quiet).
   bool overdue(TimePoint now) const noexcept;
 
-  milliseconds rto() const noexcept { return rto_; }
-  std::optional<milliseconds> smoothed_rtt() const noexcept { return srtt_; }
+  milliseconds rto() const noexcept { return rto_.rto(); }
+  std::optional<milliseconds> smoothed_rtt() const noexcept { return rto_.srtt(); }
   std::size_t unacked() const noexcept { return in_flight_.size(); }
 
  private:
-  void sample_rtt(milliseconds r);
-
   struct Sent {
     std::uint32_t sequence;
     TimePoint at;
@@ -74,13 +74,8 @@ class LinkMonitor {
   TimePoint last_received_{};
   bool started_ = false;
 
-  // Receive side: the highest sequence seen and the 32 before it (bit k = highest - k).
-  std::optional<std::uint32_t> highest_;
-  std::uint64_t window_ = 0;  // bit 0: highest itself
-
-  milliseconds rto_;
-  std::optional<milliseconds> srtt_;
-  milliseconds rttvar_{0};
+  AckWindow acks_;
+  RtoEstimator rto_;
 };
 
 }  // namespace reload::transport
