@@ -191,7 +191,7 @@ asio::awaitable<void> OverlayNode::dial(asio::ip::tcp::endpoint to, NodeId expec
   add_link(std::move(*link), true);
 }
 
-void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link, bool we_dialled) {
+void OverlayNode::add_link(std::shared_ptr<transport::Link> link, bool we_dialled) {
   if (stopping_) {
     link->close();
     return;
@@ -236,7 +236,7 @@ void OverlayNode::add_link(std::shared_ptr<transport::TlsLink> link, bool we_dia
 // at once, and the link stays open for the 30 s failure timeout in case the peer was only
 // slow. A peer that stopped silently (a frozen process, a pulled cable) is thus routed around
 // within a keepalive interval and an RTO, not 30 s, and its data re-replicated as soon.
-void OverlayNode::on_link_suspect(transport::TlsLink& link) {
+void OverlayNode::on_link_suspect(transport::Link& link) {
   const NodeId* peer = current_peer_of(link);
   if (!peer || stopping_) return;
   log(fmt::format("link to {} is quiet: out of routing", short_id(*peer)));
@@ -244,7 +244,7 @@ void OverlayNode::on_link_suspect(transport::TlsLink& link) {
   run_effects();
 }
 
-void OverlayNode::on_link_resumed(transport::TlsLink& link) {
+void OverlayNode::on_link_resumed(transport::Link& link) {
   const NodeId* peer = current_peer_of(link);
   if (!peer || stopping_) return;
   log(fmt::format("link to {} answers again", short_id(*peer)));
@@ -252,14 +252,14 @@ void OverlayNode::on_link_resumed(transport::TlsLink& link) {
   run_effects();
 }
 
-const NodeId* OverlayNode::current_peer_of(const transport::TlsLink& link) const {
+const NodeId* OverlayNode::current_peer_of(const transport::Link& link) const {
   auto it = link_peers_.find(&link);
   if (it == link_peers_.end()) return nullptr;
   auto l = links_.find(it->second.id);
   return l != links_.end() && l->second.get() == &link ? &it->second.id : nullptr;
 }
 
-void OverlayNode::on_link_closed(transport::TlsLink& link, error_code why) {
+void OverlayNode::on_link_closed(transport::Link& link, error_code why) {
   auto it = link_peers_.find(&link);
   if (it == link_peers_.end()) return;
   NodeId peer = it->second.id;
@@ -336,7 +336,7 @@ void OverlayNode::retry_join(error_code why) {
 
 // ---------------------------------------------------------------- receiving
 
-void OverlayNode::on_link_message(transport::TlsLink& link, wire::Bytes message) {
+void OverlayNode::on_link_message(transport::Link& link, wire::Bytes message) {
   auto peer_it = link_peers_.find(&link);
   if (peer_it == link_peers_.end()) return;
   const NodeId previous_hop = peer_it->second.id;  // a copy: handlers below may change the links

@@ -123,14 +123,14 @@ class OverlayNode final : public transport::LinkHandler,
   void fail_later(ResponseHandler done, boost::system::error_code error);
 
   // LinkHandler
-  void on_link_message(transport::TlsLink& link, wire::Bytes message) override;
-  void on_link_suspect(transport::TlsLink& link) override;
-  void on_link_resumed(transport::TlsLink& link) override;
+  void on_link_message(transport::Link& link, wire::Bytes message) override;
+  void on_link_suspect(transport::Link& link) override;
+  void on_link_resumed(transport::Link& link) override;
   // The peer `link` belongs to, while it is that peer's link in use (not one replaced).
-  const NodeId* current_peer_of(const transport::TlsLink& link) const;
-  void on_link_closed(transport::TlsLink& link, boost::system::error_code why) override;
+  const NodeId* current_peer_of(const transport::Link& link) const;
+  void on_link_closed(transport::Link& link, boost::system::error_code why) override;
 
-  void add_link(std::shared_ptr<transport::TlsLink> link, bool we_dialled);
+  void add_link(std::shared_ptr<transport::Link> link, bool we_dialled);
   asio::awaitable<void> bootstrap(bool may_create);
   asio::awaitable<void> dial(asio::ip::tcp::endpoint to, wire::NodeId expected);
 
@@ -194,13 +194,13 @@ class OverlayNode final : public transport::LinkHandler,
   RecentAnswers recent_answers_;
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;
-  std::map<wire::NodeId, std::shared_ptr<transport::TlsLink>> links_;
+  std::map<wire::NodeId, std::shared_ptr<transport::Link>> links_;
   struct LinkPeer {
     wire::NodeId id;
     wire::Buffer as_via;  // its encoded Destination: what forwarding appends to via lists
     bool we_dialled = false;
   };
-  std::map<const transport::TlsLink*, LinkPeer> link_peers_;
+  std::map<const transport::Link*, LinkPeer> link_peers_;
   wire::Buffer forward_buffer_;  // reused by every forward: no allocation once grown
   AttachStates attaches_;
   std::mt19937_64 random_;

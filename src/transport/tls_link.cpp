@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "transport/handshake_deadline.hpp"
 #include "wire/writer.hpp"
 
 namespace reload::transport {
@@ -31,26 +32,6 @@ const std::size_t ack_frame_size = encoded_size(wire::FramedAck{});
 // The writer hands TLS at most one record at a time, so that each write's deadline measures
 // whether the peer reads at all, not how fast it drains a long queue.
 constexpr std::size_t write_slice = 16 * 1024;
-
-// Calls `expire` if the handshake has not finished by then: a peer that connects and says
-// nothing must not hold a slot.
-struct HandshakeDeadline {
-  HandshakeDeadline(const asio::any_io_executor& ex, milliseconds timeout, std::function<void()> expire)
-      : timer(ex, timeout), over(std::make_shared<bool>(false)) {
-    // A timer that fired just as the handshake finished has its handler queued already and
-    // cancel() cannot take it back; by then what `expire` closes may be moved into a link or
-    // gone, so the handler looks at `over` first.
-    timer.async_wait([expire = std::move(expire), over = over](error_code ec) {
-      if (!ec && !*over) expire();
-    });
-  }
-  ~HandshakeDeadline() {
-    *over = true;
-    timer.cancel();
-  }
-  asio::steady_timer timer;
-  std::shared_ptr<bool> over;
-};
 
 }  // namespace
 

@@ -19,6 +19,7 @@
 #include <boost/system/result.hpp>
 
 #include "crypto/certificate_cache.hpp"
+#include "transport/link.hpp"
 #include "transport/link_monitor.hpp"
 #include "transport/peer_verification.hpp"
 #include "transport/tls_socket.hpp"
@@ -43,21 +44,7 @@ struct LinkLimits {
   LinkTimers timers;
 };
 
-class TlsLink;
-
-class LinkHandler {
- public:
-  virtual ~LinkHandler() = default;
-  virtual void on_link_message(TlsLink& link, wire::Bytes message) = 0;
-  // The link went quiet for longer than its RTO: take it out of routing, keep it open.
-  virtual void on_link_suspect(TlsLink& link) = 0;
-  // Acks caught up on a suspect link before it failed: it may route again.
-  virtual void on_link_resumed(TlsLink&) {}
-  // Called once, after which the link sends and delivers nothing.
-  virtual void on_link_closed(TlsLink& link, boost::system::error_code why) = 0;
-};
-
-class TlsLink : public std::enable_shared_from_this<TlsLink> {
+class TlsLink final : public Link, public std::enable_shared_from_this<TlsLink> {
  public:
   using Stream = TlsSocket;
 
@@ -78,15 +65,15 @@ class TlsLink : public std::enable_shared_from_this<TlsLink> {
   TlsLink(Stream stream, PeerIdentity peer, LinkLimits limits);
 
   // Starts reading, writing and the keepalive timer; `handler` must outlive the link.
-  void start(LinkHandler& handler);
+  void start(LinkHandler& handler) override;
   // Frames and queues `message`. Fails (and sends nothing) when the link is closed, or
   // with no_buffer_space when the frame would take the unsent bytes past
   // max_queued_bytes - ack_reserve; the link stays open.
-  boost::system::error_code send(wire::Bytes message);
-  void close(boost::system::error_code why = {});
+  boost::system::error_code send(wire::Bytes message) override;
+  void close(boost::system::error_code why = {}) override;
 
-  const PeerIdentity& peer() const noexcept { return peer_; }
-  bool is_open() const noexcept { return !closed_; }
+  const PeerIdentity& peer() const noexcept override { return peer_; }
+  bool is_open() const noexcept override { return !closed_; }
   const LinkMonitor& monitor() const noexcept { return monitor_; }
   // The bytes not yet handed to TLS (what max_queued_bytes bounds).
   std::size_t queued_bytes() const noexcept { return outgoing_.size() + writing_left_; }

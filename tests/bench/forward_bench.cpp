@@ -60,9 +60,9 @@ Peer make_peer(const crypto::CertificateAuthority& ca, const std::string& overla
 struct Endpoint final : transport::LinkHandler {
   std::function<void()> on_message = [] {};
   bool closed = false;
-  void on_link_message(transport::TlsLink&, wire::Bytes) override { on_message(); }
-  void on_link_suspect(transport::TlsLink&) override {}
-  void on_link_closed(transport::TlsLink&, boost::system::error_code) override { closed = true; }
+  void on_link_message(transport::Link&, wire::Bytes) override { on_message(); }
+  void on_link_suspect(transport::Link&) override {}
+  void on_link_closed(transport::Link&, boost::system::error_code) override { closed = true; }
 };
 
 struct Bench {

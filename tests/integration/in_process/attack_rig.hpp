@@ -39,9 +39,9 @@ std::string usage_change(const ProcessUsage& before, const ProcessUsage& after);
 struct Recorder final : transport::LinkHandler {
   std::vector<wire::Buffer> received;
   bool closed = false;
-  void on_link_message(transport::TlsLink&, wire::Bytes m) override { received.emplace_back(m.begin(), m.end()); }
-  void on_link_suspect(transport::TlsLink&) override {}
-  void on_link_closed(transport::TlsLink&, boost::system::error_code) override { closed = true; }
+  void on_link_message(transport::Link&, wire::Bytes m) override { received.emplace_back(m.begin(), m.end()); }
+  void on_link_suspect(transport::Link&) override {}
+  void on_link_closed(transport::Link&, boost::system::error_code) override { closed = true; }
 };
 
 struct Attacker {

@@ -35,12 +35,12 @@ struct Recorder final : LinkHandler {
   int closed = 0;
   error_code why;
   std::size_t most_queued = 0;  // the link's queued_bytes() seen at each message
-  void on_link_message(TlsLink& link, wire::Bytes m) override {
+  void on_link_message(Link& link, wire::Bytes m) override {
     messages.push_back(wire::to_buffer(m));
-    most_queued = std::max(most_queued, link.queued_bytes());
+    most_queued = std::max(most_queued, static_cast<TlsLink&>(link).queued_bytes());
   }
-  void on_link_suspect(TlsLink&) override {}
-  void on_link_closed(TlsLink&, error_code e) override {
+  void on_link_suspect(Link&) override {}
+  void on_link_closed(Link&, error_code e) override {
     ++closed;
     why = e;
   }
@@ -168,9 +168,9 @@ wire::Buffer numbered(std::uint32_t i) {
 struct InOrder final : LinkHandler {
   std::uint32_t next = 0;
   std::atomic<int> good{0}, bad{0};
-  void on_link_message(TlsLink&, wire::Bytes m) override { (wire::equal_bytes(m, numbered(next++)) ? good : bad)++; }
-  void on_link_suspect(TlsLink&) override {}
-  void on_link_closed(TlsLink&, error_code) override { ++bad; }
+  void on_link_message(Link&, wire::Bytes m) override { (wire::equal_bytes(m, numbered(next++)) ? good : bad)++; }
+  void on_link_suspect(Link&) override {}
+  void on_link_closed(Link&, error_code) override { ++bad; }
 };
 
 }  // namespace

@@ -1,0 +1,150 @@
+#include "transport/dtls_sr_link.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "transport/handshake_deadline.hpp"
+#include "transport/peer_verification.hpp"
+#include "wire/codec.hpp"
+#include "wire/writer.hpp"
+
+namespace reload::transport {
+
+using boost::system::error_code;
+
+namespace {
+constexpr std::size_t data_frame_header = 1 + 4 + 3;  // type, sequence, message<0..2^24-1>
+
+wire::Buffer encoded(const wire::FramedMessage& frame) {
+  wire::Buffer out;
+  wire::Writer w(out);
+  encode(w, frame);
+  return out;
+}
+}  // namespace
+
+asio::awaitable<boost::system::result<std::shared_ptr<DtlsSrLink>>> DtlsSrLink::open(
+    TlsSocket socket, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
+    std::optional<wire::NodeId> expected, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt) {
+  if (!socket.channel().datagrams()) co_return make_error_code(boost::system::errc::wrong_protocol_type);
+  error_code ec;
+  {
+    HandshakeDeadline deadline(socket.get_executor(), limits.handshake_timeout, [&socket] { socket.close(); });
+    ec = co_await socket.handshake(role);
+  }
+  if (ec) co_return ec;
+  auto peer = verify_peer(socket.native_handle(), trust, expected);
+  if (!peer) {
+    socket.close();
+    co_return peer.error();
+  }
+  co_return std::make_shared<DtlsSrLink>(std::move(socket), std::move(*peer), limits, ice_rtt);
+}
+
+DtlsSrLink::DtlsSrLink(TlsSocket socket, PeerIdentity peer, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt)
+    : socket_(std::move(socket)),
+      peer_(std::move(peer)),
+      limits_(limits),
+      sender_(limits.reliability, ice_rtt),
+      wake_(socket_.get_executor(), SrClock::time_point::max()),
+      last_received_(SrClock::now()) {}
+
+std::size_t DtlsSrLink::max_message() const noexcept {
+  const std::size_t room = socket_.max_record_payload();
+  return room > data_frame_header ? room - data_frame_header : 0;
+}
+
+void DtlsSrLink::start(LinkHandler& handler) {
+  handler_ = &handler;
+  last_received_ = SrClock::now();
+  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->read_loop(); }, asio::detached);
+  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
+}
+
+error_code DtlsSrLink::send(wire::Bytes message) {
+  if (closed_) return asio::error::not_connected;
+  if (message.size() > max_message()) return asio::error::message_size;
+  if (!sender_.enqueue(wire::to_buffer(message))) return asio::error::no_buffer_space;
+  wake_.cancel();
+  return {};
+}
+
+void DtlsSrLink::close(error_code why) {
+  if (closed_) return;
+  closed_ = true;
+  socket_.close();
+  wake_.cancel();
+  if (handler_) handler_->on_link_closed(*this, why);
+}
+
+void DtlsSrLink::on_datagram(wire::Bytes datagram) {
+  last_received_ = SrClock::now();
+  auto frame = wire::decode_exact<wire::FramedMessage>(datagram, wire::CodecContext{});
+  if (!frame) {
+    // Authenticated by DTLS, so the peer itself sent it: a peer that breaks the framing
+    // loses its link, as over TLS.
+    close(frame.error());
+    return;
+  }
+  if (const auto* ack = std::get_if<wire::FramedAck>(&*frame)) {
+    sender_.on_ack(*ack, last_received_);
+    wake_.cancel();  // the window may have room, the link may have resumed
+    return;
+  }
+  const auto& data = std::get<wire::FramedData>(*frame);
+  if (acks_out_.size() >= limits_.max_pending_acks) acks_out_.pop_front();
+  acks_out_.push_back(encoded(acks_.on_data(data.sequence)));
+  wake_.cancel();
+  if (!data.message.empty()) handler_->on_link_message(*this, data.message);
+}
+
+asio::awaitable<void> DtlsSrLink::read_loop() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    const error_code ec = co_await socket_.read_some([this](std::span<const std::uint8_t> d) {
+      if (!closed_) on_datagram(d);
+    });
+    if (ec) {
+      close(ec);
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> DtlsSrLink::write_loop() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    const auto now = SrClock::now();
+    std::vector<wire::Buffer> out(std::make_move_iterator(acks_out_.begin()), std::make_move_iterator(acks_out_.end()));
+    acks_out_.clear();
+    sender_.poll(now, out);
+    if (sender_.failed() || now - last_received_ >= limits_.idle_timeout) {
+      close(asio::error::timed_out);
+      co_return;
+    }
+    if (sender_.quiet() != suspect_) {
+      suspect_ = !suspect_;
+      suspect_ ? handler_->on_link_suspect(*this) : handler_->on_link_resumed(*this);
+      if (closed_) co_return;
+    }
+    for (const auto& datagram : out) {
+      if (const error_code ec = co_await socket_.write_all(datagram)) {
+        close(ec);
+        co_return;
+      }
+      if (closed_) co_return;
+    }
+    if (!acks_out_.empty()) continue;  // more arrived while writing
+    auto next = last_received_ + limits_.idle_timeout;
+    if (auto t = sender_.next_timeout()) next = std::min(next, *t);
+    wake_.expires_at(next);
+    error_code ignored;
+    co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+}
+
+}  // namespace reload::transport

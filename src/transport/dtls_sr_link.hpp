@@ -1,0 +1,77 @@
+// An overlay link over DTLS with simple reliability (RFC 6940 section 6.6.4, DTLS-UDP-SR):
+// each frame of the framing header (section 6.6.2), data or ack, is one DTLS record in one
+// datagram of at most 1,200 bytes, on an ICE datagram flow. The receiver acks every data
+// frame (AckWindow); the sender keeps each message until acked and sends it again with a
+// fresh number (SrSender). A message larger than one datagram is refused (message_size): the
+// node fragments it first (section 6.7).
+//
+// Failure: a message unacked after five transmissions closes the link (timed_out), as does
+// nothing received for `idle_timeout`; three retransmissions without an ack make it suspect
+// (out of the routing table) until acks resume (section 6.6.3.1). Bounds (DESIGN.md principle
+// 5): SrLimits::max_queued messages wait for the window, and at most `max_pending_acks` acks
+// wait for the writer (older ones are dropped: every ack repeats the 31 before it).
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/result.hpp>
+
+#include "crypto/certificate_cache.hpp"
+#include "transport/ack_window.hpp"
+#include "transport/link.hpp"
+#include "transport/sr_sender.hpp"
+#include "transport/tls_socket.hpp"
+
+namespace reload::transport {
+
+struct DtlsSrLimits {
+  milliseconds handshake_timeout{10000};
+  milliseconds idle_timeout{30000};
+  std::size_t max_pending_acks = 1024;
+  SrLimits reliability;
+};
+
+class DtlsSrLink final : public Link, public std::enable_shared_from_this<DtlsSrLink> {
+ public:
+  // Handshakes over a datagram channel (the socket's channel must keep datagrams) and verifies
+  // the peer, which must carry `expected` when given. `ice_rtt` seeds the RTO.
+  static asio::awaitable<boost::system::result<std::shared_ptr<DtlsSrLink>>> open(
+      TlsSocket socket, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
+      std::optional<wire::NodeId> expected, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt = std::nullopt);
+
+  DtlsSrLink(TlsSocket socket, PeerIdentity peer, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt);
+
+  void start(LinkHandler& handler) override;
+  boost::system::error_code send(wire::Bytes message) override;
+  void close(boost::system::error_code why = {}) override;
+  const PeerIdentity& peer() const noexcept override { return peer_; }
+  bool is_open() const noexcept override { return !closed_; }
+
+  // The largest message one datagram carries (a DTLS record less the data frame's header).
+  std::size_t max_message() const noexcept;
+  const SrSender& sender() const noexcept { return sender_; }
+
+ private:
+  asio::awaitable<void> read_loop();
+  asio::awaitable<void> write_loop();
+  void on_datagram(wire::Bytes datagram);
+
+  TlsSocket socket_;
+  PeerIdentity peer_;
+  DtlsSrLimits limits_;
+  LinkHandler* handler_ = nullptr;
+  SrSender sender_;
+  AckWindow acks_;
+  std::deque<wire::Buffer> acks_out_;
+  asio::steady_timer wake_;
+  SrClock::time_point last_received_;
+  bool closed_ = false;
+  bool suspect_ = false;
+};
+
+}  // namespace reload::transport
