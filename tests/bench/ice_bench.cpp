@@ -7,7 +7,9 @@
 //   - a byte stream: MB/s of 64 MiB through TLS over pseudo-TCP, one way;
 //   - datagrams: 100-byte DTLS records one way, sent as fast as the channel takes them and
 //     counted as received (no reliability above DTLS here, so this is the ceiling a
-//     DTLS-UDP-SR link works under, not its rate).
+//     DTLS-UDP-SR link works under, not its rate);
+//   - a DTLS-UDP-SR link (DtlsSrLink): 100-byte messages one way for 2 s, as many as its
+//     window takes, counted as delivered.
 // It prints figures; it is not a test and never fails on a slow machine.
 //
 //   ice_bench [SET-UPS] [STREAM-MIB]    (defaults 50 and 64)
@@ -28,6 +30,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "crypto/issuance.hpp"
+#include "crypto/certificate_cache.hpp"
+#include "transport/dtls_sr_link.hpp"
 #include "transport/glib_loop.hpp"
 #include "transport/ice_agent.hpp"
 #include "transport/ice_channel.hpp"
@@ -55,6 +59,7 @@ namespace {
 struct Certificates {
   crypto::CertificateAuthority ca =
       crypto::CertificateAuthority::create("ICE bench CA", crypto::KeyType::ecdsa_p256, 24h).value();
+  crypto::CertificateCache trust{crypto::TrustStore(crypto::TrustPolicy{"ice.example.org", {ca.certificate()}})};
 
   std::shared_ptr<asio::ssl::context> context(std::uint8_t fill, TlsFlavor flavor) const {
     auto key = crypto::PrivateKey::generate(crypto::KeyType::ecdsa_p256).value();
@@ -255,6 +260,50 @@ int main(int argc, char** argv) {
     run_until(node, [&, until = Clock::now() + 20ms] { return Clock::now() > until; });
     client.reset();
     server.reset();
+    release(ice, node, c);
+  }
+  {  // A DTLS-UDP-SR link, one way.
+    Connection c;
+    bool ready = false;
+    connect(ice, node, false, c, [&] { asio::post(node, [&] { ready = true; }); });
+    run_until(node, [&] { return ready; });
+    std::optional<boost::system::result<std::shared_ptr<DtlsSrLink>>> la, lb;
+    asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_a), *dtls_client), asio::ssl::stream_base::server,
+                                          certs.trust, std::nullopt, {}, 1ms),
+                   [&](std::exception_ptr, auto r) { la = std::move(r); });
+    asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_b), *dtls_server), asio::ssl::stream_base::client,
+                                          certs.trust, std::nullopt, {}, 1ms),
+                   [&](std::exception_ptr, auto r) { lb = std::move(r); });
+    run_until(node, [&] { return la && lb; });
+    if (!*la || !*lb) die("DTLS-UDP-SR link set-up failed");
+    struct Counter final : LinkHandler {
+      std::size_t delivered = 0;
+      void on_link_message(Link&, wire::Bytes) override { ++delivered; }
+      void on_link_suspect(Link&) override {}
+      void on_link_closed(Link&, error_code why) override {
+        if (why) die("the DTLS-UDP-SR link closed");
+      }
+    } sink, source;
+    auto sender = la->value(), receiver = lb->value();
+    sender->start(source);
+    receiver->start(sink);
+    std::vector<std::uint8_t> message(100, 0x44);
+    std::size_t accepted = 0;
+    const auto start = Clock::now();
+    while (Clock::now() < start + 2s) {
+      while (!sender->send(message)) ++accepted;  // until the queue is full
+      node.restart();
+      node.run_for(1ms);
+    }
+    const double s = std::chrono::duration<double>(Clock::now() - start).count();
+    const std::size_t delivered = sink.delivered;
+    std::printf("DTLS-UDP-SR link, 100-byte messages one way for %.1f s: %zu taken by send(), %zu delivered (%.0f/s);"
+                " at the end a window of %zu messages and an RTO of %lld ms\n",
+                s, accepted, delivered, static_cast<double>(delivered) / s, sender->sender().window(),
+                static_cast<long long>(sender->sender().rto().count()));
+    sender->close();
+    receiver->close();
+    run_until(node, [&, until = Clock::now() + 20ms] { return Clock::now() > until; });
     release(ice, node, c);
   }
   return 0;
