@@ -5,6 +5,7 @@ RELOAD_PACKAGES=(
   libboost1.81-dev libssl-dev libexpat1-dev libcxxopts-dev doctest-dev
   libspdlog-dev libfmt-dev libpcap-dev
   libnice-dev  # ICE (libnice 0.1.21 on GLib)
+  iptables coturn iproute2  # tools/nat-rig: NATs in network namespaces, STUN and TURN
   tshark python3
   libicu-dev libidn2-dev python3-precis-i18n python3-idna libstrophe-dev  # XMPP: JIDs, their oracles, interop
   curl openssl  # the enrollment tests enroll with them; certs/ scripts use openssl
