@@ -104,6 +104,11 @@ def main():
     if os.geteuid() != 0:
         print("nat_rig_test: needs root (network namespaces); skipped")
         return 77
+    trial = subprocess.run(["ip", "netns", "add", f"nat-rig-test-{os.getpid()}"], capture_output=True, text=True)
+    if trial.returncode != 0:
+        print(f"nat_rig_test: this machine cannot make network namespaces ({trial.stderr.strip()}); skipped")
+        return 77
+    subprocess.run(["ip", "netns", "del", f"nat-rig-test-{os.getpid()}"], check=True)
     probe = os.path.abspath(sys.argv[1])
     nats = {"a": "masquerade", "c": "full-cone", "s1": "symmetric"}
     hosts = {"alice": "a", "carol": "c", "sam": "s1", "pub": "public"}
