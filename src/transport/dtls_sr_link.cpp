@@ -7,8 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "transport/handshake_deadline.hpp"
-#include "transport/peer_verification.hpp"
+#include "transport/authenticated_handshake.hpp"
 #include "wire/codec.hpp"
 #include "wire/writer.hpp"
 
@@ -31,17 +30,8 @@ asio::awaitable<boost::system::result<std::shared_ptr<DtlsSrLink>>> DtlsSrLink::
     TlsSocket socket, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
     std::optional<wire::NodeId> expected, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt) {
   if (!socket.channel().datagrams()) co_return make_error_code(boost::system::errc::wrong_protocol_type);
-  error_code ec;
-  {
-    HandshakeDeadline deadline(socket.get_executor(), limits.handshake_timeout, [&socket] { socket.close(); });
-    ec = co_await socket.handshake(role);
-  }
-  if (ec) co_return ec;
-  auto peer = verify_peer(socket.native_handle(), trust, expected);
-  if (!peer) {
-    socket.close();
-    co_return peer.error();
-  }
+  auto peer = co_await authenticated_handshake(socket, role, trust, expected, limits.handshake_timeout);
+  if (!peer) co_return peer.error();
   co_return std::make_shared<DtlsSrLink>(std::move(socket), std::move(*peer), limits, ice_rtt);
 }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "transport/authenticated_handshake.hpp"
 #include "transport/handshake_deadline.hpp"
 #include "wire/writer.hpp"
 
@@ -38,17 +39,8 @@ constexpr std::size_t write_slice = 16 * 1024;
 asio::awaitable<boost::system::result<std::shared_ptr<TlsLink>>> TlsLink::open(
     Stream stream, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
     std::optional<wire::NodeId> expected, LinkLimits limits) {
-  error_code ec;
-  {
-    HandshakeDeadline deadline(stream.get_executor(), limits.handshake_timeout, [&stream] { stream.close(); });
-    ec = co_await stream.handshake(role);
-  }
-  if (ec) co_return ec;
-  auto peer = verify_peer(stream.native_handle(), trust, expected);
-  if (!peer) {
-    stream.close();
-    co_return peer.error();
-  }
+  auto peer = co_await authenticated_handshake(stream, role, trust, expected, limits.handshake_timeout);
+  if (!peer) co_return peer.error();
   co_return std::make_shared<TlsLink>(std::move(stream), std::move(*peer), limits);
 }
 
