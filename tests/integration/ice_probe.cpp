@@ -126,8 +126,12 @@ int main(int argc, char** argv) {
     agent->on_receive([&](std::span<const std::uint8_t> d) { received.emplace_back(d.begin(), d.end()); });
     if (!agent->set_remote(theirs, candidates)) die("the peer's candidates were refused");
   });
-  run_until(io, [&] { return agent && (agent->state() == IceState::ready || agent->state() == IceState::failed); },
+  run_until(io, [&] { return agent->state() == IceState::connected || agent->state() == IceState::ready ||
+                             agent->state() == IceState::failed; },
             give_up, "connecting");
+  std::fprintf(stderr, "ice_probe: %s %.0f ms after the start\n", to_string(agent->state()), since());
+  run_until(io, [&] { return agent->state() == IceState::ready || agent->state() == IceState::failed; },
+            give_up, "completing the checks");
   if (agent->state() == IceState::failed) die("ICE failed");
   run_until(io, [&] { return agent->selected_pair().has_value(); }, give_up, "waiting for the selected pair");
   std::fprintf(stderr, "ice_probe: ready %.0f ms after the start\n", since());
