@@ -5,9 +5,7 @@
 //
 //   ice_probe controlling|controlled STUN_IP:PORT|- [TURN_IP:PORT USER PASSWORD]
 //
-// "-" for no STUN server: coturn 4.6.1 does not answer the RFC 3489-style Binding requests
-// libnice 0.1.21 sends for server-reflexive discovery (gathering then waits 2 s for nothing),
-// and a TURN allocation yields the server-reflexive candidate as well as the relayed one.
+// "-" for no STUN server (a TURN allocation yields the server-reflexive candidate too).
 //
 // stdout: "OFFER ufrag password hex,hex,...", then "READY local=TYPE remote=TYPE", then
 // "GOT <text>"; exits 0, or 1 with a line on stderr when ICE fails or time runs out (20 s).

@@ -74,8 +74,6 @@ def mapped(rig, host, *servers):
 
 def ice_pair(rig, probe, a, b, turn):
     """Runs ice_probe on hosts a (controlling) and b, relays their offers; their outputs."""
-    # With TURN, no STUN server: coturn does not answer libnice's RFC 3489-style Binding
-    # requests, and the TURN allocation gives the server-reflexive candidate too.
     servers = ["-", f"{TURN_ADDRESS}:3478", TURN_USER, TURN_PASSWORD] if turn else [f"{STUN_ADDRESS}:3478"]
     procs = [rig.popen(h, probe, role, *servers, stdin=subprocess.PIPE,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -131,7 +129,9 @@ def main():
         check(seen is not None and seen[0] == rig.addresses["pub"], f"a public host is seen as itself ({seen})")
 
         # host covers peer-reflexive too: a public peer learns alice's mapped address from her checks.
-        for a, b, turn, want in (("alice", "pub", True, {"srflx", "host"}),
+        # Server-reflexive candidates from the STUN server, then from a TURN allocation.
+        for a, b, turn, want in (("alice", "pub", False, {"srflx", "host"}),
+                                 ("alice", "carol", False, {"srflx"}),
                                  ("alice", "carol", True, {"srflx"})):
             t0 = time.time()
             offers, outs = ice_pair(rig, probe, a, b, turn)

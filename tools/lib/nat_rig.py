@@ -23,11 +23,13 @@ Everything is removed on exit, after Ctrl-C too (namespaces take their interface
 iptables rules and processes' sockets with them; the processes the rig started are killed;
 coturn's log, /tmp/TAG-coturn.log, stays only when RIG_KEEP_LOGS is set).
 
-Known limits: coturn 4.6.1 does not answer the RFC 3489-style Binding requests libnice 0.1.21
-sends for server-reflexive discovery, so agents should name the TURN server (its Allocate
-answer carries the server-reflexive address too). Relayed paths do not work yet: coturn takes
-the allocations and permissions and then relays nothing (a peer's packets reach the relay port
-and no Data indication follows); ICE through two symmetric NATs therefore fails here today.
+Known limits: relayed paths do not work yet. coturn relays between its own test client and
+a peer (turnutils_uclient and turnutils_peer: 5 of 5 messages), but the connectivity checks
+libnice sends through an allocation, and a peer's checks arriving at a relay port, are not
+relayed (no Data indication follows); ICE through two symmetric NATs therefore fails here today.
+coturn runs with `-c /dev/null`: Debian's /etc/turnserver.conf sets
+no-stun-backward-compatibility, and libnice 0.1.21's server-reflexive discovery sends RFC
+3489-style Binding requests, which coturn then ignores (gathering waits 2 s for nothing).
 """
 import atexit
 import ipaddress
@@ -167,7 +169,9 @@ class NatRig:
         log = f"/tmp/{self.tag}-coturn.log"
         # Two servers in one process would answer on both addresses; two processes keep STUN
         # and TURN apart. No TLS listeners, no CLI, nothing but the rig's own addresses.
-        common = ["turnserver", "--no-cli", "--no-tls", "--no-dtls", "--log-file", "stdout", "--verbose",
+        # -c /dev/null: not the machine's /etc/turnserver.conf, whose Debian default turns off
+        # the RFC 3489 Binding answers libnice's server-reflexive discovery needs.
+        common = ["turnserver", "-c", "/dev/null", "--no-cli", "--no-tls", "--no-dtls", "--log-file", "stdout", "--verbose",
                   "--realm", TURN_REALM, "--no-software-attribute"]
         stun = common + ["--listening-ip", STUN_ADDRESS, "--relay-ip", STUN_ADDRESS, "--stun-only",
                          "--pidfile", f"/tmp/{self.tag}-stun.pid"]
