@@ -51,6 +51,11 @@ def sh(*args, ns=None, check=True, **kw):
     return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
 
 
+def set_sysctl(ns, key, value):
+    # Through /proc rather than sysctl(8), which a minimal Debian image lacks (procps).
+    sh("sh", "-c", f"echo {value} > /proc/sys/{key}", ns=ns)
+
+
 class NatRig:
     """with NatRig(nats={"a": "masquerade"}, hosts={"h1": "a", "h2": "public"}) as rig: ..."""
 
@@ -87,8 +92,8 @@ class NatRig:
         subprocess.run(["ip", "netns", "add", full], check=True)
         self.namespaces.append(full)
         # IPv4 only: no link-local IPv6 addresses whose candidates ICE would try in vain.
-        sh("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", ns=full)
-        sh("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1", ns=full)
+        set_sysctl(full, "net/ipv6/conf/all/disable_ipv6", 1)
+        set_sysctl(full, "net/ipv6/conf/default/disable_ipv6", 1)
         sh("ip", "link", "set", "lo", "up", ns=full)
         return full
 
@@ -137,7 +142,7 @@ class NatRig:
             self._on_internet(name, ns, str(INTERNET[next_public]), f"p-nat{i}")
             next_public += 1
             self._bridge(ns, "lan", f"10.{i}.0.1/24")
-            sh("sysctl", "-q", "-w", "net.ipv4.ip_forward=1", ns=ns)
+            set_sysctl(ns, "net/ipv4/ip_forward", 1)
             masquerade = ["iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "wan", "-j", "MASQUERADE"]
             if kind == "symmetric":
                 masquerade.append("--random-fully")
