@@ -156,3 +156,34 @@ TEST_CASE("a stalled reader's inbox is bounded: past max_unread the channel fail
   small->close();
   t.run_for(10ms);
 }
+
+TEST_CASE("TLS 1.3 runs over an ICE-TCP flow (RFC 6544) as over pseudo-TCP") {
+  IceTls t(true, true);
+  std::optional<bool> tcp_pair = on_ice(t.ice, [&] {
+    auto pair = t.a.agent->selected_pair();
+    return pair ? std::optional<bool>(pair->tcp) : std::nullopt;
+  });
+  REQUIRE(tcp_pair);
+  CHECK(*tcp_pair);
+  auto client_tls = t.context_for(0x11), server_tls = t.context_for(0x22);
+  TlsSocket client(std::move(t.channel_a), *client_tls), server(std::move(t.channel_b), *server_tls);
+  auto [c, s] = handshake(t, client, server);
+  REQUIRE_FALSE(c);
+  REQUIRE_FALSE(s);
+  wire::Buffer data(256 * 1024);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 31 + i / 257);
+  std::optional<error_code> wrote;
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { wrote = co_await client.write_all(data); }, asio::detached);
+  wire::Buffer got;
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> {
+    while (got.size() < data.size()) {
+      if (co_await server.read_some([&](std::span<const std::uint8_t> b) { got.insert(got.end(), b.begin(), b.end()); }))
+        co_return;
+    }
+  }, asio::detached);
+  t.run_until([&] { return got.size() == data.size(); }, 20s);
+  CHECK(got == data);
+  client.close();
+  server.close();
+  t.run_for(20ms);
+}

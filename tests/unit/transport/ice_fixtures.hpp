@@ -34,10 +34,13 @@ struct Side {
   wire::Buffer stream;
 };
 
-inline IceAgentOptions loopback(bool controlling, bool reliable) {
+// `tcp`: ICE-TCP only (RFC 6544), for a reliable agent's byte stream without pseudo-TCP.
+inline IceAgentOptions loopback(bool controlling, bool reliable, bool tcp = false) {
   IceAgentOptions o;
   o.controlling = controlling;
   o.reliable = reliable;
+  o.ice_udp = !tcp;
+  o.ice_tcp = tcp;
   o.stun_pacing = 5ms;
   o.local_addresses = {boost::asio::ip::make_address("127.0.0.1")};
   return o;

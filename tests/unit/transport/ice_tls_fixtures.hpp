@@ -48,10 +48,10 @@ struct IceTls : TlsPeers {
   Side a, b;
   std::unique_ptr<ByteChannel> channel_a, channel_b;
 
-  explicit IceTls(bool reliable = true) {
+  explicit IceTls(bool reliable = true, bool tcp = false) {
     on_ice(ice, [&] {
-      start(ice.loop(), a, loopback(true, reliable), credentials_a);
-      start(ice.loop(), b, loopback(false, reliable), credentials_b);
+      start(ice.loop(), a, loopback(true, reliable, tcp), credentials_a);
+      start(ice.loop(), b, loopback(false, reliable, tcp), credentials_b);
       return 0;
     });
     REQUIRE(eventually([&] { return on_ice(ice, [&] { return a.offer && b.offer; }); }));
