@@ -27,6 +27,8 @@ Known limits: relayed paths do not work yet. coturn relays between its own test 
 a peer (turnutils_uclient and turnutils_peer: 5 of 5 messages), but the connectivity checks
 libnice sends through an allocation, and a peer's checks arriving at a relay port, are not
 relayed (no Data indication follows); ICE through two symmetric NATs therefore fails here today.
+The lead: libnice's second CreatePermission gets "438 Wrong nonce", its retry with the new
+nonce "400 Bad Request", so the peer's permission is never installed.
 coturn runs with `-c /dev/null`: Debian's /etc/turnserver.conf sets
 no-stun-backward-compatibility, and libnice 0.1.21's server-reflexive discovery sends RFC
 3489-style Binding requests, which coturn then ignores (gathering waits 2 s for nothing).
