@@ -27,8 +27,9 @@ Known limits: relayed paths do not work yet. coturn relays between its own test 
 a peer (turnutils_uclient and turnutils_peer: 5 of 5 messages), but the connectivity checks
 libnice sends through an allocation, and a peer's checks arriving at a relay port, are not
 relayed (no Data indication follows); ICE through two symmetric NATs therefore fails here today.
-The lead: libnice's second CreatePermission gets "438 Wrong nonce", its retry with the new
-nonce "400 Bad Request", so the peer's permission is never installed.
+With coturn's default nonce handling libnice's second CreatePermission got "438 Wrong nonce"
+and its retry "400 Bad Request"; with --stale-nonce=0 (as here) every CreatePermission
+succeeds, and still nothing is relayed: the cause is not found yet.
 coturn runs with `-c /dev/null`: Debian's /etc/turnserver.conf sets
 no-stun-backward-compatibility, and libnice 0.1.21's server-reflexive discovery sends RFC
 3489-style Binding requests, which coturn then ignores (gathering waits 2 s for nothing).
@@ -183,7 +184,7 @@ class NatRig:
         stun = common + ["--listening-ip", STUN_ADDRESS, "--relay-ip", STUN_ADDRESS, "--stun-only",
                          "--pidfile", f"/tmp/{self.tag}-stun.pid"]
         turn = common + ["--listening-ip", TURN_ADDRESS, "--relay-ip", TURN_ADDRESS, "--lt-cred-mech",
-                         "--user", f"{TURN_USER}:{TURN_PASSWORD}", "--no-tcp-relay", "--allowed-peer-ip",
+                         "--user", f"{TURN_USER}:{TURN_PASSWORD}", "--stale-nonce=0", "--no-tcp-relay", "--allowed-peer-ip",
                          "0.0.0.0-255.255.255.255", "--pidfile", f"/tmp/{self.tag}-turn.pid",
                          "--min-port", "49152", "--max-port", "49999"]
         self.coturn_log = log
