@@ -1,12 +1,9 @@
 #include "transport/glib_loop.hpp"
 
-#include <poll.h>
-
 #include <chrono>
 #include <cstdint>
 #include <vector>
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,7 +21,6 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
   bool waiting = false;       // an iteration is between query and check
   bool reschedule_posted = false;
   std::uint64_t generation = 0;
-  std::uint64_t iterations = 0;
   gint max_priority = 0;
   std::vector<GPollFD> fds;
   std::vector<asio::posix::stream_descriptor> watched;
@@ -32,22 +28,20 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
 
   void start() {
     if (stopped) return;
-    if (!acquired) {
-      acquired = g_main_context_acquire(context);
-      // GTasks (nice_agent_close_async's among them) complete in the thread-default context
-      // of the thread that made them: ours, or they would wait for a loop nobody runs and
-      // keep their agents, sockets and all, forever.
-      if (acquired) g_main_context_push_thread_default(context);
-      if (!acquired) {
-        // Another thread owns the context: nothing of ours may run on it. Try again soon
-        // rather than iterate a context we do not hold.
-        timer.expires_after(std::chrono::milliseconds(1));
-        timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-          if (!ec) self->start();
-        });
-        return;
-      }
+    if (!g_main_context_acquire(context)) {
+      // Another thread owns the context: nothing of ours may run on it. Try again soon
+      // rather than iterate a context we do not hold.
+      timer.expires_after(std::chrono::milliseconds(1));
+      timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec) self->start();
+      });
+      return;
     }
+    acquired = true;
+    // GTasks (nice_agent_close_async's among them) complete in the thread-default context of
+    // the thread that made them: ours, or they would wait for a loop nobody runs and keep
+    // their agents, sockets and all, forever.
+    g_main_context_push_thread_default(context);
     prepare_and_wait();
   }
 
@@ -71,8 +65,6 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
       asio::post(executor, [self = shared_from_this(), gen] { self->wake(gen); });
       return;
     }
-    // One watcher per descriptor, even when GLib lists a descriptor twice: epoll refuses a
-    // second registration of the same descriptor.
     for (const GPollFD& p : fds) {
       const bool in = p.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR);
       const bool out = p.events & G_IO_OUT;
@@ -81,8 +73,8 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
       boost::system::error_code ec;
       d.assign(p.fd, ec);
       if (ec) {
-        // A descriptor epoll cannot watch (already registered through a duplicate entry):
-        // the others and the timer still end the wait.
+        // GLib listed this descriptor twice and epoll refuses a second registration: the
+        // first watcher covers it.
         watched.pop_back();
         continue;
       }
@@ -115,12 +107,8 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
     if (stopped || !waiting || gen != generation) return;
     waiting = false;
     release_watches();
-    // What each descriptor is ready for now, as poll(2) would have told g_main_context_iterate.
-    std::vector<pollfd> polled(fds.size());
-    for (std::size_t i = 0; i < fds.size(); ++i) polled[i] = {fds[i].fd, static_cast<short>(fds[i].events), 0};
-    if (!polled.empty()) ::poll(polled.data(), polled.size(), 0);
-    for (std::size_t i = 0; i < fds.size(); ++i) fds[i].revents = static_cast<gushort>(polled[i].revents);
-    ++iterations;
+    // What each descriptor is ready for now, as the poll in g_main_context_iterate would say.
+    g_poll(fds.data(), static_cast<guint>(fds.size()), 0);
     if (g_main_context_check(context, max_priority, fds.data(), static_cast<gint>(fds.size())))
       g_main_context_dispatch(context);
     if (!stopped) prepare_and_wait();
@@ -170,7 +158,5 @@ void GlibLoop::post(std::function<void()> fn) {
     });
   });
 }
-
-std::uint64_t GlibLoop::iterations() const noexcept { return state_->iterations; }
 
 }  // namespace reload::transport

@@ -41,9 +41,6 @@ class GlibLoop {
   // context from the owning thread wakes nobody, so the wait in progress would not see it.
   void post(std::function<void()> fn);
 
-  // Iterations so far (for tests and diagnostics).
-  std::uint64_t iterations() const noexcept;
-
  private:
   struct State;
   std::shared_ptr<State> state_;
