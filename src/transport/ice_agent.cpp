@@ -47,8 +47,8 @@ struct IceAgent::Signals {
   }
   static void received(NiceAgent*, guint, guint, guint len, gchar* buf, gpointer self) {
     std::vector<std::uint8_t> bytes(buf, buf + len);
-    later(static_cast<IceAgent*>(self), [bytes = std::move(bytes)](IceAgent& a) {
-      if (auto h = a.receive_handler_) h(bytes);  // a copy: the handler may replace itself
+    later(static_cast<IceAgent*>(self), [bytes = std::move(bytes)](IceAgent& a) mutable {
+      if (auto h = a.receive_handler_) h(std::move(bytes));  // a copy: the handler may replace itself
     });
   }
 };

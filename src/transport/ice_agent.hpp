@@ -71,7 +71,9 @@ class IceAgent : public std::enable_shared_from_this<IceAgent> {
  public:
   using GatheredHandler = std::function<void(boost::system::error_code, IceCandidateList)>;
   using StateHandler = std::function<void(IceState)>;
-  using ReceiveHandler = std::function<void(std::span<const std::uint8_t>)>;
+  // Takes the received bytes (the one copy out of libnice's buffer): a channel moves them on
+  // to its own executor without copying again.
+  using ReceiveHandler = std::function<void(std::vector<std::uint8_t>)>;
 
   // On the loop's executor. `local` are this side's credentials (from the CSPRNG: they
   // authenticate the checks). Fails (nullptr, `ec` set) when libnice refuses the stream.

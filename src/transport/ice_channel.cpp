@@ -203,9 +203,9 @@ std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, G
   auto s = std::make_shared<Shared>(loop, std::move(executor), agent, limits);
   // The handlers hold the shared state weakly: the agent must not keep its own owner alive.
   std::weak_ptr<Shared> weak = s;
-  agent->on_receive([weak](std::span<const std::uint8_t> bytes) {
+  agent->on_receive([weak](Chunk bytes) {
     if (auto s = weak.lock())
-      asio::post(s->executor, [s, chunk = Chunk(bytes.begin(), bytes.end())]() mutable { s->deliver(std::move(chunk)); });
+      asio::post(s->executor, [s, chunk = std::move(bytes)]() mutable { s->deliver(std::move(chunk)); });
   });
   agent->on_writable([weak] {
     if (auto s = weak.lock()) s->pump(s);

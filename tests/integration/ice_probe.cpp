@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> received;
   loop.post([&] {
-    agent->on_receive([&](std::span<const std::uint8_t> d) { received.emplace_back(d.begin(), d.end()); });
+    agent->on_receive([&](const std::vector<std::uint8_t>& d) { received.emplace_back(d.begin(), d.end()); });
     if (!agent->set_remote(theirs, candidates)) die("the peer's candidates were refused");
   });
   run_until(io, [&] { return agent->state() == IceState::connected || agent->state() == IceState::ready ||

@@ -51,7 +51,7 @@ inline void start(GlibLoop& loop, Side& s, const IceAgentOptions& o, IceCredenti
   s.agent = IceAgent::create(loop, o, creds, ec);
   REQUIRE_FALSE(ec);
   REQUIRE(s.agent);
-  s.agent->on_receive([&s](std::span<const std::uint8_t> b) {
+  s.agent->on_receive([&s](const std::vector<std::uint8_t>& b) {
     s.received.emplace_back(b.begin(), b.end());
     s.stream.insert(s.stream.end(), b.begin(), b.end());
   });
