@@ -9,7 +9,6 @@
 
 #include "transport/authenticated_handshake.hpp"
 #include "wire/codec.hpp"
-#include "wire/writer.hpp"
 
 namespace reload::transport {
 
@@ -17,13 +16,6 @@ using boost::system::error_code;
 
 namespace {
 constexpr std::size_t data_frame_header = 1 + 4 + 3;  // type, sequence, message<0..2^24-1>
-
-wire::Buffer encoded(const wire::FramedMessage& frame) {
-  wire::Buffer out;
-  wire::Writer w(out);
-  encode(w, frame);
-  return out;
-}
 }  // namespace
 
 asio::awaitable<boost::system::result<std::shared_ptr<DtlsSrLink>>> DtlsSrLink::open(
@@ -87,7 +79,7 @@ void DtlsSrLink::on_datagram(wire::Bytes datagram) {
   }
   const auto& data = std::get<wire::FramedData>(*frame);
   if (acks_out_.size() >= limits_.max_pending_acks) acks_out_.pop_front();
-  acks_out_.push_back(encoded(acks_.on_data(data.sequence)));
+  acks_out_.push_back(wire::encode_to_buffer(wire::FramedMessage{acks_.on_data(data.sequence)}).value());
   wake_.cancel();
   if (!data.message.empty()) handler_->on_link_message(*this, data.message);
 }

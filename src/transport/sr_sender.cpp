@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "wire/writer.hpp"
+#include "wire/codec.hpp"
 
 namespace reload::transport {
 
@@ -16,17 +16,15 @@ SrSender::SrSender(SrLimits limits, std::optional<milliseconds> ice_rtt)
 }
 
 bool SrSender::enqueue(wire::Buffer message) {
-  if (queue_.size() >= limits_.max_queued) return false;
+  if (queue_.size() >= limits_.max_queued || message.size() >= (std::size_t{1} << 24)) return false;
   queue_.push_back(std::move(message));
   return true;
 }
 
 void SrSender::transmit(std::uint64_t id, Outstanding& m, TimePoint now, std::vector<wire::Buffer>& out) {
   const std::uint32_t seq = next_sequence_++;  // a retransmission gets a new number too
-  wire::Buffer frame;
-  wire::Writer w(frame);
-  encode(w, wire::FramedMessage{wire::FramedData{seq, m.message}});
-  out.push_back(std::move(frame));
+  // Cannot fail: enqueue() took only messages the framing header can carry.
+  out.push_back(wire::encode_to_buffer(wire::FramedMessage{wire::FramedData{seq, m.message}}).value());
   m.sequences.push_back(seq);
   frames_[seq] = {id, now};
   ++m.transmissions;

@@ -47,7 +47,8 @@ class SrSender {
 
   explicit SrSender(SrLimits limits = {}, std::optional<milliseconds> ice_rtt = std::nullopt);
 
-  // Queues a message; false (and nothing queued) when max_queued are waiting already.
+  // Queues a message; false (and nothing queued) when max_queued are waiting already, or the
+  // message is longer than a data frame carries (2^24-1 bytes).
   bool enqueue(wire::Buffer message);
 
   // Appends the frames due now, one datagram payload each: retransmissions of messages whose
