@@ -46,7 +46,11 @@ struct Refusal {
   }
 };
 
-using Reply = std::variant<Answer, Refusal>;
+// The handler answers later, through the shell's reply_later(): it must wait for I/O first
+// (an AppAttach answers only once its own ICE candidates are gathered).
+struct Deferred {};
+
+using Reply = std::variant<Answer, Refusal, Deferred>;
 
 class MethodHandler {
  public:

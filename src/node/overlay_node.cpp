@@ -22,9 +22,9 @@ using boost::system::error_code;
 using wire::NodeId;
 namespace effect = topology::effect;
 
-namespace {
-
 std::string short_id(const NodeId& id) { return id.hex().substr(0, 8); }
+
+namespace {
 
 topology::ChordSettings chord_settings(const config::Configuration& c) {
   topology::ChordSettings s;
@@ -81,7 +81,7 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
                         [this](const std::string& line) { log(line); }),
       diagnostics_(chord_.neighbors(), codec_, [this] { return storage_.store().stats().resources; },
                    options_.seed ^ 0x9e3779b97f4a7c15ull),
-      app_attach_(codec_),
+      app_attach_(codec_, [this](const IncomingRequest& r, const wire::AppAttachReq& q) { return accept_app_attach(r, q); }),
       attach_method_([this](const IncomingRequest& r) { return on_attach_request(r); }),
       recent_answers_(5 * options_.configuration.overlay_reliability_timer, recent_answers_bytes),
       reassembler_(reassembly_limits(options_.configuration)),
@@ -465,10 +465,23 @@ void OverlayNode::handle_request(const wire::Message& m, const crypto::VerifiedS
 void OverlayNode::send_reply(const wire::Message& request, const NodeId& previous_hop, const Reply& reply) {
   if (const auto* a = std::get_if<Answer>(&reply)) {
     answer(request, previous_hop, a->code, a->body, a->certificates);
-  } else {
-    const auto& refusal = std::get<Refusal>(reply);
-    answer(request, previous_hop, wire::MessageCode::error, error_body(refusal.code, refusal.error_info));
-  }
+  } else if (const auto* refusal = std::get_if<Refusal>(&reply)) {
+    answer(request, previous_hop, wire::MessageCode::error, error_body(refusal->code, refusal->error_info));
+  }  // Deferred: the handler holds a reply_later()
+}
+
+OverlayNode::ReplyLater OverlayNode::reply_later(const wire::Message& request, const NodeId& previous_hop) {
+  // The header may point into the received message: it is kept encoded.
+  auto encoded = wire::encode_to_buffer(request.header);  // it was decoded: it encodes
+  return [weak = weak_from_this(), header = encoded ? std::move(*encoded) : wire::Buffer{}, previous_hop](const Reply& reply) {
+    auto self = weak.lock();
+    if (!self || self->stopping_) return;
+    wire::Message shell;
+    if (auto h = wire::decode_exact<wire::ForwardingHeader>(header, self->codec_)) {
+      shell.header = std::move(*h);
+      self->send_reply(shell, previous_hop, reply);
+    }
+  };
 }
 
 // ---------------------------------------------------------------- effects and time

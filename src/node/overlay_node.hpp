@@ -15,6 +15,8 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/result.hpp>
@@ -23,6 +25,7 @@
 #include "crypto/certificate_cache.hpp"
 #include "crypto/signing.hpp"
 #include "node/app_attach_method.hpp"
+#include "node/app_stream.hpp"
 #include "node/attach_states.hpp"
 #include "node/diagnostic_methods.hpp"
 #include "node/forwarding_decision.hpp"
@@ -33,15 +36,42 @@
 #include "node/topology_methods.hpp"
 #include "node/request_table.hpp"
 #include "topology/chord.hpp"
+#include "transport/ice_agent.hpp"
 #include "transport/listener.hpp"
 #include "transport/tls_context.hpp"
 #include "transport/tls_link.hpp"
 #include "wire/fragmentation.hpp"
 #include "wire/message.hpp"
 
+namespace reload::transport {
+class IceExecutor;
+class IceSession;
+}
+
 namespace reload::node {
 
 namespace asio = boost::asio;
+
+// How this node runs ICE (AppAttach streams, and Attach where the overlay uses ICE). RFC
+// 6940's configuration document names no STUN server, so they come from here.
+struct IceSettings {
+  // The thread every libnice agent of the node lives on; nodes of one process may share
+  // one. Unset: the node starts its own when it first needs ICE.
+  std::shared_ptr<transport::IceExecutor> executor;
+  // Host candidates only on these addresses. Empty: the address the node listens on when it
+  // is a specific one, otherwise every interface libnice finds (never loopback).
+  std::vector<asio::ip::address> local_addresses;
+  std::optional<transport::IceServer> stun;
+  std::optional<transport::IceServer> turn;
+  // Attach over ICE: overlay links become DTLS-UDP-SR (section 6.6.4) instead of
+  // TLS-TCP-FH-NO-ICE. Bootstrap links stay TLS over TCP. Ignored when the overlay's document
+  // says <no-ice>. Either way the node answers an Attach in the link type it asks for.
+  bool overlay_links = false;
+  bool stream_over_ice_tcp = false;  // AppAttach streams on ICE-TCP instead of pseudo-TCP over UDP
+  std::chrono::milliseconds stun_pacing{20};  // RFC 8445's Ta
+  std::chrono::milliseconds gather_timeout{5000};
+  std::chrono::milliseconds connect_timeout{10000};  // from the answer to a connected pair
+};
 
 struct NodeOptions {
   config::Configuration configuration;
@@ -51,7 +81,11 @@ struct NodeOptions {
   std::vector<asio::ip::tcp::endpoint> bootstrap;  // tried in order; none: start a new ring
   std::uint64_t seed = std::random_device{}();
   std::function<void(const std::string&)> log;   // one line per event, no trailing newline
+  IceSettings ice;
 };
+
+// A Node-ID in log lines: its first eight hex digits.
+std::string short_id(const wire::NodeId& id);
 
 // How a request goes out, beyond where to.
 struct RequestOptions {
@@ -86,11 +120,36 @@ class OverlayNode final : public transport::LinkHandler,
   std::uint64_t request(wire::DestinationList destinations, wire::MessageCode code, wire::Bytes body,
                         ResponseHandler done, RequestOptions options = {});
 
+  // AppAttach (section 6.5.2). Incoming streams for `application` go to `accept` from now on;
+  // false when the application has a listener already.
+  bool listen(std::uint16_t application, AppStreamAcceptor accept);
+  void stop_listening(std::uint16_t application);
+  // Asks `peer` for a stream of `application` and completes with it, authenticated (the
+  // peer's certificate carries `peer`), or with an error: the RFC's from the answerer
+  // (Error_Not_Found: nobody there listens for it), request_timeout, or ICE's and TLS's.
+  // Signature void(error_code, AppStream); completion tokens as DESIGN.md principle 8.
+  template <class Token>
+  auto async_app_attach(wire::NodeId peer, std::uint16_t application, Token&& token) {
+    return asio::async_initiate<Token, void(boost::system::error_code, AppStream)>(
+        [this](auto handler, wire::NodeId peer, std::uint16_t application) {
+          start_app_attach(std::move(peer), application,
+                           [h = std::make_shared<decltype(handler)>(std::move(handler))](
+                               boost::system::result<AppStream> r) mutable {
+                             if (r) std::move(*h)(boost::system::error_code{}, std::move(*r));
+                             else std::move(*h)(r.error(), AppStream{});
+                           });
+        },
+        token, std::move(peer), application);
+  }
+
   // The executor everything of this node runs on.
   const asio::any_io_executor& executor() const noexcept { return ex_; }
+  // The TLS context of this node's links and AppAttach streams (its certificate and key).
+  asio::ssl::context& tls_context() noexcept { return *tls_; }
   const topology::Chord& chord() const noexcept { return chord_; }
   asio::ip::tcp::endpoint listen_endpoint() const;
   std::size_t link_count() const noexcept { return links_.size(); }
+  std::size_t link_count(wire::OverlayLinkType type) const noexcept;
   // The listener (nullptr before start()): handshakes in progress, connections refused.
   const transport::Listener* listener() const noexcept { return listener_.get(); }
   std::size_t pending_requests() const noexcept { return requests_.pending(); }
@@ -106,6 +165,9 @@ class OverlayNode final : public transport::LinkHandler,
   // Who answered for which Resource-ID lately (the storage client's requests name them).
   ResponsibleCache& responsible_peers() noexcept { return responsible_; }
   const ResponsibleCache& responsible_peers() const noexcept { return responsible_; }
+
+  // The ICE thread of this node (started on first use).
+  std::shared_ptr<transport::IceExecutor> ice_executor();
 
   // RoutingOracle
   const wire::NodeId& self() const override { return options_.node_id; }
@@ -139,6 +201,12 @@ class OverlayNode final : public transport::LinkHandler,
   void handle_request(const wire::Message& m, const crypto::VerifiedSigner& signer,
                       const wire::NodeId& sender, const wire::NodeId& previous_hop);
   void send_reply(const wire::Message& request, const wire::NodeId& previous_hop, const Reply& reply);
+  // The reply to a request whose handler answered Deferred.
+  using ReplyLater = std::function<void(const Reply&)>;
+  ReplyLater reply_later(const wire::Message& request, const wire::NodeId& previous_hop);
+  // The same request as request(), awaited: the answer's body (copied), or the error.
+  asio::awaitable<boost::system::result<wire::Buffer>> request_body(wire::DestinationList destinations,
+                                                                     wire::MessageCode code, wire::Bytes body);
   void handle_response(const wire::Message& m, const wire::NodeId& sender);
   // `certificates` go into the security block after ours (a FetchAns's storers).
   void answer(const wire::Message& request, const wire::NodeId& previous_hop,
@@ -155,6 +223,31 @@ class OverlayNode final : public transport::LinkHandler,
   void send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetched done) override;
 
   Reply on_attach_request(const IncomingRequest& request);
+  bool attaches_over_ice() const noexcept { return options_.ice.overlay_links && !options_.configuration.no_ice; }
+  // Sends an Attach with `body`; `on_answer` (if any) sees the answer of a peer not yet linked.
+  void send_attach_request(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
+                           std::optional<wire::NodeId> peer, wire::Bytes body,
+                           std::function<void(const Response&)> on_answer);
+  // Attach over ICE (overlay_node_ice_attach.cpp).
+  asio::awaitable<void> send_attach_over_ice(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
+                                             std::optional<wire::NodeId> peer, bool send_update);
+  asio::awaitable<void> answer_attach_over_ice(ReplyLater reply, wire::NodeId requester, wire::Buffer body,
+                                               std::string address);
+  // Runs the checks against the peer's AttachReqAns (`peer_body`), then DTLS; the link joins
+  // the others. `dialled`: the address this node counts a dial to, as the answerer.
+  asio::awaitable<void> open_dtls_link(std::shared_ptr<transport::IceSession> session, wire::Buffer peer_body,
+                                       wire::NodeId peer, bool requester, std::optional<std::string> dialled);
+  asio::ssl::context& dtls_context();
+  // An ICE AttachAns for a peer linked already: fresh credentials, no candidates.
+  static wire::Buffer ice_answer_without_candidates();
+
+  // AppAttach (overlay_node_app_attach.cpp).
+  transport::IceAgentOptions ice_agent_options(bool reliable, bool controlling) const;
+  std::optional<Reply> accept_app_attach(const IncomingRequest& request, const wire::AppAttachReq& req);
+  asio::awaitable<void> answer_app_attach(ReplyLater reply, wire::NodeId requester, wire::Buffer body);
+  using AppStreamHandler = std::function<void(boost::system::result<AppStream>)>;
+  void start_app_attach(wire::NodeId peer, std::uint16_t application, AppStreamHandler done);
+  asio::awaitable<boost::system::result<AppStream>> originate_app_attach(wire::NodeId peer, std::uint16_t application);
   void on_attach_answer(const wire::NodeId& answerer, std::optional<topology::AttachPurpose> purpose);
 
   void retry_join(boost::system::error_code why);
@@ -203,6 +296,10 @@ class OverlayNode final : public transport::LinkHandler,
   std::map<const transport::Link*, LinkPeer> link_peers_;
   wire::Buffer forward_buffer_;  // reused by every forward: no allocation once grown
   AttachStates attaches_;
+  std::shared_ptr<transport::IceExecutor> ice_;
+  std::shared_ptr<asio::ssl::context> dtls_;  // made when the first DTLS link is
+  std::map<std::uint16_t, AppStreamAcceptor> app_listeners_;
+  std::size_t app_attaches_answering_ = 0;
   std::mt19937_64 random_;
   asio::steady_timer timer_;
   TimePoint last_neighbor_change_{};

@@ -1,6 +1,7 @@
-// OverlayNode's Attach (RFC 6940 section 6.5.1, No-ICE): its own candidates, the answer to
-// an Attach and the dial that follows it, and the Attaches Chord asks for. The bookkeeping
-// and section 6.5.1.2's decisions are AttachStates'; this is the part that sends and dials.
+// OverlayNode's Attach (RFC 6940 section 6.5.1): its own No-ICE candidates, the answer to an
+// Attach and the dial that follows it, and the Attaches Chord asks for. The bookkeeping and
+// section 6.5.1.2's decisions are AttachStates'; this is the part that sends and dials. The
+// ICE half (DTLS-UDP-SR links) is in overlay_node_ice_attach.cpp.
 #include "node/overlay_node.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -8,6 +9,7 @@
 
 #include "node/no_ice_candidates.hpp"
 #include "node/reachable_addresses.hpp"
+#include "transport/endpoint.hpp"
 #include "wire/attach.hpp"
 #include "wire/codec.hpp"
 
@@ -36,9 +38,19 @@ wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_u
 Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
   const auto& sender = r.sender;
   auto req = wire::decode_exact<wire::AttachReqAns>(r.message.contents.message_body, codec_);
-  auto target = req ? find_tls_candidate(*req) : std::nullopt;
-  if (!target) return Refusal::text(errc::invalid_message, "no TLS-TCP-FH-NO-ICE candidate");
-  Answer answer{wire::MessageCode::attach_ans, own_candidates_body(wire::role_active, false), {}};
+  if (!req) return Refusal::text(errc::invalid_message, "undecodable AttachReqAns");
+  if (wire::mixes_ice_and_no_ice(req->candidates))
+    return Refusal::text(errc::invalid_message, "ICE and No-ICE candidates in one Attach");
+  // The answer is in the link type the request asks for: DTLS-UDP-SR over ICE, or
+  // TLS-TCP-FH-NO-ICE to the requester's passive candidate.
+  const bool ice = !req->candidates.empty() && wire::uses_ice(req->candidates.front().overlay_link);
+  std::optional<asio::ip::tcp::endpoint> target;
+  if (ice) target = transport::to_endpoint(req->candidates.front().addr_port);
+  else target = find_tls_candidate(*req);
+  if (!target) return Refusal::text(errc::invalid_message, "no usable candidate");
+  // Already linked (or our own Attach to a key we hold): the answer carries no link.
+  Answer answer{wire::MessageCode::attach_ans,
+                ice ? ice_answer_without_candidates() : own_candidates_body(wire::role_active, false), {}};
   if (sender == self()) return answer;
   if (links_.contains(sender)) {
     if (req->send_update) chord_.send_update_to(sender, r.now);
@@ -56,21 +68,38 @@ Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
     return Refusal::text(errc::in_progress, "an Attach to this peer is in progress");
   if (in.verdict == AttachStates::Verdict::overloaded)
     return Refusal::text(errc::forbidden, "too many links being set up; try later");
+  attaches_.dialling(sender, address);
+  reschedule();
+  if (ice) {
+    // The answer waits for our own candidates.
+    wire::Buffer body(r.message.contents.message_body.begin(), r.message.contents.message_body.end());
+    asio::co_spawn(ex_, answer_attach_over_ice(reply_later(r.message, r.previous_hop), sender, std::move(body), address),
+                   asio::detached);
+    return Deferred{};
+  }
   // The answerer is the active side: it dials the requester's passive candidate, after the
   // answer has gone out.
-  attaches_.dialling(sender, address);
   asio::co_spawn(ex_, [self = shared_from_this(), ep = *target, sender] { return self->dial(ep, sender); },
                  asio::detached);
-  reschedule();
   return answer;
 }
 
 void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
                               std::optional<NodeId> peer, bool send_update) {
-  auto body = own_candidates_body(wire::role_passive, send_update);
+  if (attaches_over_ice()) {
+    asio::co_spawn(ex_, send_attach_over_ice(std::move(to), purpose, peer, send_update), asio::detached);
+    return;
+  }
+  send_attach_request(std::move(to), purpose, peer, own_candidates_body(wire::role_passive, send_update), nullptr);
+}
+
+void OverlayNode::send_attach_request(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
+                                      std::optional<NodeId> peer, wire::Bytes body,
+                                      std::function<void(const Response&)> on_answer) {
   auto id = std::make_shared<std::uint64_t>(0);
   *id = request(std::move(to), wire::MessageCode::attach_req, body,
-                [self = shared_from_this(), purpose, peer, id](boost::system::result<Response> r) {
+                [self = shared_from_this(), purpose, peer, id, on_answer = std::move(on_answer)](
+                    boost::system::result<Response> r) {
                   const auto now = Clock::now();
                   // Error_In_Progress: the peer completes its own Attach to us (section 6.5.1.2).
                   const bool in_progress = !r && r.error() == errc::in_progress;
@@ -84,6 +113,7 @@ void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::
                     if (purpose == topology::AttachPurpose::join) self->retry_join(r.error());
                     return;
                   }
+                  if (on_answer && r->sender != self->self() && !self->links_.contains(r->sender)) on_answer(*r);
                   self->on_attach_answer(r->sender, purpose);
                 });
   if (peer && *id) attaches_.sent(*peer, *id, AttachStates::Why{purpose, false});

@@ -13,8 +13,8 @@ std::size_t size_of(const Reply& r) {
     for (const auto& c : a->certificates) n += c.der().size();
     return n;
   }
-  const auto& f = std::get<Refusal>(r);
-  return f.error_info.size() + f.reason.size() + entry_overhead;
+  if (const auto* f = std::get_if<Refusal>(&r)) return f->error_info.size() + f->reason.size() + entry_overhead;
+  return entry_overhead;  // Deferred
 }
 
 }  // namespace

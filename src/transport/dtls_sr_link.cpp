@@ -9,6 +9,7 @@
 
 #include "transport/authenticated_handshake.hpp"
 #include "wire/codec.hpp"
+#include "wire/fragmentation.hpp"
 
 namespace reload::transport {
 
@@ -42,15 +43,25 @@ std::size_t DtlsSrLink::max_message() const noexcept {
 
 void DtlsSrLink::start(LinkHandler& handler) {
   handler_ = &handler;
-  last_received_ = SrClock::now();
+  last_received_ = last_queued_ = SrClock::now();
   asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->read_loop(); }, asio::detached);
   asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->write_loop(); }, asio::detached);
 }
 
 error_code DtlsSrLink::send(wire::Bytes message) {
   if (closed_) return asio::error::not_connected;
-  if (message.size() > max_message()) return asio::error::message_size;
-  if (!sender_.enqueue(wire::to_buffer(message))) return asio::error::no_buffer_space;
+  last_queued_ = SrClock::now();
+  if (message.size() <= max_message()) {
+    if (!sender_.enqueue(wire::to_buffer(message))) return asio::error::no_buffer_space;
+  } else {
+    // Section 6.7: fragments, with room left for the via entries later hops add, so that
+    // they seldom need splitting again.
+    const std::size_t size = max_message() > 2 * via_headroom ? max_message() - via_headroom : max_message();
+    auto pieces = wire::fragment_message(message, size);
+    if (!pieces) return asio::error::message_size;
+    if (sender_.queued() + pieces->size() > limits_.reliability.max_queued) return asio::error::no_buffer_space;
+    for (auto& p : *pieces) sender_.enqueue(std::move(p));  // room checked: all or none
+  }
   wake_.cancel();
   return {};
 }
@@ -104,6 +115,12 @@ asio::awaitable<void> DtlsSrLink::write_loop() {
     std::vector<wire::Buffer> out(std::make_move_iterator(acks_out_.begin()), std::make_move_iterator(acks_out_.end()));
     acks_out_.clear();
     sender_.poll(now, out);
+    if (now - last_queued_ >= limits_.keepalive) {
+      // An empty data frame: acked like any other, so both ends hear from each other.
+      sender_.enqueue({});
+      last_queued_ = now;
+      sender_.poll(now, out);
+    }
     if (sender_.failed() || now - last_received_ >= limits_.idle_timeout) {
       close(asio::error::timed_out);
       co_return;
@@ -121,7 +138,7 @@ asio::awaitable<void> DtlsSrLink::write_loop() {
       if (closed_) co_return;
     }
     if (!acks_out_.empty()) continue;  // more arrived while writing
-    auto next = last_received_ + limits_.idle_timeout;
+    auto next = std::min(last_received_ + limits_.idle_timeout, last_queued_ + limits_.keepalive);
     if (auto t = sender_.next_timeout()) next = std::min(next, *t);
     wake_.expires_at(next);
     error_code ignored;

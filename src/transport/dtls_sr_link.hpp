@@ -2,11 +2,12 @@
 // each frame of the framing header (section 6.6.2), data or ack, is one DTLS record in one
 // datagram of at most 1,200 bytes, on an ICE datagram flow. The receiver acks every data
 // frame (AckWindow); the sender keeps each message until acked and sends it again with a
-// fresh number (SrSender). A message larger than one datagram is refused (message_size): the
-// node fragments it first (section 6.7).
+// fresh number (SrSender). A message larger than one datagram goes as fragments (section
+// 6.7), which only its final destination puts together again.
 //
 // Failure: a message unacked after five transmissions closes the link (timed_out), as does
-// nothing received for `idle_timeout`; three retransmissions without an ack make it suspect
+// nothing received for `idle_timeout` (an idle link sends an empty frame every `keepalive`,
+// which the peer acks); three retransmissions without an ack make it suspect
 // (out of the routing table) until acks resume (section 6.6.3.1). Bounds (DESIGN.md principle
 // 5): SrLimits::max_queued messages wait for the window, and at most `max_pending_acks` acks
 // wait for the writer (older ones are dropped: every ack repeats the 31 before it).
@@ -29,9 +30,14 @@
 
 namespace reload::transport {
 
+// What a fragment leaves free of a datagram for the via entries the hops after this one add
+// (a Node-ID entry is 18 bytes).
+inline constexpr std::size_t via_headroom = 128;
+
 struct DtlsSrLimits {
   milliseconds handshake_timeout{10000};
   milliseconds idle_timeout{30000};
+  milliseconds keepalive{10000};  // an empty frame after this long without one of ours
   std::size_t max_pending_acks = 1024;
   SrLimits reliability;
 };
@@ -51,6 +57,7 @@ class DtlsSrLink final : public Link, public std::enable_shared_from_this<DtlsSr
   void close(boost::system::error_code why = {}) override;
   const PeerIdentity& peer() const noexcept override { return peer_; }
   bool is_open() const noexcept override { return !closed_; }
+  wire::OverlayLinkType type() const noexcept override { return wire::OverlayLinkType::dtls_udp_sr; }
 
   // The largest message one datagram carries (a DTLS record less the data frame's header).
   std::size_t max_message() const noexcept;
@@ -70,6 +77,7 @@ class DtlsSrLink final : public Link, public std::enable_shared_from_this<DtlsSr
   std::deque<wire::Buffer> acks_out_;
   asio::steady_timer wake_;
   SrClock::time_point last_received_;
+  SrClock::time_point last_queued_;
   bool closed_ = false;
   bool suspect_ = false;
 };

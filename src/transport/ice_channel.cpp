@@ -93,7 +93,8 @@ struct Shared {
 
 class IceChannel final : public ByteChannel {
  public:
-  explicit IceChannel(std::shared_ptr<Shared> s) : s_(std::move(s)) {}
+  IceChannel(std::shared_ptr<Shared> s, std::shared_ptr<void> loop_owner)
+      : s_(std::move(s)), loop_owner_(std::move(loop_owner)) {}
   ~IceChannel() override { close(); }
 
   std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override {
@@ -194,12 +195,16 @@ class IceChannel final : public ByteChannel {
 
   static constexpr std::size_t max_datagram = 65'507;
   std::shared_ptr<Shared> s_;
+  // Let go after close() posted the agent's closing: the loop outlives it (members go after
+  // the destructor's body).
+  std::shared_ptr<void> loop_owner_;
 };
 
 }  // namespace
 
 std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, GlibLoop& loop,
-                                              asio::any_io_executor executor, IceChannelLimits limits) {
+                                              asio::any_io_executor executor, IceChannelLimits limits,
+                                              std::shared_ptr<void> loop_owner) {
   auto s = std::make_shared<Shared>(loop, std::move(executor), agent, limits);
   // The handlers hold the shared state weakly: the agent must not keep its own owner alive.
   std::weak_ptr<Shared> weak = s;
@@ -215,7 +220,7 @@ std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, G
     if (!s || state != IceState::failed) return;
     asio::post(s->executor, [s] { s->fail(asio::error::connection_reset); });
   });
-  return std::make_unique<IceChannel>(std::move(s));
+  return std::make_unique<IceChannel>(std::move(s), std::move(loop_owner));
 }
 
 }  // namespace reload::transport

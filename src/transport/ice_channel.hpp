@@ -30,8 +30,11 @@ struct IceChannelLimits {
 
 // Call on the loop's executor, with an agent that is connected or ready; the channel takes
 // the agent's receive, writable and state handlers, and closing the channel closes the
-// agent. `executor` is where the channel is used.
+// agent. `executor` is where the channel is used. `loop_owner`, when given, is what keeps
+// the loop alive (its IceExecutor): the channel holds it, so that a channel handed to an
+// application can outlive the node that made it.
 std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, GlibLoop& loop,
-                                              asio::any_io_executor executor, IceChannelLimits limits = {});
+                                              asio::any_io_executor executor, IceChannelLimits limits = {},
+                                              std::shared_ptr<void> loop_owner = nullptr);
 
 }  // namespace reload::transport

@@ -7,6 +7,7 @@
 #include <boost/system/error_code.hpp>
 
 #include "transport/peer_verification.hpp"
+#include "wire/attach.hpp"
 #include "wire/bytes.hpp"
 
 namespace reload::transport {
@@ -36,6 +37,8 @@ class Link {
   virtual void close(boost::system::error_code why = {}) = 0;
   virtual const PeerIdentity& peer() const noexcept = 0;
   virtual bool is_open() const noexcept = 0;
+  // The overlay link protocol it runs (section 6.6).
+  virtual wire::OverlayLinkType type() const noexcept = 0;
 };
 
 }  // namespace reload::transport

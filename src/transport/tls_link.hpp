@@ -74,6 +74,7 @@ class TlsLink final : public Link, public std::enable_shared_from_this<TlsLink> 
 
   const PeerIdentity& peer() const noexcept override { return peer_; }
   bool is_open() const noexcept override { return !closed_; }
+  wire::OverlayLinkType type() const noexcept override { return wire::OverlayLinkType::tls_tcp_fh_no_ice; }
   const LinkMonitor& monitor() const noexcept { return monitor_; }
   // The bytes not yet handed to TLS (what max_queued_bytes bounds).
   std::size_t queued_bytes() const noexcept { return outgoing_.size() + writing_left_; }

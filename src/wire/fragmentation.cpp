@@ -19,32 +19,36 @@ void put32(std::uint8_t* at, std::uint32_t v) {
 }
 }  // namespace
 
-boost::system::result<std::vector<Buffer>> fragment_message(Bytes whole,
+boost::system::result<std::vector<Buffer>> fragment_message(Bytes message,
                                                             std::size_t max_fragment_size) {
-  auto h = peek_header(whole);
+  auto h = peek_header(message);
   if (!h) return h.error();
-  if (!h->is_whole()) return make_error_code(codec_errc::fragmented);
   std::vector<Buffer> out;
-  if (whole.size() <= max_fragment_size) {
-    out.emplace_back(whole.begin(), whole.end());
+  if (message.size() <= max_fragment_size) {
+    out.emplace_back(message.begin(), message.end());
     return out;
   }
   std::size_t header = h->header_size;
   if (max_fragment_size < header + min_fragment_body)
     return make_error_code(codec_errc::invalid_value);
-  Bytes body = whole.subspan(header);
-  if (body.size() > fragment_offset_mask) return make_error_code(codec_errc::value_too_long);
+  // A fragment is split again where it is forwarded onto a smaller link (or one hop's via
+  // entry made it too big): its pieces keep their place in the whole message, and only the
+  // piece that ends it carries the last-fragment bit.
+  const std::size_t base = h->fragment & fragment_offset_mask;
+  const bool ends_message = (h->fragment & fragment_last) != 0;
+  Bytes body = message.subspan(header);
+  if (base + body.size() > fragment_offset_mask) return make_error_code(codec_errc::value_too_long);
   std::size_t room = max_fragment_size - header;
   std::size_t count = (body.size() + room - 1) / room;
   std::size_t chunk = (body.size() + count - 1) / count;  // equal sizes, the last one shorter
   for (std::size_t offset = 0; offset < body.size(); offset += chunk) {
     std::size_t n = std::min(chunk, body.size() - offset);
     Buffer f(header + n);
-    std::memcpy(f.data(), whole.data(), header);
+    std::memcpy(f.data(), message.data(), header);
     std::memcpy(f.data() + header, body.data() + offset, n);
-    bool last = offset + n == body.size();
+    bool last = ends_message && offset + n == body.size();
     put32(f.data() + 12, fragment_must_be_set | (last ? fragment_last : 0) |
-                             static_cast<std::uint32_t>(offset));
+                             static_cast<std::uint32_t>(base + offset));
     put32(f.data() + 16, static_cast<std::uint32_t>(f.size()));
     out.push_back(std::move(f));
   }

@@ -21,10 +21,11 @@ namespace reload::wire {
 // The RFC asks for at least this much body in every fragment.
 inline constexpr std::size_t min_fragment_body = 256;
 
-// Splits a whole message into equal-sized fragments of at most `max_fragment_size` bytes.
-// A message that fits is returned as its only fragment. Fails with invalid_value when the
-// header plus 256 bytes of body does not fit (then the RFC leaves it to IP fragmentation).
-boost::system::result<std::vector<Buffer>> fragment_message(Bytes whole,
+// Splits a message, or a fragment of one (any node on the path may fragment, section 6.7),
+// into equal-sized fragments of at most `max_fragment_size` bytes. One that fits is returned
+// as its only fragment. Fails with invalid_value when the header plus 256 bytes of body does
+// not fit (then the RFC leaves it to IP fragmentation).
+boost::system::result<std::vector<Buffer>> fragment_message(Bytes message,
                                                              std::size_t max_fragment_size);
 
 struct ReassemblyLimits {

@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
                                     *listen,
                                     {},
                                     std::random_device{}(),
-                                    say};
+                                    say,
+                                    {}};
   if (args.count("bootstrap")) {
     for (const auto& b : args["bootstrap"].as<std::vector<std::string>>()) {
       auto ep = reload::transport::parse_endpoint(b);

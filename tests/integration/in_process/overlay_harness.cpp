@@ -69,8 +69,10 @@ node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::s
                             asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
                             {},
                             0x5eed0000u + nodes_.size(),
-                            [this](const std::string& line) { log_ << line << '\n'; }};
+                            [this](const std::string& line) { log_ << line << '\n'; },
+                            {}};
   if (!nodes_.empty()) options.bootstrap.push_back(nodes_.front()->listen_endpoint());
+  if (configure) configure(options);
   auto made = node::OverlayNode::create(io.get_executor(), std::move(options));
   if (!made) fail(fmt::format("creating {}: {}", user, made.error().message()));
   auto node = *made;

@@ -44,6 +44,8 @@ class InProcessOverlay {
   ~InProcessOverlay();
 
   asio::io_context io{1};
+  // Applied to every node's options before it starts (ICE settings, say).
+  std::function<void(node::NodeOptions&)> configure;
 
   // Enrolls `user`, starts its node (the first creates the overlay, the others join through
   // the first) and runs the loop until it has joined.

@@ -73,7 +73,7 @@ struct Topology {
 TEST_CASE("one handler per request code; responses and second owners are refused") {
   MethodTable table;
   wire::CodecContext codec;
-  AppAttachMethod app(codec);
+  AppAttachMethod app(codec, nullptr);
   table.add(C::app_attach_req, app);
   CHECK(table.find(static_cast<std::uint16_t>(C::app_attach_req)) == &app);
   CHECK(table.find(static_cast<std::uint16_t>(C::ping_req)) == nullptr);
@@ -123,16 +123,45 @@ TEST_CASE("a RouteQuery with send_update answers the next hop and queues an Upda
   CHECK(std::get<topology::effect::SendUpdate>(effects[0]).to == id_of(0x30));
 }
 
+namespace {
+wire::AppAttachReq app_attach_for(std::uint16_t application, wire::OverlayLinkType link) {
+  wire::AppAttachReq req;
+  req.application = application;
+  req.role = wire::as_bytes("passive");
+  wire::IceCandidate c;
+  c.addr_port = wire::Ipv4AddrPort{{192, 0, 2, 1}, 6084};
+  c.overlay_link = link;
+  c.foundation = wire::as_bytes("1");
+  req.candidates.push_back(c);
+  return req;
+}
+}  // namespace
+
 TEST_CASE("an AppAttach for an application nobody listens on gets Error_Not_Found (6.5.2.2)") {
   MethodTable table;
   wire::CodecContext codec;
-  AppAttachMethod app(codec);
+  std::vector<std::uint16_t> asked;
+  AppAttachMethod app(codec, [&](const IncomingRequest&, const wire::AppAttachReq& req) -> std::optional<Reply> {
+    asked.push_back(req.application);
+    if (req.application != 5222) return std::nullopt;
+    return Deferred{};
+  });
   app.register_in(table);
-  wire::AppAttachReq req;
-  req.application = 5222;
-  req.role = wire::as_bytes("passive");
-  auto reply = handle(table, request(C::app_attach_req, req), id_of(0x30), id_of(0x30));
+  auto reply = handle(table, request(C::app_attach_req, app_attach_for(5223, wire::OverlayLinkType::dtls_udp_sr)),
+                      id_of(0x30), id_of(0x30));
   REQUIRE(refused_with(reply) == errc::not_found);
-  CHECK(std::get<Refusal>(reply).reason == "no listener for application 5222");
+  CHECK(std::get<Refusal>(reply).reason == "no listener for application 5223");
+  // A registered application is the acceptor's to answer.
+  auto served = handle(table, request(C::app_attach_req, app_attach_for(5222, wire::OverlayLinkType::dtls_udp_sr)),
+                       id_of(0x30), id_of(0x30));
+  CHECK(std::holds_alternative<Deferred>(served));
+  CHECK(asked == std::vector<std::uint16_t>{5223, 5222});
+  // Undecodable, without candidates, or with No-ICE candidates: refused before the acceptor.
   CHECK(refused_with(handle(table, Request(C::app_attach_req, {9}), id_of(0x30), id_of(0x30))) == errc::invalid_message);
+  auto none = app_attach_for(5222, wire::OverlayLinkType::dtls_udp_sr);
+  none.candidates.clear();
+  CHECK(refused_with(handle(table, request(C::app_attach_req, none), id_of(0x30), id_of(0x30))) == errc::invalid_message);
+  CHECK(refused_with(handle(table, request(C::app_attach_req, app_attach_for(5222, wire::OverlayLinkType::tls_tcp_fh_no_ice)),
+                            id_of(0x30), id_of(0x30))) == errc::invalid_message);
+  CHECK(asked.size() == 2);
 }

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include "ice_tls_fixtures.hpp"
+#include "wire/fragmentation.hpp"
+#include "wire/message.hpp"
 
 using namespace reload;
 using namespace reload::transport;
@@ -80,9 +82,52 @@ TEST_CASE("a DTLS-UDP-SR link carries messages both ways, each acked, up to the 
     CHECK(p.ra.messages[i].size() == largest);
   }
   p.t.run_until([&] { return p.a->sender().in_flight() == 0 && p.b->sender().in_flight() == 0; }, 5s);
+  // Larger than a datagram and not a RELOAD message: it cannot be fragmented.
   CHECK(p.a->send(wire::Buffer(largest + 1, 0)) == asio::error::message_size);
   CHECK_FALSE(p.ra.closed);
   CHECK_FALSE(p.rb.closed);
+}
+
+TEST_CASE("a message larger than a datagram goes as fragments that put it together again (6.7)") {
+  LinkPair p;
+  REQUIRE(p.a);
+  wire::Message m;
+  m.header.transaction_id = 99;
+  m.header.destination_list = {test::node(0x22)};
+  m.contents.message_code = 0x17;
+  wire::Buffer body(4800);
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::uint8_t>(i * 13);
+  m.contents.message_body = body;
+  const auto whole = wire::encode_message(m).value();
+  CHECK_FALSE(p.a->send(whole));
+  wire::Reassembler reassembler;
+  std::optional<wire::Buffer> got;
+  std::size_t seen = 0;
+  p.t.run_until([&] {
+    for (; seen < p.rb.messages.size() && !got; ++seen) {
+      CHECK(p.rb.messages[seen].size() <= p.a->max_message() - via_headroom);
+      error_code ec;
+      got = reassembler.add(p.rb.messages[seen], {}, ec);
+      CHECK_FALSE(ec);
+    }
+    return got.has_value();
+  }, 10s);
+  REQUIRE(got);
+  CHECK(*got == whole);
+  CHECK(seen >= 5);
+}
+
+TEST_CASE("an idle link stays up on its keepalives") {
+  DtlsSrLimits limits;
+  limits.keepalive = 50ms;
+  limits.idle_timeout = 400ms;
+  LinkPair p(test::node(0x11), limits);
+  REQUIRE(p.a);
+  p.t.run_for(1500ms);  // nearly four idle timeouts without a message
+  CHECK_FALSE(p.ra.closed);
+  CHECK_FALSE(p.rb.closed);
+  CHECK(p.ra.messages.empty());  // keepalives are not messages
+  CHECK(p.rb.messages.empty());
 }
 
 TEST_CASE("the dialled Node-ID must be the peer's") {

@@ -59,6 +59,37 @@ TEST_CASE("fragments are equal-sized, carry the header, and reassemble in any or
   } while (std::next_permutation(order.begin(), order.end()));
 }
 
+TEST_CASE("a fragment split again on the way keeps its place, and only the piece that ends the message is last") {
+  auto whole = big_message(3000);
+  auto first = fragment_message(whole, 1200).value();
+  REQUIRE(first.size() == 3);
+  std::vector<Buffer> pieces;
+  for (const auto& f : first) {
+    auto again = fragment_message(f, 700).value();  // a smaller link further on
+    CHECK(again.size() == 2);
+    for (auto& p : again) {
+      CHECK(p.size() <= 700);
+      pieces.push_back(std::move(p));
+    }
+  }
+  std::size_t last = 0;
+  for (const auto& p : pieces) last += (peek_header(p).value().fragment & fragment_last) != 0;
+  CHECK(last == 1);
+  CHECK((peek_header(pieces.back()).value().fragment & fragment_last) != 0);
+  std::mt19937 shuffle(7);
+  std::shuffle(pieces.begin(), pieces.end(), shuffle);
+  Reassembler r;
+  boost::system::error_code ec;
+  std::optional<Buffer> got;
+  for (const auto& p : pieces) {
+    REQUIRE_FALSE(got);
+    got = r.add(p, t0, ec);
+    REQUIRE_FALSE(ec);
+  }
+  REQUIRE(got);
+  CHECK(*got == whole);
+}
+
 TEST_CASE("a message that fits passes through whole") {
   auto whole = big_message(100);
   auto frags = fragment_message(whole, 1200).value();
