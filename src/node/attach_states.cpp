@@ -6,18 +6,19 @@ namespace reload::node {
 
 void AttachStates::sent(const wire::NodeId& peer, std::uint64_t id, Why why) { outgoing_[peer] = {id, why}; }
 
-void AttachStates::ended(const wire::NodeId& peer, std::uint64_t id, bool answered, TimePoint now) {
+void AttachStates::ended(const wire::NodeId& peer, std::uint64_t id, Outcome outcome, TimePoint now) {
   auto it = outgoing_.find(peer);
   if (it == outgoing_.end() || it->second.id != id) return;  // cancelled, or a newer Attach
   const Why why = it->second.why;
   outgoing_.erase(it);
-  if (answered) await(peer, why, now);
+  if (outcome != Outcome::failed) await(peer, why, now, outcome == Outcome::peer_attaches);
 }
 
 void AttachStates::answered(const wire::NodeId& peer, Why why, TimePoint now) { await(peer, why, now); }
 
-void AttachStates::await(const wire::NodeId& peer, Why why, TimePoint now) {
+void AttachStates::await(const wire::NodeId& peer, Why why, TimePoint now, bool peer_attaches) {
   auto& a = awaited_[peer];
+  a.peer_attaches = peer_attaches;
   // Both ends may want something of the same link: keep the purpose and the Update request.
   if (why.purpose) a.why.purpose = why.purpose;
   a.why.send_update = a.why.send_update || why.send_update;
@@ -34,7 +35,7 @@ AttachStates::Incoming AttachStates::on_request(const wire::NodeId& from, bool s
     const Why why = ours->second.why;
     outgoing_.erase(ours);
     await(from, why, now);  // the link it answers is the one we asked for
-  } else if (auto a = awaited_.find(from); a != awaited_.end() && a->second.why.purpose) {
+  } else if (auto a = awaited_.find(from); a != awaited_.end() && a->second.why.purpose && !a->second.peer_attaches) {
     return {Verdict::in_progress, std::nullopt};  // ours was answered; its link is on the way
   }
   if (send_update) {

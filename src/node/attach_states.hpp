@@ -4,6 +4,7 @@
 //
 //   * no Attach of ours to the requester:           answer it;
 //   * ours answered, the link is being set up:      Error_In_Progress;
+//   * ours refused with Error_In_Progress:          answer it (it is the one that links us);
 //   * ours not answered yet (both sent at once):    the smaller Node-ID cancels its own and
 //                                                   answers; the larger answers
 //                                                   Error_In_Progress and completes its own.
@@ -46,11 +47,16 @@ class AttachStates {
 
   AttachStates(wire::NodeId self, Settings settings) : self_(std::move(self)), settings_(settings) {}
 
+  // How our Attach ended.
+  enum class Outcome : std::uint8_t {
+    answered,       // its link is awaited
+    peer_attaches,  // Error_In_Progress: the peer completes its own Attach to us; awaited too
+    failed,
+  };
+
   // Our Attach to `peer` went out as transaction `id`.
   void sent(const wire::NodeId& peer, std::uint64_t id, Why why);
-  // Our Attach to `peer` ended: answered (true; its link is awaited), or failed (false).
-  // Error_In_Progress counts as answered: the peer completes its own Attach to us.
-  void ended(const wire::NodeId& peer, std::uint64_t id, bool answered, TimePoint now);
+  void ended(const wire::NodeId& peer, std::uint64_t id, Outcome outcome, TimePoint now);
   // An Attach to a key (its answerer unknown before) was answered by `peer`.
   void answered(const wire::NodeId& peer, Why why, TimePoint now);
 
@@ -86,8 +92,11 @@ class AttachStates {
   struct Awaited {
     Why why;
     TimePoint deadline;
+    // Our Attach got Error_In_Progress: the link comes from the peer's own Attach, which
+    // must then be answered, not refused as in progress too.
+    bool peer_attaches = false;
   };
-  void await(const wire::NodeId& peer, Why why, TimePoint now);
+  void await(const wire::NodeId& peer, Why why, TimePoint now, bool peer_attaches = false);
 
   wire::NodeId self_;
   Settings settings_;

@@ -122,6 +122,11 @@ std::optional<NodeId> OverlayNode::next_hop(const NodeId& key) const {
 
 bool OverlayNode::connected(const NodeId& peer) const { return links_.contains(peer); }
 
+std::size_t OverlayNode::link_count(wire::OverlayLinkType type) const noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(links_.begin(), links_.end(), [type](const auto& l) { return l.second->type() == type; }));
+}
+
 bool OverlayNode::close_enough(const wire::ResourceId& target, const NodeId& responder) const {
   return chord_.neighbors().at_least_as_close(wire::ring::point_of(target, options_.configuration.node_id_length),
                                               responder);

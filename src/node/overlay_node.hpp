@@ -63,10 +63,6 @@ struct IceSettings {
   std::vector<asio::ip::address> local_addresses;
   std::optional<transport::IceServer> stun;
   std::optional<transport::IceServer> turn;
-  // Attach over ICE: overlay links become DTLS-UDP-SR (section 6.6.4) instead of
-  // TLS-TCP-FH-NO-ICE. Bootstrap links stay TLS over TCP. Ignored when the overlay's document
-  // says <no-ice>. Either way the node answers an Attach in the link type it asks for.
-  bool overlay_links = false;
   bool stream_over_ice_tcp = false;  // AppAttach streams on ICE-TCP instead of pseudo-TCP over UDP
   std::chrono::milliseconds stun_pacing{20};  // RFC 8445's Ta
   std::chrono::milliseconds gather_timeout{5000};
@@ -223,7 +219,10 @@ class OverlayNode final : public transport::LinkHandler,
   void send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetched done) override;
 
   Reply on_attach_request(const IncomingRequest& request);
-  bool attaches_over_ice() const noexcept { return options_.ice.overlay_links && !options_.configuration.no_ice; }
+  // Unless the document says <no-ice>, Attach runs ICE and links are DTLS-UDP-SR (section
+  // 6.6.4); bootstrap links stay TLS over TCP. Either way the node answers an Attach in the
+  // link type it asks for.
+  bool attaches_over_ice() const noexcept { return !options_.configuration.no_ice; }
   // Sends an Attach with `body`; `on_answer` (if any) sees the answer of a peer not yet linked.
   void send_attach_request(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
                            std::optional<wire::NodeId> peer, wire::Bytes body,

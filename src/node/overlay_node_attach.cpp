@@ -103,7 +103,11 @@ void OverlayNode::send_attach_request(wire::DestinationList to, std::optional<to
                   const auto now = Clock::now();
                   // Error_In_Progress: the peer completes its own Attach to us (section 6.5.1.2).
                   const bool in_progress = !r && r.error() == errc::in_progress;
-                  if (peer) self->attaches_.ended(*peer, *id, r || in_progress, now);
+                  using Outcome = AttachStates::Outcome;
+                  if (peer)
+                    self->attaches_.ended(*peer, *id,
+                                          r ? Outcome::answered : in_progress ? Outcome::peer_attaches : Outcome::failed,
+                                          now);
                   if (in_progress && peer) return self->reschedule();
                   if (!r) {
                     if (peer) {

@@ -42,8 +42,9 @@ void SrSender::poll(TimePoint now, std::vector<wire::Buffer>& out) {
       return;
     }
     timer_fired = true;
-    ++retransmissions_since_ack_;
     transmit(id, m, now, out);
+    // Counted per message, not per frame: one lost flight of many fragments is one loss.
+    retransmissions_since_ack_ = std::max(retransmissions_since_ack_, m.transmissions - 1);
   }
   if (timer_fired) {  // a loss: halve the window, once per poll
     slow_start_threshold_ = std::max(window_ / 2, 2.0);

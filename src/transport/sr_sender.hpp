@@ -63,8 +63,9 @@ class SrSender {
   // A message went out max_transmissions times without an ack: section 6.6.3.1 says the link
   // should close.
   bool failed() const noexcept { return failed_; }
-  // No ack for an RTO, and three retransmissions since: section 6.6.3.1 recommends taking the
-  // link out of the routing table until acks resume.
+  // No ack since a message went out the third time again (three retransmissions, with
+  // backoff): section 6.6.3.1 recommends taking the link out of the routing table until acks
+  // resume. Counted per message: a window of fragments lost at once is one loss, not many.
   bool quiet() const noexcept { return retransmissions_since_ack_ >= 3; }
 
   std::size_t window() const noexcept { return static_cast<std::size_t>(window_); }

@@ -4,8 +4,9 @@ enrollment server: starts the server with users peer00..peerNN and mallory (one 
 then runs PROGRAM CONFIG_URL CA_FILE PASSWORD WORK_DIR [ARGS...] and passes on its output
 and exit status.
 
-Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS [--storage-kinds] PROGRAM [ARGS...]
+Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS [--storage-kinds] [--ice] PROGRAM [ARGS...]
 
+--ice sets <no-ice> false in the document: every Attach runs ICE, links are DTLS-UDP-SR.
 --storage-kinds adds three private NODE-MULTIPLE Kinds to the document: 4000001 (SINGLE),
 4000002 (ARRAY) and 4000003 (DICTIONARY), for the storage tests.
 """
@@ -22,10 +23,15 @@ UPDATE_INTERVAL = 3  # seconds, in the rig's configuration document
 
 def main():
     server_bin, users, *rest = sys.argv[1:]
-    storage_kinds = rest[0] == "--storage-kinds"
-    program, *extra = rest[1:] if storage_kinds else rest
+    flags = set()
+    while rest and rest[0] in ("--storage-kinds", "--ice"):
+        flags.add(rest.pop(0))
+    storage_kinds = "--storage-kinds" in flags
+    program, *extra = rest
     with tempfile.TemporaryDirectory() as work:
         rig = Rig(server_bin, None, work, update_interval=UPDATE_INTERVAL)
+        if "--ice" in flags:
+            rig.use_ice()
         if storage_kinds:
             rig.add_node_multiple_kinds(((4000001, "SINGLE"), (4000002, "ARRAY"), (4000003, "DICTIONARY")),
                                         max_node_multiple=100, max_count=1000)

@@ -44,6 +44,11 @@ class Rig:
         self.users = os.path.join(work, "users")
         self.ca_dir = os.path.join(work, "ca")
 
+    def use_ice(self):
+        """The document without <no-ice>: Attaches run ICE and links are DTLS-UDP-SR."""
+        text = open(self.template).read().replace("<no-ice>true</no-ice>", "<no-ice>false</no-ice>")
+        open(self.template, "w").write(text)
+
     def add_node_multiple_kinds(self, kinds, max_node_multiple, max_count):
         """Adds private NODE-MULTIPLE Kinds ((kind_id, data model) pairs) to the document."""
         blocks = "".join(f"""

@@ -69,7 +69,12 @@ node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::s
                             asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
                             {},
                             0x5eed0000u + nodes_.size(),
-                            [this](const std::string& line) { log_ << line << '\n'; },
+                            [this](const std::string& line) {
+                              // Milliseconds since the overlay began, so that a log tells how long things took.
+                              const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - began_);
+                              log_ << fmt::format("{:>7} ", ms.count()) << line << '\n';
+                            },
                             {}};
   if (!nodes_.empty()) options.bootstrap.push_back(nodes_.front()->listen_endpoint());
   if (configure) configure(options);

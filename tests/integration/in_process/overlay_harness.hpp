@@ -75,6 +75,7 @@ class InProcessOverlay {
 
  private:
   RigArgs rig_;
+  std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
   std::ofstream log_;
   std::vector<std::shared_ptr<node::OverlayNode>> nodes_;
 };

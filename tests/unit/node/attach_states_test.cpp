@@ -51,7 +51,7 @@ TEST_CASE("simultaneous Attach, our Node-ID larger: Error_In_Progress, ours goes
   CHECK_FALSE(in.cancel);
   CHECK(a.attaching(smaller));
   // Its Error_In_Progress to our Attach would not come (we are larger), its answer does:
-  a.ended(smaller, 78, true, t0);
+  a.ended(smaller, 78, AttachStates::Outcome::answered, t0);
   CHECK(a.awaiting(smaller));
   CHECK(a.link_up(smaller).purpose == AttachPurpose::finger);
 }
@@ -59,15 +59,28 @@ TEST_CASE("simultaneous Attach, our Node-ID larger: Error_In_Progress, ours goes
 TEST_CASE("ours answered, its link on the way: Error_In_Progress") {
   AttachStates a(self, {});
   a.sent(larger, 79, {AttachPurpose::neighbor, false});
-  a.ended(larger, 79, true, t0);
+  a.ended(larger, 79, AttachStates::Outcome::answered, t0);
   CHECK(a.on_request(larger, false, t0 + 1s).verdict == Verdict::in_progress);
+}
+
+TEST_CASE("ours refused with Error_In_Progress: the peer's own Attach is answered, not refused too") {
+  // Both sent at once and the peer (larger) kept its own: its Attach is the one that links
+  // us, and answering it Error_In_Progress as well would leave both waiting for nothing.
+  AttachStates a(self, {});
+  a.sent(larger, 82, {AttachPurpose::neighbor, false});
+  a.ended(larger, 82, AttachStates::Outcome::peer_attaches, t0);
+  CHECK(a.awaiting(larger));
+  auto in = a.on_request(larger, false, t0 + 1s);
+  CHECK(in.verdict == Verdict::answer);
+  CHECK_FALSE(in.cancel);
+  CHECK(a.link_up(larger).purpose == AttachPurpose::neighbor);
 }
 
 TEST_CASE("an answer to an older, cancelled Attach changes nothing") {
   AttachStates a(self, {});
   a.sent(larger, 80, {AttachPurpose::neighbor, false});
   a.sent(larger, 81, {AttachPurpose::neighbor, false});  // a newer one replaced it
-  a.ended(larger, 80, true, t0);
+  a.ended(larger, 80, AttachStates::Outcome::answered, t0);
   CHECK(a.attaching(larger));
   CHECK_FALSE(a.awaiting(larger));
 }

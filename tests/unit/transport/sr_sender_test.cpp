@@ -60,6 +60,27 @@ TEST_CASE("section 6.6.3.1: sent at 0, 500, 1500, 3500 and 7500 ms with fresh se
   CHECK(s.failed());
 }
 
+TEST_CASE("a whole window lost at once is one loss: quiet only after three retransmissions of a message") {
+  SrSender s(static_rto(8));
+  for (std::uint8_t i = 0; i < 8; ++i) s.enqueue(message(i));  // a message's eight fragments, say
+  TimePoint t{};
+  std::vector<wire::Buffer> out;
+  s.poll(t, out);
+  REQUIRE(out.size() == 8);
+  for (milliseconds at : {500ms, 1500ms}) {  // two rounds of retransmissions: not yet
+    out.clear();
+    s.poll(TimePoint{} + at, out);
+    CHECK(!out.empty());
+    CHECK_FALSE(s.quiet());
+  }
+  out.clear();
+  s.poll(TimePoint{} + 3500ms, out);  // the third
+  CHECK(!out.empty());
+  CHECK(s.quiet());
+  s.on_ack({parse(out[0]).sequence, 0}, TimePoint{} + 3510ms);
+  CHECK_FALSE(s.quiet());
+}
+
 TEST_CASE("an ack for any transmission completes the message; only its own frame gives an RTT sample") {
   SrSender s(static_rto());
   s.enqueue(message(1));
