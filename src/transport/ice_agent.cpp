@@ -103,6 +103,15 @@ std::shared_ptr<IceAgent> IceAgent::create(GlibLoop& loop, const IceAgentOptions
 
 IceAgent::~IceAgent() { close(); }
 
+void IceAgent::pause_receiving() {
+  if (agent_) nice_agent_attach_recv(agent_, stream_, 1, loop_.context(), nullptr, nullptr);
+}
+
+void IceAgent::resume_receiving() {
+  // libnice hands over what pseudo-TCP kept from inside this call: the handler posts it.
+  if (agent_) nice_agent_attach_recv(agent_, stream_, 1, loop_.context(), &Signals::received, this);
+}
+
 void IceAgent::gather(GatheredHandler done) {
   gathered_handler_ = std::move(done);
   if (!nice_agent_gather_candidates(agent_, stream_)) {

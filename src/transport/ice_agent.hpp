@@ -102,6 +102,12 @@ class IceAgent : public std::enable_shared_from_this<IceAgent> {
   // or `ec` not_connected before the pair is chosen.
   std::size_t send(std::span<const std::uint8_t> bytes, boost::system::error_code& ec);
 
+  // A reliable agent stops handing the stream to the receive handler until
+  // resume_receiving(); pseudo-TCP keeps what arrives and closes its receive window, so the
+  // peer's sender waits (flow control for a reader that fell behind).
+  void pause_receiving();
+  void resume_receiving();
+
   IceState state() const noexcept { return state_; }
   std::optional<IceSelectedPair> selected_pair() const noexcept { return selected_; }
   bool reliable() const noexcept { return reliable_; }

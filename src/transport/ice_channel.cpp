@@ -36,6 +36,7 @@ struct Shared {
   std::size_t front_read = 0;  // of inbox.front(), already read (streams only)
   std::size_t unread = 0;
   std::size_t in_flight = 0;  // written, not yet taken by the agent
+  bool paused = false;        // the agent was told to stop handing over the stream
   error_code failed;          // the flow failed or overflowed: reads and writes end with it
   bool closed = false;
   asio::steady_timer wake;    // every wait sleeps on it; cancel() makes them look again
@@ -51,7 +52,7 @@ struct Shared {
   }
 
   // On the channel's executor: a chunk the agent received.
-  void deliver(Chunk chunk) {
+  void deliver(const std::shared_ptr<Shared>& self, Chunk chunk) {
     if (closed || failed) return;
     if (unread + chunk.size() > limits.max_unread) {
       if (!datagrams) fail(asio::error::no_buffer_space);
@@ -60,6 +61,23 @@ struct Shared {
     unread += chunk.size();
     inbox.push_back(std::move(chunk));
     wake.cancel();
+    if (!datagrams && !paused && unread > limits.pause_above) {
+      // The reader is behind: pseudo-TCP keeps the rest and closes its window, so the peer
+      // slows down instead of this inbox growing.
+      paused = true;
+      loop.post([self] {
+        if (self->agent) self->agent->pause_receiving();
+      });
+    }
+  }
+
+  // On the channel's executor, after a read: the stream flows again once the reader caught up.
+  void maybe_resume(const std::shared_ptr<Shared>& self) {
+    if (!paused || unread > limits.pause_above / 4) return;
+    paused = false;
+    loop.post([self] {
+      if (self->agent) self->agent->resume_receiving();
+    });
   }
 
   // On the loop: hand the agent what it takes and tell the channel how much that was.
@@ -181,6 +199,7 @@ class IceChannel final : public ByteChannel {
       }
     }
     s_->unread -= n;
+    s_->maybe_resume(s_);
     return n;
   }
 
@@ -210,7 +229,7 @@ std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, G
   std::weak_ptr<Shared> weak = s;
   agent->on_receive([weak](Chunk bytes) {
     if (auto s = weak.lock())
-      asio::post(s->executor, [s, chunk = std::move(bytes)]() mutable { s->deliver(std::move(chunk)); });
+      asio::post(s->executor, [s, chunk = std::move(bytes)]() mutable { s->deliver(s, std::move(chunk)); });
   });
   agent->on_writable([weak] {
     if (auto s = weak.lock()) s->pump(s);

@@ -8,9 +8,10 @@
 // by posting: what the agent receives is posted to the channel's inbox, what the channel
 // writes is posted to an outbox that the agent drains (as pseudo-TCP's window allows), and
 // the count the agent took is posted back. Bounds (DESIGN.md principle 5): at most
-// `max_in_flight` written bytes wait for the agent (write_some then blocks), and an inbox
-// past `max_unread` (its reader stalled while the peer kept sending) fails the channel with
-// no_buffer_space for a stream, or drops the datagram, as a full socket buffer would.
+// `max_in_flight` written bytes wait for the agent (write_some then blocks); a stream's reader
+// that falls behind pauses the agent (IceAgent::pause_receiving), so the peer's sender is
+// held back by pseudo-TCP's window; an inbox past `max_unread` all the same fails the channel
+// with no_buffer_space for a stream, or drops the datagram, as a full socket buffer would.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +27,9 @@ class IceAgent;
 struct IceChannelLimits {
   std::size_t max_in_flight = 256 * 1024;
   std::size_t max_unread = 1024 * 1024;
+  // A stream's agent stops handing over bytes while more than this waits unread, and starts
+  // again below a quarter of it: the peer's pseudo-TCP then sees a closed window.
+  std::size_t pause_above = 256 * 1024;
 };
 
 // Call on the loop's executor, with an agent that is connected or ready; the channel takes

@@ -162,6 +162,42 @@ TEST_CASE("a stalled reader's inbox is bounded: past max_unread the channel fail
   t.run_for(10ms);
 }
 
+TEST_CASE("a reader that falls behind holds the peer's sender back through pseudo-TCP's window, and nothing is lost") {
+  IceTls t;
+  const std::size_t total = 3 * 1024 * 1024;  // three times the inbox's hard bound
+  wire::Buffer data(total);
+  for (std::size_t i = 0; i < total; ++i) data[i] = static_cast<std::uint8_t>(i * 7 + (i >> 12));
+  std::size_t sent = 0;
+  auto write_more = [&] {
+    error_code ec;
+    if (sent < total) sent += t.channel_a->write_some(std::span(data).subspan(sent), ec);
+    CHECK((!ec || ec == asio::error::would_block));
+  };
+  // B reads nothing for a second: A's writes stop well short of the whole, and B's channel
+  // has not failed.
+  const auto until = std::chrono::steady_clock::now() + 1s;
+  t.run_until([&] {
+    write_more();
+    return std::chrono::steady_clock::now() > until;
+  }, 2s);
+  CHECK(sent < total);
+  error_code state;
+  t.channel_b->write_some({}, state);
+  CHECK_FALSE(state);
+  // Then B reads: everything arrives, in order.
+  wire::Buffer got;
+  std::array<std::uint8_t, 65536> buf{};
+  t.run_until([&] {
+    write_more();
+    error_code ec;
+    for (std::size_t n; (n = t.channel_b->read_some(buf, ec)) > 0;) got.insert(got.end(), buf.begin(), buf.begin() + n);
+    CHECK((!ec || ec == asio::error::would_block));
+    return got.size() == total;
+  }, 20s);
+  CHECK(got.size() == total);
+  CHECK(got == data);
+}
+
 TEST_CASE("TLS 1.3 runs over an ICE-TCP flow (RFC 6544) as over pseudo-TCP") {
   IceTls t(true, true);
   std::optional<bool> tcp_pair = on_ice(t.ice, [&] {
