@@ -234,8 +234,10 @@ class OverlayNode final : public transport::LinkHandler,
                                                std::string address);
   // Runs the checks against the peer's AttachReqAns (`peer_body`), then DTLS; the link joins
   // the others. `dialled`: the address this node counts a dial to, as the answerer.
+  // `began`: when this end started on the Attach (for the log line that says how long it took).
   asio::awaitable<void> open_dtls_link(std::shared_ptr<transport::IceSession> session, wire::Buffer peer_body,
-                                       wire::NodeId peer, bool requester, std::optional<std::string> dialled);
+                                       wire::NodeId peer, bool requester, std::optional<std::string> dialled,
+                                       TimePoint began);
   asio::ssl::context& dtls_context();
   // An ICE AttachAns for a peer linked already: fresh credentials, no candidates.
   static wire::Buffer ice_answer_without_candidates();

@@ -47,6 +47,7 @@ asio::awaitable<void> OverlayNode::send_attach_over_ice(wire::DestinationList to
                                                         std::optional<topology::AttachPurpose> purpose,
                                                         std::optional<NodeId> peer, bool send_update) {
   auto keep = shared_from_this();
+  const auto began = Clock::now();
   const auto local = random_ice_credentials();
   auto session = co_await transport::IceSession::gather(ice_executor(), ice_agent_options(false, true), local,
                                                         options_.ice.gather_timeout);
@@ -69,15 +70,16 @@ asio::awaitable<void> OverlayNode::send_attach_over_ice(wire::DestinationList to
   a.send_update = send_update;
   auto body = wire::encode_to_buffer(a);
   if (!body) co_return;
-  send_attach_request(std::move(to), purpose, peer, *body, [this, shared](const Response& r) {
+  send_attach_request(std::move(to), purpose, peer, *body, [this, shared, began](const Response& r) {
     wire::Buffer answer(r.message->contents.message_body.begin(), r.message->contents.message_body.end());
-    asio::co_spawn(ex_, open_dtls_link(shared, std::move(answer), r.sender, true, std::nullopt), asio::detached);
+    asio::co_spawn(ex_, open_dtls_link(shared, std::move(answer), r.sender, true, std::nullopt, began), asio::detached);
   });
 }
 
 asio::awaitable<void> OverlayNode::answer_attach_over_ice(ReplyLater reply, NodeId requester, wire::Buffer body,
                                                           std::string address) {
   auto keep = shared_from_this();
+  const auto began = Clock::now();
   const auto local = random_ice_credentials();
   auto session = co_await transport::IceSession::gather(ice_executor(), ice_agent_options(false, false), local,
                                                         options_.ice.gather_timeout);
@@ -93,12 +95,12 @@ asio::awaitable<void> OverlayNode::answer_attach_over_ice(ReplyLater reply, Node
   a.role = wire::as_bytes(wire::role_active);
   a.candidates = (*session)->offer().candidates;
   reply(Answer{wire::MessageCode::attach_ans, wire::encode_to_buffer(a).value(), {}});
-  co_await open_dtls_link(std::move(*session), std::move(body), requester, false, address);
+  co_await open_dtls_link(std::move(*session), std::move(body), requester, false, address, began);
 }
 
 asio::awaitable<void> OverlayNode::open_dtls_link(std::shared_ptr<transport::IceSession> session,
                                                   wire::Buffer peer_body, NodeId peer, bool requester,
-                                                  std::optional<std::string> dialled) {
+                                                  std::optional<std::string> dialled, TimePoint began) {
   auto keep = shared_from_this();
   std::shared_ptr<transport::DtlsSrLink> link;
   error_code failure;
@@ -130,6 +132,11 @@ asio::awaitable<void> OverlayNode::open_dtls_link(std::shared_ptr<transport::Ice
     }
     co_return;
   }
+  const auto pair = session->selected_pair();
+  log(fmt::format("DTLS-UDP-SR link to {} set up in {:.1f} ms as the {} ({} to {})", short_id(peer),
+                  std::chrono::duration<double, std::milli>(Clock::now() - began).count(),
+                  requester ? "requester" : "answerer", pair ? wire::cand_type_name(pair->local) : "?",
+                  pair ? wire::cand_type_name(pair->remote) : "?"));
   // The answerer counts as the side that dialled, as with No-ICE links, so that both ends
   // break a tie between two links the same way (add_link).
   add_link(std::move(link), !requester);

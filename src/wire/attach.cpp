@@ -141,6 +141,15 @@ const char* overlay_link_name(OverlayLinkType t) noexcept {
   return nullptr;
 }
 
+const char* cand_type_name(CandType t) noexcept {
+  switch (t) {
+    case CandType::host: return "host";
+    case CandType::srflx: return "srflx";
+    case CandType::relay: return "relay";
+  }
+  return "?";
+}
+
 bool uses_ice(OverlayLinkType t) noexcept {
   return t != OverlayLinkType::dtls_udp_sr_no_ice && t != OverlayLinkType::tls_tcp_fh_no_ice;
 }

@@ -95,6 +95,8 @@ void encode(Writer& w, const AppAttachAns& a);
 
 // The RFC's spelling ("DTLS-UDP-SR"), or nullptr for an unassigned value.
 const char* overlay_link_name(OverlayLinkType t) noexcept;
+// ICE's cand-type production: "host", "srflx" or "relay".
+const char* cand_type_name(CandType t) noexcept;
 // False only for the link types whose description says No-ICE (section 6.5.1.1: ICE is the
 // default, so an unknown type counts as ICE).
 bool uses_ice(OverlayLinkType t) noexcept;

@@ -58,15 +58,6 @@ void run_until(asio::io_context& io, Done done, Clock::time_point give_up, const
   }
 }
 
-const char* type_name(wire::CandType t) {
-  switch (t) {
-    case wire::CandType::host: return "host";
-    case wire::CandType::srflx: return "srflx";
-    case wire::CandType::relay: return "relay";
-  }
-  return "?";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,7 +89,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "ice_probe: gathered in %.0f ms\n", since());
 
   for (const auto& c : gathered->candidates)
-    std::fprintf(stderr, "ice_probe: candidate %s %s%s\n", type_name(c.type), wire::to_string(c.addr_port).c_str(),
+    std::fprintf(stderr, "ice_probe: candidate %s %s%s\n", wire::cand_type_name(c.type), wire::to_string(c.addr_port).c_str(),
                  c.rel_addr_port ? (" from " + wire::to_string(*c.rel_addr_port)).c_str() : "");
   std::string offer = "OFFER " + mine.ufrag + " " + mine.password + " ";
   for (std::size_t i = 0; i < gathered->candidates.size(); ++i)
@@ -133,8 +124,8 @@ int main(int argc, char** argv) {
   if (agent->state() == IceState::failed) die("ICE failed");
   run_until(io, [&] { return agent->selected_pair().has_value(); }, give_up, "waiting for the selected pair");
   std::fprintf(stderr, "ice_probe: ready %.0f ms after the start\n", since());
-  std::cout << "READY local=" << type_name(agent->selected_pair()->local)
-            << " remote=" << type_name(agent->selected_pair()->remote) << std::endl;
+  std::cout << "READY local=" << wire::cand_type_name(agent->selected_pair()->local)
+            << " remote=" << wire::cand_type_name(agent->selected_pair()->remote) << std::endl;
 
   const std::string hello = std::string("hello from the ") + (controlling ? "controlling" : "controlled") + " side";
   auto next_send = Clock::now();
