@@ -1,14 +1,16 @@
 // An overlay link over DTLS with simple reliability (RFC 6940 section 6.6.4, DTLS-UDP-SR):
 // each frame of the framing header (section 6.6.2), data or ack, is one DTLS record in one
 // datagram of at most 1,200 bytes, on an ICE datagram flow. The receiver acks every data
-// frame (AckWindow); the sender keeps each message until acked and sends it again with a
-// fresh number (SrSender). A message larger than one datagram goes as fragments (section
-// 6.7), which only its final destination puts together again.
+// frame (AckWindow), but of the acks that wait for the writer together it sends every eighth
+// and the last: each repeats the 32 frames before it. The sender keeps each message until
+// acked and sends it again with a fresh number (SrSender). A message larger than one
+// datagram goes as fragments (section 6.7), which only its final destination puts together
+// again.
 //
 // Failure: a message unacked after five transmissions closes the link (timed_out), as does
 // nothing received for `idle_timeout` (an idle link sends an empty frame every `keepalive`,
-// which the peer acks); three retransmissions without an ack make it suspect
-// (out of the routing table) until acks resume (section 6.6.3.1). Bounds (DESIGN.md principle
+// which the peer acks); three retransmissions without an ack make it suspect (out of the
+// routing table) until acks resume (section 6.6.3.1). Bounds (DESIGN.md principle
 // 5): SrLimits::max_queued messages wait for the window, and at most `max_pending_acks` acks
 // wait for the writer (older ones are dropped: every ack repeats the 31 before it).
 #pragma once
