@@ -141,6 +141,8 @@ GlibLoop::GlibLoop(asio::any_io_executor executor) : state_(std::make_shared<Sta
 
 GlibLoop::~GlibLoop() { state_->stop(); }
 
+void GlibLoop::stop() { state_->stop(); }
+
 GMainContext* GlibLoop::context() const noexcept { return state_->context; }
 
 const asio::any_io_executor& GlibLoop::get_executor() const noexcept { return state_->executor; }

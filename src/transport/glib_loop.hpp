@@ -31,6 +31,9 @@ class GlibLoop {
   // Stops the loop and unrefs the context. Call it on the executor's thread, or after the
   // executor stopped running (handlers still queued then do nothing).
   ~GlibLoop();
+  // Stops iterating (on the executor's thread): nothing of GLib's runs afterwards, no wait is
+  // left pending on the executor, and functions posted later run without iterating.
+  void stop();
   GlibLoop(const GlibLoop&) = delete;
   GlibLoop& operator=(const GlibLoop&) = delete;
 

@@ -54,7 +54,7 @@ struct IceAgent::Signals {
 };
 
 IceAgent::IceAgent(GlibLoop& loop, bool reliable, wire::OverlayLinkType link)
-    : loop_(loop), reliable_(reliable), link_(link) {}
+    : loop_(loop), context_(g_main_context_ref(loop.context())), reliable_(reliable), link_(link) {}
 
 std::shared_ptr<IceAgent> IceAgent::create(GlibLoop& loop, const IceAgentOptions& o, const IceCredentials& local,
                                            boost::system::error_code& ec) {
@@ -101,15 +101,18 @@ std::shared_ptr<IceAgent> IceAgent::create(GlibLoop& loop, const IceAgentOptions
   return self;
 }
 
-IceAgent::~IceAgent() { close(); }
+IceAgent::~IceAgent() {
+  close();
+  g_main_context_unref(context_);
+}
 
 void IceAgent::pause_receiving() {
-  if (agent_) nice_agent_attach_recv(agent_, stream_, 1, loop_.context(), nullptr, nullptr);
+  if (agent_) nice_agent_attach_recv(agent_, stream_, 1, context_, nullptr, nullptr);
 }
 
 void IceAgent::resume_receiving() {
   // libnice hands over what pseudo-TCP kept from inside this call: the handler posts it.
-  if (agent_) nice_agent_attach_recv(agent_, stream_, 1, loop_.context(), &Signals::received, this);
+  if (agent_) nice_agent_attach_recv(agent_, stream_, 1, context_, &Signals::received, this);
 }
 
 void IceAgent::gather(GatheredHandler done) {
@@ -187,7 +190,7 @@ void IceAgent::close() {
   *alive_ = false;
   NiceAgent* agent = std::exchange(agent_, nullptr);
   g_signal_handlers_disconnect_matched(agent, G_SIGNAL_MATCH_DATA, 0, 0, nullptr, nullptr, this);
-  nice_agent_attach_recv(agent, stream_, 1, loop_.context(), nullptr, nullptr);
+  nice_agent_attach_recv(agent, stream_, 1, context_, nullptr, nullptr);
   // The close task holds its own reference until TURN allocations are released.
   nice_agent_close_async(agent, nullptr, nullptr);
   g_object_unref(agent);

@@ -26,6 +26,7 @@
 #include "transport/ice_candidates.hpp"
 
 using NiceAgent = struct _NiceAgent;
+using GMainContext = struct _GMainContext;
 
 namespace reload::transport {
 
@@ -126,6 +127,9 @@ class IceAgent : public std::enable_shared_from_this<IceAgent> {
   void set_state(IceState s);
 
   GlibLoop& loop_;
+  // Our own reference: an agent dropped after its loop (at a program's exit, with queued
+  // handlers) still closes against a live context.
+  GMainContext* context_;
   NiceAgent* agent_ = nullptr;
   unsigned stream_ = 0;
   bool reliable_;

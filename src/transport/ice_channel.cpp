@@ -112,7 +112,7 @@ struct Shared {
 class IceChannel final : public ByteChannel {
  public:
   IceChannel(std::shared_ptr<Shared> s, std::shared_ptr<void> loop_owner)
-      : s_(std::move(s)), loop_owner_(std::move(loop_owner)) {}
+      : loop_owner_(std::move(loop_owner)), s_(std::move(s)) {}
   ~IceChannel() override { close(); }
 
   std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override {
@@ -213,10 +213,10 @@ class IceChannel final : public ByteChannel {
   }
 
   static constexpr std::size_t max_datagram = 65'507;
-  std::shared_ptr<Shared> s_;
-  // Let go after close() posted the agent's closing: the loop outlives it (members go after
-  // the destructor's body).
+  // Declared first, so let go last: after close() posted the agent's closing and after the
+  // shared state (which may hold the agent's last reference) went.
   std::shared_ptr<void> loop_owner_;
+  std::shared_ptr<Shared> s_;
 };
 
 }  // namespace

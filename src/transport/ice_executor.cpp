@@ -8,9 +8,16 @@ IceExecutor::IceExecutor()
     : work_(io_.get_executor()), loop_(std::make_unique<GlibLoop>(io_.get_executor())), thread_([this] { io_.run(); }) {}
 
 IceExecutor::~IceExecutor() {
-  // The loop releases the context on the thread that acquired it.
+  stop();
+  loop_.reset();  // the thread is gone: nothing iterates the context any more
+}
+
+void IceExecutor::stop() {
+  if (!thread_.joinable()) return;
+  // The loop releases the context on the thread that acquired it, and leaves no wait pending,
+  // so run() returns once what is queued has run.
   asio::post(io_, [this] {
-    loop_.reset();
+    loop_->stop();
     work_.reset();
   });
   thread_.join();

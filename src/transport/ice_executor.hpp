@@ -16,9 +16,13 @@ namespace reload::transport {
 class IceExecutor {
  public:
   IceExecutor();
-  // Stops the loop on its thread and joins it. Close every agent first: one left open is
-  // dropped with the context.
+  // Stops the loop on its thread and joins it (unless stop() did). Close every agent first:
+  // one left open is dropped with the context.
   ~IceExecutor();
+  // Stops the loop and joins the thread, so that nothing runs on it any more, nor posts to
+  // the executors of the agents' users: call it before those executors go (a program whose
+  // io_context ends before its ICE sessions do). What is posted here afterwards never runs.
+  void stop();
   IceExecutor(const IceExecutor&) = delete;
   IceExecutor& operator=(const IceExecutor&) = delete;
 

@@ -24,7 +24,6 @@
 #include <openssl/ssl.h>
 
 #include "overlay_harness.hpp"
-#include "transport/ice_executor.hpp"
 
 // g++ 12 at -O2 inlines Asio's coroutine-frame allocation next to its deallocation and then
 // reports a mismatch that is not there.
@@ -95,11 +94,8 @@ int main(int argc, char** argv) {
   const std::size_t bytes = (argc > 6 ? std::stoul(argv[6]) : 10) * 1000 * 1000;
   // More rounds of set-ups only (no bytes), for the benchmark's set-up times.
   const std::size_t extra_rounds = argc > 7 ? std::stoul(argv[7]) : 0;
-  // Before the overlay: the streams its nodes hand out are closed on this thread.
-  auto ice = std::make_shared<transport::IceExecutor>();
   test::InProcessOverlay overlay(rig);
   overlay.configure = [&](node::NodeOptions& o) {
-    o.ice.executor = ice;
     o.ice.local_addresses = {asio::ip::make_address("127.0.0.1")};
     o.ice.stun_pacing = 5ms;
   };

@@ -1,7 +1,8 @@
 // An overlay whose links are DTLS-UDP-SR over ICE (issue 15): OverlayNodes in one process
 // with certificates from the real enrollment server, one libnice thread for all of them, and
-// a document without <no-ice> (in_process_test.py --ice). Every node joins through the first over TLS/TCP (the
-// bootstrap link); every link Chord asks for after that is an Attach over ICE.
+// a document without <no-ice> (in_process_test.py --ice). Every node joins through the first
+// over TLS/TCP (the bootstrap link); every link Chord asks for after that is an Attach over
+// ICE.
 //   - the ring settles: every node's successor and predecessor lists match the sorted ring;
 //   - apart from the bootstrap links (at most one per node, to the first) every link is
 //     DTLS-UDP-SR;
@@ -20,7 +21,6 @@
 #include <fmt/format.h>
 
 #include "overlay_harness.hpp"
-#include "transport/ice_executor.hpp"
 #include "wire/codec.hpp"
 #include "wire/ping.hpp"
 #include "wire/ring.hpp"
@@ -33,10 +33,8 @@ using Clock = std::chrono::steady_clock;
 int main(int argc, char** argv) {
   auto rig = test::parse_rig_args(argc, argv, "ice_overlay CONFIG_URL CA_FILE PASSWORD WORK_DIR [NODES]");
   const std::size_t count = argc > 5 ? std::stoul(argv[5]) : 16;
-  auto ice = std::make_shared<transport::IceExecutor>();  // outlives the overlay's links
   test::InProcessOverlay overlay(rig);
   overlay.configure = [&](node::NodeOptions& o) {
-    o.ice.executor = ice;
     o.ice.local_addresses = {asio::ip::make_address("127.0.0.1")};
     o.ice.stun_pacing = 5ms;
   };

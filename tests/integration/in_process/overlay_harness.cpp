@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "config/enrollment_client.hpp"
+#include "transport/ice_executor.hpp"
 #include "wire/codec.hpp"
 #include "wire/ping.hpp"
 
@@ -53,12 +54,14 @@ config::NodeState enroll(const RigArgs& rig, const std::string& user) {
   return std::move(*st);
 }
 
-InProcessOverlay::InProcessOverlay(RigArgs rig) : rig_(std::move(rig)), log_(rig_.work / "nodes.log") {}
+InProcessOverlay::InProcessOverlay(RigArgs rig)
+    : ice(std::make_shared<transport::IceExecutor>()), rig_(std::move(rig)), log_(rig_.work / "nodes.log") {}
 
 InProcessOverlay::~InProcessOverlay() {
   // Nodes hold links that hold the nodes' handlers: close everything before the loop dies.
   for (auto& n : nodes_) n->leave([] {}, std::chrono::milliseconds(0));
   io.run_for(std::chrono::milliseconds(200));
+  ice->stop();
 }
 
 node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::seconds timeout) {
@@ -77,6 +80,7 @@ node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::s
                             },
                             {}};
   if (!nodes_.empty()) options.bootstrap.push_back(nodes_.front()->listen_endpoint());
+  options.ice.executor = ice;
   if (configure) configure(options);
   auto made = node::OverlayNode::create(io.get_executor(), std::move(options));
   if (!made) fail(fmt::format("creating {}: {}", user, made.error().message()));

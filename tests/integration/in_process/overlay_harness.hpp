@@ -44,7 +44,10 @@ class InProcessOverlay {
   ~InProcessOverlay();
 
   asio::io_context io{1};
-  // Applied to every node's options before it starts (ICE settings, say).
+  // The one ICE thread of every node (NodeOptions::ice.executor). It is stopped before `io`
+  // goes: it posts to `io` while sessions end.
+  std::shared_ptr<transport::IceExecutor> ice;
+  // Applied to every node's options before it starts (more ICE settings, say).
   std::function<void(node::NodeOptions&)> configure;
 
   // Enrolls `user`, starts its node (the first creates the overlay, the others join through
