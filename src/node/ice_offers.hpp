@@ -17,4 +17,8 @@ transport::IceCredentials random_ice_credentials();
 // The candidates stay views into the message they came from.
 transport::IceOffer ice_offer(wire::Bytes ufrag, wire::Bytes password, const std::vector<wire::IceCandidate>& candidates);
 
+// An AttachReqAns carrying `offer` (role "passive" for a request, "active" for an answer).
+boost::system::result<wire::Buffer> attach_body(const transport::IceOffer& offer, std::string_view role,
+                                                bool send_update);
+
 }  // namespace reload::node

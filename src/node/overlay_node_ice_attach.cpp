@@ -35,12 +35,7 @@ asio::ssl::context& OverlayNode::dtls_context() {
 }
 
 wire::Buffer OverlayNode::ice_answer_without_candidates() {
-  const auto local = random_ice_credentials();
-  wire::AttachReqAns a;
-  a.ufrag = wire::as_bytes(local.ufrag);
-  a.password = wire::as_bytes(local.password);
-  a.role = wire::as_bytes(wire::role_active);
-  return wire::encode_to_buffer(a).value();
+  return attach_body({random_ice_credentials(), {}}, wire::role_active, false).value();
 }
 
 asio::awaitable<void> OverlayNode::send_attach_over_ice(wire::DestinationList to,
@@ -52,24 +47,18 @@ asio::awaitable<void> OverlayNode::send_attach_over_ice(wire::DestinationList to
   auto session = co_await transport::IceSession::gather(ice_executor(), ice_agent_options(false, true), local,
                                                         options_.ice.gather_timeout);
   if (stopping_) co_return;
-  if (!session) {
-    log(fmt::format("no ICE candidates for an Attach: {}", session.error().message()));
+  auto body = session ? attach_body((*session)->offer(), wire::role_passive, send_update)
+                      : boost::system::result<wire::Buffer>(session.error());
+  if (!body) {
+    log(fmt::format("no Attach over ICE: {}", body.error().message()));
     if (peer) {
       chord_.on_attach_failed(*peer, Clock::now());
       run_effects();
     }
-    if (purpose == topology::AttachPurpose::join) retry_join(session.error());
+    if (purpose == topology::AttachPurpose::join) retry_join(body.error());
     co_return;
   }
   std::shared_ptr<transport::IceSession> shared = std::move(*session);
-  wire::AttachReqAns a;
-  a.ufrag = wire::as_bytes(local.ufrag);
-  a.password = wire::as_bytes(local.password);
-  a.role = wire::as_bytes(wire::role_passive);
-  a.candidates = shared->offer().candidates;
-  a.send_update = send_update;
-  auto body = wire::encode_to_buffer(a);
-  if (!body) co_return;
   send_attach_request(std::move(to), purpose, peer, *body, [this, shared, began](const Response& r) {
     wire::Buffer answer(r.message->contents.message_body.begin(), r.message->contents.message_body.end());
     asio::co_spawn(ex_, open_dtls_link(shared, std::move(answer), r.sender, true, std::nullopt, began), asio::detached);
@@ -83,18 +72,15 @@ asio::awaitable<void> OverlayNode::answer_attach_over_ice(ReplyLater reply, Node
   const auto local = random_ice_credentials();
   auto session = co_await transport::IceSession::gather(ice_executor(), ice_agent_options(false, false), local,
                                                         options_.ice.gather_timeout);
-  if (!session) {
+  auto answer = session ? attach_body((*session)->offer(), wire::role_active, false)
+                        : boost::system::result<wire::Buffer>(session.error());
+  if (!answer) {
     attaches_.dial_ended(requester, address);
-    log(fmt::format("Attach from {}: no ICE candidates ({})", short_id(requester), session.error().message()));
+    log(fmt::format("Attach from {}: no ICE candidates ({})", short_id(requester), answer.error().message()));
     reply(Refusal::text(errc::forbidden, "this peer has no ICE candidates now"));
     co_return;
   }
-  wire::AttachReqAns a;
-  a.ufrag = wire::as_bytes(local.ufrag);
-  a.password = wire::as_bytes(local.password);
-  a.role = wire::as_bytes(wire::role_active);
-  a.candidates = (*session)->offer().candidates;
-  reply(Answer{wire::MessageCode::attach_ans, wire::encode_to_buffer(a).value(), {}});
+  reply(Answer{wire::MessageCode::attach_ans, std::move(*answer), {}});
   co_await open_dtls_link(std::move(*session), std::move(body), requester, false, address, began);
 }
 
