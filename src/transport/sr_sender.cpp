@@ -42,6 +42,7 @@ void SrSender::poll(TimePoint now, std::vector<wire::Buffer>& out) {
       return;
     }
     timer_fired = true;
+    ++retransmissions_;
     transmit(id, m, now, out);
     // Counted per message, not per frame: one lost flight of many fragments is one loss.
     retransmissions_since_ack_ = std::max(retransmissions_since_ack_, m.transmissions - 1);

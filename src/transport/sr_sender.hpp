@@ -67,6 +67,8 @@ class SrSender {
   // backoff): section 6.6.3.1 recommends taking the link out of the routing table until acks
   // resume. Counted per message: a window of fragments lost at once is one loss, not many.
   bool quiet() const noexcept { return retransmissions_since_ack_ >= 3; }
+  // Messages sent again because their RTO passed, since the start.
+  std::uint64_t retransmissions() const noexcept { return retransmissions_; }
 
   std::size_t window() const noexcept { return static_cast<std::size_t>(window_); }
   std::size_t in_flight() const noexcept { return outstanding_.size(); }
@@ -99,6 +101,7 @@ class SrSender {
   double window_;
   double slow_start_threshold_;
   unsigned retransmissions_since_ack_ = 0;
+  std::uint64_t retransmissions_ = 0;
   bool failed_ = false;
 };
 

@@ -26,6 +26,34 @@ struct Recorder final : LinkHandler {
   void on_link_closed(Link&, error_code why) override { closed = why; }
 };
 
+// A datagram channel that, once armed, loses every nth datagram written to it, as a lossy
+// network would.
+class DropEvery final : public ByteChannel {
+ public:
+  DropEvery(std::unique_ptr<ByteChannel> inner, int n) : inner_(std::move(inner)), n_(n) {}
+  std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override { return inner_->read_some(into, ec); }
+  std::size_t write_some(std::span<const std::uint8_t> bytes, error_code& ec) override {
+    if (armed && n_ > 0 && ++written_ % n_ == 0) {
+      ++dropped;
+      ec = {};
+      return bytes.size();
+    }
+    return inner_->write_some(bytes, ec);
+  }
+  asio::awaitable<error_code> wait(asio::socket_base::wait_type what) override { return inner_->wait(what); }
+  void close() noexcept override { inner_->close(); }
+  bool is_open() const noexcept override { return inner_->is_open(); }
+  bool datagrams() const noexcept override { return inner_->datagrams(); }
+  asio::any_io_executor get_executor() noexcept override { return inner_->get_executor(); }
+  bool armed = false;
+  int dropped = 0;
+
+ private:
+  std::unique_ptr<ByteChannel> inner_;
+  int n_;
+  int written_ = 0;
+};
+
 // Both ends of a DTLS-UDP-SR link; `drop_every` > 0 loses every nth datagram each end sends
 // after the handshake.
 struct LinkPair {
@@ -34,16 +62,25 @@ struct LinkPair {
   boost::system::result<std::shared_ptr<DtlsSrLink>> refused = std::shared_ptr<DtlsSrLink>();
   Recorder ra, rb;
 
-  explicit LinkPair(std::optional<wire::NodeId> b_expected = test::node(0x11), DtlsSrLimits limits = {}) {
+  DropEvery* lossy_a = nullptr;
+  DropEvery* lossy_b = nullptr;
+
+  explicit LinkPair(std::optional<wire::NodeId> b_expected = test::node(0x11), DtlsSrLimits limits = {},
+                    int drop_every = 0) {
     auto tls_a = t.context_for(0x11, TlsFlavor::dtls), tls_b = t.context_for(0x22, TlsFlavor::dtls);
+    auto channel_a = std::make_unique<DropEvery>(std::move(t.channel_a), drop_every);
+    auto channel_b = std::make_unique<DropEvery>(std::move(t.channel_b), drop_every);
+    lossy_a = channel_a.get();
+    lossy_b = channel_b.get();
     std::optional<boost::system::result<std::shared_ptr<DtlsSrLink>>> la, lb;
-    asio::co_spawn(t.io, DtlsSrLink::open(TlsSocket(std::move(t.channel_a), *tls_a), asio::ssl::stream_base::server,
+    asio::co_spawn(t.io, DtlsSrLink::open(TlsSocket(std::move(channel_a), *tls_a), asio::ssl::stream_base::server,
                                           t.trust, std::nullopt, limits, 1ms),
                    [&](std::exception_ptr, auto r) { la = std::move(r); });
-    asio::co_spawn(t.io, DtlsSrLink::open(TlsSocket(std::move(t.channel_b), *tls_b), asio::ssl::stream_base::client,
+    asio::co_spawn(t.io, DtlsSrLink::open(TlsSocket(std::move(channel_b), *tls_b), asio::ssl::stream_base::client,
                                           t.trust, b_expected, limits, 1ms),
                    [&](std::exception_ptr, auto r) { lb = std::move(r); });
     t.run_until([&] { return la && lb; }, 10s);
+    lossy_a->armed = lossy_b->armed = true;
     if (!*lb) MESSAGE("B: " << lb->error().message());
     if (!*lb) {
       refused = *lb;
@@ -115,6 +152,31 @@ TEST_CASE("a message larger than a datagram goes as fragments that put it togeth
   REQUIRE(got);
   CHECK(*got == whole);
   CHECK(seen >= 5);
+}
+
+TEST_CASE("a link that loses every tenth datagram each way still delivers every message, and counts its retransmissions") {
+  DtlsSrLimits limits;
+  limits.reliability.min_rto = 20ms;
+  LinkPair p(test::node(0x11), limits, 10);
+  REQUIRE(p.a);
+  constexpr int count = 500;
+  for (int i = 0; i < count; ++i) {
+    wire::Buffer m{static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i), 0x55};
+    CHECK_FALSE(p.a->send(m));
+  }
+  std::set<int> seen;
+  p.t.run_until([&] {
+    for (const auto& m : p.rb.messages) seen.insert(m[0] << 8 | m[1]);
+    return static_cast<int>(seen.size()) == count && p.a->sender().in_flight() == 0;
+  }, 20s);
+  CHECK(seen.size() == count);
+  CHECK(p.lossy_a->dropped >= count / 10 - 1);  // data frames lost on the way
+  CHECK(p.lossy_b->dropped > 0);                // and acks
+  CHECK(p.a->sender().retransmissions() > 0);
+  CHECK_FALSE(p.ra.closed);
+  MESSAGE("500 messages over a link losing a tenth each way: " << p.lossy_a->dropped << " data and "
+          << p.lossy_b->dropped << " ack datagrams lost, " << p.a->sender().retransmissions()
+          << " retransmissions, " << p.rb.messages.size() << " deliveries");
 }
 
 TEST_CASE("an idle link stays up on its keepalives") {
