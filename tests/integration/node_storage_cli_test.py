@@ -148,6 +148,10 @@ def bad_flags(shot):
         (["--store", "CERTIFICATE_BY_USER@user=v", "--key", "k"], ["--key", "DICTIONARY"]),
         (["--store", "CERTIFICATE_BY_USER@user=v", "--lifetime", "0"], ["--lifetime"]),
         (["--index", "3"], ["--index", "--store"]),
+        (["--stun", "stun.example.org"], ["--stun", "ADDR:PORT"]),
+        (["--turn", "192.0.2.3:3478"], ["--turn", "--turn-user", "--turn-password-file"]),
+        (["--turn-user", "u"], ["--turn-user", "--turn"]),
+        (["--ice-address", "nowhere"], ["--ice-address"]),
     ]
     for flags, words in cases:
         r = shot.run("carol", *flags, timeout=30)

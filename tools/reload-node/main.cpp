@@ -1,4 +1,6 @@
-// reload-node: a standalone RELOAD peer (RFC 6940) on TLS-TCP-FH-NO-ICE links.
+// reload-node: a standalone RELOAD peer (RFC 6940). Its links are TLS-TCP-FH-NO-ICE, or
+// DTLS-UDP-SR over ICE where the document does not say <no-ice> (STUN and TURN servers from
+// --stun and --turn: ice_flags.hpp).
 //
 // On first start it gets an identity (enrollment, or a self-signed certificate where the
 // overlay permits it) into its state directory, then joins through a bootstrap peer (or
@@ -25,6 +27,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "ice_flags.hpp"
 #include "node/overlay_node.hpp"
 #include "reload/file_io.hpp"
 #include "transport/endpoint.hpp"
@@ -81,6 +84,7 @@ int main(int argc, char** argv) {
     ("log-level", "debug, info, warning or error", cxxopts::value<std::string>()->default_value("info"))
     ("h,help", "this text");
   reload::tools::add_storage_options(opts);
+  reload::tools::add_ice_options(opts);
   cxxopts::ParseResult args;
   try {
     args = opts.parse(argc, argv);
@@ -118,6 +122,8 @@ int main(int argc, char** argv) {
   if (args.count("ca-file")) req.ca_file = args["ca-file"].as<std::string>();
   auto listen = reload::transport::parse_endpoint(args["listen"].as<std::string>());
   if (!listen) fail(fmt::format("--listen {}: expected ADDR:PORT", args["listen"].as<std::string>()));
+  auto ice = reload::tools::parse_ice_flags(args);
+  if (!ice) fail(ice.error());
 
   auto identity = reload::tools::load_or_make_identity(req, say);
   if (!identity) fail(identity.error());
@@ -132,7 +138,7 @@ int main(int argc, char** argv) {
                                     {},
                                     std::random_device{}(),
                                     say,
-                                    {}};
+                                    std::move(*ice)};
   if (args.count("bootstrap")) {
     for (const auto& b : args["bootstrap"].as<std::vector<std::string>>()) {
       auto ep = reload::transport::parse_endpoint(b);
