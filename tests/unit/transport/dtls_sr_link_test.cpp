@@ -26,34 +26,6 @@ struct Recorder final : LinkHandler {
   void on_link_closed(Link&, error_code why) override { closed = why; }
 };
 
-// A datagram channel that, once armed, loses every nth datagram written to it, as a lossy
-// network would.
-class DropEvery final : public ByteChannel {
- public:
-  DropEvery(std::unique_ptr<ByteChannel> inner, int n) : inner_(std::move(inner)), n_(n) {}
-  std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override { return inner_->read_some(into, ec); }
-  std::size_t write_some(std::span<const std::uint8_t> bytes, error_code& ec) override {
-    if (armed && n_ > 0 && ++written_ % n_ == 0) {
-      ++dropped;
-      ec = {};
-      return bytes.size();
-    }
-    return inner_->write_some(bytes, ec);
-  }
-  asio::awaitable<error_code> wait(asio::socket_base::wait_type what) override { return inner_->wait(what); }
-  void close() noexcept override { inner_->close(); }
-  bool is_open() const noexcept override { return inner_->is_open(); }
-  bool datagrams() const noexcept override { return inner_->datagrams(); }
-  asio::any_io_executor get_executor() noexcept override { return inner_->get_executor(); }
-  bool armed = false;
-  int dropped = 0;
-
- private:
-  std::unique_ptr<ByteChannel> inner_;
-  int n_;
-  int written_ = 0;
-};
-
 // Both ends of a DTLS-UDP-SR link; `drop_every` > 0 loses every nth datagram each end sends
 // after the handshake.
 struct LinkPair {
@@ -62,14 +34,14 @@ struct LinkPair {
   boost::system::result<std::shared_ptr<DtlsSrLink>> refused = std::shared_ptr<DtlsSrLink>();
   Recorder ra, rb;
 
-  DropEvery* lossy_a = nullptr;
-  DropEvery* lossy_b = nullptr;
+  Lossy* lossy_a = nullptr;
+  Lossy* lossy_b = nullptr;
 
   explicit LinkPair(std::optional<wire::NodeId> b_expected = test::node(0x11), DtlsSrLimits limits = {},
                     int drop_every = 0) {
     auto tls_a = t.context_for(0x11, TlsFlavor::dtls), tls_b = t.context_for(0x22, TlsFlavor::dtls);
-    auto channel_a = std::make_unique<DropEvery>(std::move(t.channel_a), drop_every);
-    auto channel_b = std::make_unique<DropEvery>(std::move(t.channel_b), drop_every);
+    auto channel_a = std::make_unique<Lossy>(std::move(t.channel_a), 0, drop_every);
+    auto channel_b = std::make_unique<Lossy>(std::move(t.channel_b), 0, drop_every);
     lossy_a = channel_a.get();
     lossy_b = channel_b.get();
     std::optional<boost::system::result<std::shared_ptr<DtlsSrLink>>> la, lb;
@@ -79,6 +51,7 @@ struct LinkPair {
     asio::co_spawn(t.io, DtlsSrLink::open(TlsSocket(std::move(channel_b), *tls_b), asio::ssl::stream_base::client,
                                           t.trust, b_expected, limits, 1ms),
                    [&](std::exception_ptr, auto r) { lb = std::move(r); });
+    lossy_a->armed = lossy_b->armed = false;  // the handshake goes through whole
     t.run_until([&] { return la && lb; }, 10s);
     lossy_a->armed = lossy_b->armed = true;
     if (!*lb) MESSAGE("B: " << lb->error().message());

@@ -89,14 +89,17 @@ inline std::pair<error_code, error_code> handshake(IceTls& t, TlsSocket& client,
   return {*c, *s};
 }
 
-// A datagram channel that loses the first `drop` datagrams written to it, as a network would.
+// A datagram channel that loses the first `drop` datagrams written to it and then, while
+// `armed`, every `every`th (0: none), as a network would.
 class Lossy final : public ByteChannel {
  public:
-  Lossy(std::unique_ptr<ByteChannel> inner, int drop) : inner_(std::move(inner)), drop_(drop) {}
+  Lossy(std::unique_ptr<ByteChannel> inner, int drop, int every = 0)
+      : inner_(std::move(inner)), drop_(drop), every_(every) {}
   std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override { return inner_->read_some(into, ec); }
   std::size_t write_some(std::span<const std::uint8_t> bytes, error_code& ec) override {
-    if (drop_ > 0) {
-      --drop_;
+    const bool lose = drop_ > 0 || (armed && every_ > 0 && ++written_ % every_ == 0);
+    if (lose) {
+      if (drop_ > 0) --drop_;
       ++dropped;
       ec = {};
       return bytes.size();
@@ -109,10 +112,13 @@ class Lossy final : public ByteChannel {
   bool datagrams() const noexcept override { return inner_->datagrams(); }
   asio::any_io_executor get_executor() noexcept override { return inner_->get_executor(); }
   int dropped = 0;
+  bool armed = true;
 
  private:
   std::unique_ptr<ByteChannel> inner_;
   int drop_;
+  int every_;
+  int written_ = 0;
 };
 
 }  // namespace reload::transport::test
