@@ -12,9 +12,13 @@
 //     window takes, counted as delivered.
 // It prints figures; it is not a test and never fails on a slow machine.
 //
-//   ice_bench [SET-UPS] [STREAM-MIB]    (defaults 50 and 64)
+//   - idle DTLS-UDP-SR links: the resident memory each link end adds (its agent, socket,
+//     DTLS session and channel), over IDLE-PAIRS pairs.
+//
+//   ice_bench [SET-UPS] [STREAM-MIB] [IDLE-PAIRS]    (defaults 50, 64 and 50)
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +26,8 @@
 #include <memory>
 #include <optional>
 #include <vector>
+
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -158,6 +164,13 @@ void release(IceExecutor& ice, asio::io_context& node, Connection& c) {
   run_until(node, [&] { return released; });
 }
 
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
 double quantile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
@@ -168,6 +181,7 @@ double quantile(std::vector<double> v, double q) {
 int main(int argc, char** argv) {
   const int setups = argc > 1 ? std::atoi(argv[1]) : 50;
   const std::size_t stream_mib = argc > 2 ? static_cast<std::size_t>(std::atoi(argv[2])) : 64;
+  const int idle_pairs = argc > 3 ? std::atoi(argv[3]) : 50;
   Certificates certs;
   auto tls_client = certs.context(0x11, TlsFlavor::tls), tls_server = certs.context(0x22, TlsFlavor::tls);
   auto dtls_client = certs.context(0x11, TlsFlavor::dtls), dtls_server = certs.context(0x22, TlsFlavor::dtls);
@@ -305,6 +319,44 @@ int main(int argc, char** argv) {
     receiver->close();
     run_until(node, [&, until = Clock::now() + 20ms] { return Clock::now() > until; });
     release(ice, node, c);
+  }
+  {  // Idle DTLS-UDP-SR links: what each costs in resident memory, agents and sockets included.
+    struct Idle final : LinkHandler {
+      void on_link_message(Link&, wire::Bytes) override {}
+      void on_link_suspect(Link&) override {}
+      void on_link_closed(Link&, error_code) override {}
+    } idle;
+    std::vector<std::unique_ptr<Connection>> connections;
+    std::vector<std::shared_ptr<DtlsSrLink>> links;
+    const std::size_t before = resident_bytes();
+    for (int i = 0; i < idle_pairs; ++i) {
+      auto& c = *connections.emplace_back(std::make_unique<Connection>());
+      bool ready = false;
+      connect(ice, node, false, c, [&] { asio::post(node, [&] { ready = true; }); });
+      run_until(node, [&] { return ready; });
+      std::optional<boost::system::result<std::shared_ptr<DtlsSrLink>>> la, lb;
+      asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_a), *dtls_client), asio::ssl::stream_base::server,
+                                            certs.trust, std::nullopt, {}, 1ms),
+                     [&](std::exception_ptr, auto r) { la = std::move(r); });
+      asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_b), *dtls_server), asio::ssl::stream_base::client,
+                                            certs.trust, std::nullopt, {}, 1ms),
+                     [&](std::exception_ptr, auto r) { lb = std::move(r); });
+      run_until(node, [&] { return la && lb; });
+      if (!*la || !*lb) die("DTLS-UDP-SR link set-up failed");
+      for (auto* l : {&*la, &*lb}) {
+        links.push_back(l->value());
+        links.back()->start(idle);
+      }
+    }
+    run_until(node, [&, until = Clock::now() + 1s] { return Clock::now() > until; });  // idle: buffers released
+    const std::size_t after = resident_bytes();
+    std::printf("idle DTLS-UDP-SR links: %zu link ends (each with its libnice agent, socket, DTLS session and"
+                " channel), resident memory %.1f KiB more each\n",
+                links.size(), static_cast<double>(after - before) / 1024.0 / static_cast<double>(links.size()));
+    for (auto& l : links) l->close();
+    run_until(node, [&, until = Clock::now() + 20ms] { return Clock::now() > until; });
+    links.clear();
+    for (auto& c : connections) release(ice, node, *c);
   }
   return 0;
 }
