@@ -86,7 +86,10 @@ asio::awaitable<void> OverlayNode::answer_app_attach(ReplyLater reply, NodeId re
     ~Count() { --n; }
   } count{app_attaches_answering_};
   auto req = wire::decode_exact<wire::AppAttachReq>(body, codec_);  // decoded once already: it parses
-  if (!req) co_return;
+  if (!req) {
+    reply(Refusal::text(errc::invalid_message, "undecodable AppAttachReq"));
+    co_return;
+  }
   auto local = random_ice_credentials();
   auto session = co_await transport::IceSession::gather(ice_executor(), ice_agent_options(true, false), local,
                                                         options_.ice.gather_timeout);
@@ -98,7 +101,10 @@ asio::awaitable<void> OverlayNode::answer_app_attach(ReplyLater reply, NodeId re
   wire::AppAttachAns ans{wire::as_bytes(local.ufrag), wire::as_bytes(local.password), req->application,
                          wire::as_bytes(wire::role_active), (*session)->offer().candidates};
   auto encoded = wire::encode_to_buffer(ans);
-  if (!encoded) co_return;
+  if (!encoded) {
+    reply(Refusal::text(errc::forbidden, "this peer cannot encode its ICE candidates"));
+    co_return;
+  }
   reply(Answer{wire::MessageCode::app_attach_ans, std::move(*encoded), {}});
 
   auto channel = co_await (*session)->connect(ice_offer(req->ufrag, req->password, req->candidates),
