@@ -47,6 +47,11 @@ def main():
     if os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("turnserver"):
         print("skipped: the NAT rig needs root, iproute2 and coturn")
         sys.exit(77)
+    trial = subprocess.run(["ip", "netns", "add", f"nat-overlay-test-{os.getpid()}"], capture_output=True, text=True)
+    if trial.returncode != 0:
+        print(f"skipped: this machine cannot make network namespaces ({trial.stderr.strip()})")
+        sys.exit(77)
+    subprocess.run(["ip", "netns", "del", f"nat-overlay-test-{os.getpid()}"], check=True)
     from nat_rig import NatRig, STUN_ADDRESS  # noqa: E402 (it refuses to load without root)
     with tempfile.TemporaryDirectory() as work:
         rig = Rig(server_bin, None, work)
