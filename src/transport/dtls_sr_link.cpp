@@ -1,6 +1,7 @@
 #include "transport/dtls_sr_link.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -52,7 +53,7 @@ void DtlsSrLink::start(LinkHandler& handler) {
 
 error_code DtlsSrLink::send(wire::Bytes message) {
   if (closed_) return asio::error::not_connected;
-  last_queued_ = SrClock::now();
+  queued_ = true;  // the writer notes the time: no clock read per message on the forward path
   if (message.size() <= max_message()) {
     if (!sender_.enqueue(wire::to_buffer(message))) return asio::error::no_buffer_space;
   } else {
@@ -121,6 +122,7 @@ asio::awaitable<void> DtlsSrLink::write_loop() {
       if ((n - 1 - i) % ack_stride == 0) out.push_back(std::move(acks_out_[i]));
     acks_out_.clear();
     sender_.poll(now, out);
+    if (std::exchange(queued_, false)) last_queued_ = now;
     if (now - last_queued_ >= limits_.keepalive) {
       // An empty data frame: acked like any other, so both ends hear from each other.
       sender_.enqueue({});

@@ -80,6 +80,7 @@ class DtlsSrLink final : public Link, public std::enable_shared_from_this<DtlsSr
   asio::steady_timer wake_;
   SrClock::time_point last_received_;
   SrClock::time_point last_queued_;
+  bool queued_ = false;  // send() queued something since the writer last looked
   bool closed_ = false;
   bool suspect_ = false;
 };
