@@ -164,6 +164,25 @@ void release(IceExecutor& ice, asio::io_context& node, Connection& c) {
   run_until(node, [&] { return released; });
 }
 
+// Two agents on loopback connected as datagram flows, then a DTLS-UDP-SR link over each end.
+std::pair<std::shared_ptr<DtlsSrLink>, std::shared_ptr<DtlsSrLink>> dtls_sr_links(
+    IceExecutor& ice, asio::io_context& node, Connection& c, crypto::CertificateCache& trust,
+    asio::ssl::context& server_tls, asio::ssl::context& client_tls) {
+  bool ready = false;
+  connect(ice, node, false, c, [&] { asio::post(node, [&] { ready = true; }); });
+  run_until(node, [&] { return ready; });
+  std::optional<boost::system::result<std::shared_ptr<DtlsSrLink>>> la, lb;
+  asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_a), server_tls), asio::ssl::stream_base::server,
+                                        trust, std::nullopt, {}, 1ms),
+                 [&](std::exception_ptr, auto r) { la = std::move(r); });
+  asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_b), client_tls), asio::ssl::stream_base::client,
+                                        trust, std::nullopt, {}, 1ms),
+                 [&](std::exception_ptr, auto r) { lb = std::move(r); });
+  run_until(node, [&] { return la && lb; });
+  if (!*la || !*lb) die("DTLS-UDP-SR link set-up failed");
+  return {la->value(), lb->value()};
+}
+
 std::size_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   std::size_t pages = 0, resident = 0;
@@ -278,18 +297,7 @@ int main(int argc, char** argv) {
   }
   {  // A DTLS-UDP-SR link, one way.
     Connection c;
-    bool ready = false;
-    connect(ice, node, false, c, [&] { asio::post(node, [&] { ready = true; }); });
-    run_until(node, [&] { return ready; });
-    std::optional<boost::system::result<std::shared_ptr<DtlsSrLink>>> la, lb;
-    asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_a), *dtls_client), asio::ssl::stream_base::server,
-                                          certs.trust, std::nullopt, {}, 1ms),
-                   [&](std::exception_ptr, auto r) { la = std::move(r); });
-    asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_b), *dtls_server), asio::ssl::stream_base::client,
-                                          certs.trust, std::nullopt, {}, 1ms),
-                   [&](std::exception_ptr, auto r) { lb = std::move(r); });
-    run_until(node, [&] { return la && lb; });
-    if (!*la || !*lb) die("DTLS-UDP-SR link set-up failed");
+    auto [sender, receiver] = dtls_sr_links(ice, node, c, certs.trust, *dtls_client, *dtls_server);
     struct Counter final : LinkHandler {
       std::size_t delivered = 0;
       void on_link_message(Link&, wire::Bytes) override { ++delivered; }
@@ -298,7 +306,6 @@ int main(int argc, char** argv) {
         if (why) die("the DTLS-UDP-SR link closed");
       }
     } sink, source;
-    auto sender = la->value(), receiver = lb->value();
     sender->start(source);
     receiver->start(sink);
     std::vector<std::uint8_t> message(100, 0x44);
@@ -331,21 +338,10 @@ int main(int argc, char** argv) {
     const std::size_t before = resident_bytes();
     for (int i = 0; i < idle_pairs; ++i) {
       auto& c = *connections.emplace_back(std::make_unique<Connection>());
-      bool ready = false;
-      connect(ice, node, false, c, [&] { asio::post(node, [&] { ready = true; }); });
-      run_until(node, [&] { return ready; });
-      std::optional<boost::system::result<std::shared_ptr<DtlsSrLink>>> la, lb;
-      asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_a), *dtls_client), asio::ssl::stream_base::server,
-                                            certs.trust, std::nullopt, {}, 1ms),
-                     [&](std::exception_ptr, auto r) { la = std::move(r); });
-      asio::co_spawn(node, DtlsSrLink::open(TlsSocket(std::move(c.channel_b), *dtls_server), asio::ssl::stream_base::client,
-                                            certs.trust, std::nullopt, {}, 1ms),
-                     [&](std::exception_ptr, auto r) { lb = std::move(r); });
-      run_until(node, [&] { return la && lb; });
-      if (!*la || !*lb) die("DTLS-UDP-SR link set-up failed");
-      for (auto* l : {&*la, &*lb}) {
-        links.push_back(l->value());
-        links.back()->start(idle);
+      auto [a, b] = dtls_sr_links(ice, node, c, certs.trust, *dtls_client, *dtls_server);
+      for (auto& l : {a, b}) {
+        links.push_back(l);
+        l->start(idle);
       }
     }
     run_until(node, [&, until = Clock::now() + 1s] { return Clock::now() > until; });  // idle: buffers released
