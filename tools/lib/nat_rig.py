@@ -6,7 +6,10 @@ the machine's own interfaces never meet:
   - an "internet" namespace holding a bridge on 203.0.113.0/24 (TEST-NET-3, documentation
     addresses: nothing outside the rig answers them, and nothing is routed off the machine);
   - a STUN/TURN namespace on that bridge where coturn listens, STUN on one address and TURN on
-    another (with both on one server libnice drops the Binding response: ICE-NOTES.md);
+    another (ICE-NOTES.md; but note: whenever an agent has a STUN server and a TURN server,
+    on one address or two, libnice 0.1.21 drops the STUN server's Binding response, "Incorrectly
+    multiplexed STUN message ignored", and gathering waits 2 s: give agents TURN only, whose
+    allocation yields the server-reflexive candidate too);
   - NAT routers, one namespace each, with a WAN address on the bridge and a LAN bridge of
     their own (10.N.0.0/24), of a kind:
       masquerade  iptables MASQUERADE: one public port per inside address and port for every
@@ -23,13 +26,22 @@ Everything is removed on exit, after Ctrl-C too (namespaces take their interface
 iptables rules and processes' sockets with them; the processes the rig started are killed;
 coturn's log, /tmp/TAG-coturn.log, stays only when RIG_KEEP_LOGS is set).
 
-Known limits: relayed paths do not work yet. coturn relays between its own test client and
-a peer (turnutils_uclient and turnutils_peer: 5 of 5 messages), but the connectivity checks
-libnice sends through an allocation, and a peer's checks arriving at a relay port, are not
-relayed (no Data indication follows); ICE through two symmetric NATs therefore fails here today.
-With coturn's default nonce handling libnice's second CreatePermission got "438 Wrong nonce"
-and its retry "400 Bad Request"; with --stale-nonce=0 (as here) every CreatePermission
-succeeds, and still nothing is relayed: the cause is not found yet.
+Two details make relayed and server-reflexive paths work, and each once broke them:
+  - The STUN/TURN namespace has a default route (via 203.0.113.1, the internet namespace's
+    bridge, which forwards nothing: what goes there vanishes, as packets to private addresses
+    vanish on the real internet). Without it, the first check libnice relays to a peer's
+    private host candidate (10.N.0.x) made coturn's sendto fail with ENETUNREACH, and coturn
+    4.6.1 then marks the relay socket "to be closed" (udp_send fails with anything but
+    EAGAIN, ENOBUFS, ECONNRESET or ECONNREFUSED): that allocation relayed nothing more, no
+    Data indication and no Send indication, and was torn down; libnice's next requests on the
+    same 5-tuple met a fresh session ("438 Wrong nonce", then "400 Bad Request"). ICE through
+    two symmetric NATs failed for that alone.
+  - Each NAT drops unsolicited packets to its WAN address in filter INPUT, before conntrack
+    confirms them (home routers drop them too). Otherwise each one left an [UNREPLIED] entry
+    (peer:port -> wan:port), and when the host behind then sent to that peer from that port,
+    MASQUERADE found the reply tuple taken and gave the packet another public port: the two
+    agents behind two masquerade NATs, whose first checks cross, each saw the other's checks
+    come from an unexpected port, and never met (srflx to srflx).
 coturn runs with `-c /dev/null`: Debian's /etc/turnserver.conf sets
 no-stun-backward-compatibility, and libnice 0.1.21's server-reflexive discovery sends RFC
 3489-style Binding requests, which coturn then ignores (gathering waits 2 s for nothing).
@@ -139,6 +151,12 @@ class NatRig:
         stun_ns = self._add_ns("stun")
         self._on_internet("stun", stun_ns, STUN_ADDRESS, "p-stun")
         sh("ip", "addr", "add", f"{TURN_ADDRESS}/24", "dev", "wan", ns=stun_ns)
+        # A default route for coturn into a router that forwards nothing (ip_forward stays 0
+        # in the internet namespace, which drops such packets without an ICMP error): relaying
+        # to a private address (a peer's host candidate) must lose the packet quietly. With
+        # no route, sendto fails with ENETUNREACH and coturn closes the relay socket for good.
+        sh("ip", "addr", "add", f"{INTERNET[1]}/24", "dev", "br0", ns=self.inet)
+        sh("ip", "route", "add", "default", "via", str(INTERNET[1]), ns=stun_ns)
         next_public = 10
         for i, (name, kind) in enumerate(sorted(self.nats.items()), start=1):
             ns = self._add_ns(f"nat-{name}")
@@ -150,6 +168,12 @@ class NatRig:
             if kind == "symmetric":
                 masquerade.append("--random-fully")
             sh(*masquerade, ns=ns)
+            # Unsolicited packets to the WAN address are dropped before conntrack confirms them,
+            # as a home router's firewall drops them. Otherwise each leaves an [UNREPLIED] entry
+            # (peer:port -> wan:port) that the inside host's own packet to that peer then clashes
+            # with, and MASQUERADE moves it to a new public port: agents behind two masquerade
+            # NATs, whose first checks cross, never meet. (Full-cone DNATs UDP before INPUT.)
+            sh("iptables", "-A", "INPUT", "-i", "wan", "-m", "conntrack", "--ctstate", "NEW", "-j", "DROP", ns=ns)
             self.nats[name] = (kind, i)
         for name, where in sorted(self.hosts.items()):
             ns = self._add_ns(f"host-{name}")
@@ -184,7 +208,7 @@ class NatRig:
         stun = common + ["--listening-ip", STUN_ADDRESS, "--relay-ip", STUN_ADDRESS, "--stun-only",
                          "--pidfile", f"/tmp/{self.tag}-stun.pid"]
         turn = common + ["--listening-ip", TURN_ADDRESS, "--relay-ip", TURN_ADDRESS, "--lt-cred-mech",
-                         "--user", f"{TURN_USER}:{TURN_PASSWORD}", "--stale-nonce=0", "--no-tcp-relay", "--allowed-peer-ip",
+                         "--user", f"{TURN_USER}:{TURN_PASSWORD}", "--no-tcp-relay", "--allowed-peer-ip",
                          "0.0.0.0-255.255.255.255", "--pidfile", f"/tmp/{self.tag}-turn.pid",
                          "--min-port", "49152", "--max-port", "49999"]
         self.coturn_log = log
