@@ -9,8 +9,8 @@ namespace reload::node {
 
 namespace ip = boost::asio::ip;
 
-wire::IceCandidate passive_tls_candidate(const ip::tcp::endpoint& listener,
-                                         const NoIceCandidateStorage& storage) {
+wire::IceCandidate passive_no_ice_candidate(const ip::tcp::endpoint& listener, wire::OverlayLinkType type,
+                                            const NoIceCandidateStorage& storage) {
   wire::IceCandidate c;
   const auto a = listener.address();
   if (a.is_v4()) {
@@ -18,18 +18,20 @@ wire::IceCandidate passive_tls_candidate(const ip::tcp::endpoint& listener,
   } else {
     c.addr_port = wire::Ipv6AddrPort{a.to_v6().to_bytes(), listener.port()};
   }
-  c.overlay_link = wire::OverlayLinkType::tls_tcp_fh_no_ice;
+  c.overlay_link = type;
   c.foundation = wire::as_bytes(storage.foundation);
   c.priority = 1;
   c.type = wire::CandType::host;
-  c.extensions.push_back({wire::as_bytes(storage.tcptype_name), wire::as_bytes(storage.tcptype_value)});
+  if (type == wire::OverlayLinkType::tls_tcp_fh_no_ice)
+    c.extensions.push_back({wire::as_bytes(storage.tcptype_name), wire::as_bytes(storage.tcptype_value)});
   return c;
 }
 
-std::optional<ip::tcp::endpoint> find_tls_candidate(const wire::AttachReqAns& a) {
+std::optional<NoIceTarget> find_no_ice_candidate(const wire::AttachReqAns& a) {
   for (const auto& c : a.candidates)
-    if (c.overlay_link == wire::OverlayLinkType::tls_tcp_fh_no_ice)
-      if (auto ep = transport::to_endpoint(c.addr_port)) return ep;
+    if (c.overlay_link == wire::OverlayLinkType::tls_tcp_fh_no_ice ||
+        c.overlay_link == wire::OverlayLinkType::dtls_udp_sr_no_ice)
+      if (auto ep = transport::to_endpoint(c.addr_port)) return NoIceTarget{*ep, c.overlay_link};
   return std::nullopt;
 }
 

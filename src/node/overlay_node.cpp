@@ -10,6 +10,7 @@
 
 #include "crypto/random.hpp"
 #include "node/message_builder.hpp"
+#include "transport/dtls_listener.hpp"
 #include "wire/codec.hpp"
 #include "wire/error_response.hpp"
 #include "wire/hashes.hpp"
@@ -140,16 +141,18 @@ void OverlayNode::fail_later(ResponseHandler done, error_code error) {
 
 error_code OverlayNode::start(bool may_create) {
   diagnostics_.started(Clock::now());
-  listener_ = std::make_shared<transport::Listener>(ex_, *tls_, trust_, limits_);
-  if (auto ec = listener_->listen(options_.listen)) return ec;
-  listener_->start([self = shared_from_this()](auto link) {
+  if (auto ec = open_listeners()) return ec;
+  auto accept = [self = shared_from_this()](auto link) {
     if (!link) {
       self->log(fmt::format("refused a link: {}", link.error().message()));
       return;
     }
     self->add_link(std::move(*link), false);
-  });
-  log(fmt::format("listening on {}:{}", listen_endpoint().address().to_string(), listen_endpoint().port()));
+  };
+  listener_->start(accept);
+  if (dtls_listener_) dtls_listener_->start(accept);
+  log(fmt::format("listening on {}:{}{}", listen_endpoint().address().to_string(), listen_endpoint().port(),
+                  dtls_listener_ ? " (TCP and UDP)" : ""));
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->timer_loop(); }, asio::detached);
   asio::co_spawn(ex_, [self = shared_from_this(), may_create] { return self->bootstrap(may_create); },
                  asio::detached);
@@ -160,7 +163,7 @@ asio::awaitable<void> OverlayNode::bootstrap(bool may_create) {
   for (const auto& ep : options_.bootstrap) {
     if (ep == listen_endpoint()) continue;
     log(fmt::format("connecting to bootstrap {}:{}", ep.address().to_string(), ep.port()));
-    auto link = co_await transport::TlsLink::connect(ep, *tls_, trust_, std::nullopt, limits_);
+    auto link = co_await connect_no_ice(ep, no_ice_link_type(), std::nullopt);
     if (!link) {
       log(fmt::format("bootstrap {}:{} failed: {}", ep.address().to_string(), ep.port(), link.error().message()));
       continue;
@@ -184,8 +187,8 @@ asio::awaitable<void> OverlayNode::bootstrap(bool may_create) {
   run_effects();
 }
 
-asio::awaitable<void> OverlayNode::dial(asio::ip::tcp::endpoint to, NodeId expected) {
-  auto link = co_await transport::TlsLink::connect(to, *tls_, trust_, expected, limits_);
+asio::awaitable<void> OverlayNode::dial(asio::ip::tcp::endpoint to, wire::OverlayLinkType type, NodeId expected) {
+  auto link = co_await connect_no_ice(to, type, expected);
   attaches_.dial_ended(expected, to.address().to_string());
   if (!link) {
     log(fmt::format("attach to {} failed: {}", short_id(expected), link.error().message()));
@@ -320,6 +323,7 @@ void OverlayNode::crash() {
 void OverlayNode::shut_down() {
   stopping_ = true;
   if (listener_) listener_->stop();
+  if (dtls_listener_) dtls_listener_->stop();
   auto links = links_;
   for (auto& [id, l] : links) l->close();
   timer_.cancel();

@@ -46,6 +46,8 @@
 namespace reload::transport {
 class IceExecutor;
 class IceSession;
+class DtlsListener;
+struct DtlsSrLimits;
 }
 
 namespace reload::node {
@@ -190,7 +192,13 @@ class OverlayNode final : public transport::LinkHandler,
 
   void add_link(std::shared_ptr<transport::Link> link, bool we_dialled);
   asio::awaitable<void> bootstrap(bool may_create);
-  asio::awaitable<void> dial(asio::ip::tcp::endpoint to, wire::NodeId expected);
+  // Binds the TCP listener and, where links may be DTLS, the UDP one on the same port.
+  boost::system::error_code open_listeners();
+  // A No-ICE link (section 6.5.1.11): TLS-TCP-FH-NO-ICE or DTLS-UDP-SR-NO-ICE, as `type` says;
+  // the peer must carry `expected` when given.
+  asio::awaitable<boost::system::result<std::shared_ptr<transport::Link>>> connect_no_ice(
+      asio::ip::tcp::endpoint to, wire::OverlayLinkType type, std::optional<wire::NodeId> expected);
+  asio::awaitable<void> dial(asio::ip::tcp::endpoint to, wire::OverlayLinkType type, wire::NodeId expected);
 
   void deliver_locally(wire::Bytes message, const wire::NodeId& previous_hop);
   // Hands a verified request to the handler registered for its method and sends its reply.
@@ -220,9 +228,13 @@ class OverlayNode final : public transport::LinkHandler,
 
   Reply on_attach_request(const IncomingRequest& request);
   // Unless the document says <no-ice>, Attach runs ICE and links are DTLS-UDP-SR (section
-  // 6.6.4); bootstrap links stay TLS over TCP. Either way the node answers an Attach in the
-  // link type it asks for.
+  // 6.6.4). Either way the node answers an Attach in the link type it asks for.
   bool attaches_over_ice() const noexcept { return !options_.configuration.no_ice; }
+  // Links without ICE (to a bootstrap node, or by a No-ICE Attach) are DTLS-UDP-SR-NO-ICE when
+  // the document's first overlay-link-protocol names DTLS, TLS-TCP-FH-NO-ICE otherwise.
+  bool links_over_dtls() const noexcept;
+  wire::OverlayLinkType no_ice_link_type() const noexcept;
+  transport::DtlsSrLimits dtls_limits() const;
   // Sends an Attach with `body`; `on_answer` (if any) sees the answer of a peer not yet linked.
   void send_attach_request(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,
                            std::optional<wire::NodeId> peer, wire::Bytes body,
@@ -260,7 +272,7 @@ class OverlayNode final : public transport::LinkHandler,
   void reschedule();
   asio::awaitable<void> timer_loop();
   void log(const std::string& line) const;
-  wire::Buffer own_candidates_body(std::string_view role, bool send_update);
+  wire::Buffer own_candidates_body(std::string_view role, bool send_update, wire::OverlayLinkType type);
 
   asio::any_io_executor ex_;
   NodeOptions options_;
@@ -288,6 +300,7 @@ class OverlayNode final : public transport::LinkHandler,
   RecentAnswers recent_answers_;
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;
+  std::shared_ptr<transport::DtlsListener> dtls_listener_;  // where links may be DTLS
   std::map<wire::NodeId, std::shared_ptr<transport::Link>> links_;
   struct LinkPeer {
     wire::NodeId id;

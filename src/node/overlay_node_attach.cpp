@@ -17,8 +17,9 @@ namespace reload::node {
 
 using wire::NodeId;
 
-wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_update) {
+wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_update, wire::OverlayLinkType type) {
   wire::Buffer ufrag = random_token(8), pwd = random_token(24);
+  // The UDP listener has the TCP one's port (open_listeners).
   const auto ep = listen_endpoint();
   wire::AttachReqAns a;
   a.ufrag = ufrag;
@@ -29,7 +30,7 @@ wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_u
   constexpr std::size_t most = 8;
   for (const auto& address : reachable_addresses(ep.address())) {
     if (a.candidates.size() == most) break;
-    a.candidates.push_back(passive_tls_candidate({address, ep.port()}, storage));
+    a.candidates.push_back(passive_no_ice_candidate({address, ep.port()}, type, storage));
   }
   a.send_update = send_update;
   return wire::encode_to_buffer(a).value();
@@ -42,21 +43,25 @@ Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
   if (wire::mixes_ice_and_no_ice(req->candidates))
     return Refusal::text(errc::invalid_message, "ICE and No-ICE candidates in one Attach");
   // The answer is in the link type the request asks for: DTLS-UDP-SR over ICE, or
-  // TLS-TCP-FH-NO-ICE to the requester's passive candidate.
+  // TLS-TCP-FH-NO-ICE or DTLS-UDP-SR-NO-ICE to the requester's passive candidate.
   const bool ice = !req->candidates.empty() && wire::uses_ice(req->candidates.front().overlay_link);
-  std::optional<asio::ip::tcp::endpoint> target;
-  if (ice) target = transport::to_endpoint(req->candidates.front().addr_port);
-  else target = find_tls_candidate(*req);
+  std::optional<NoIceTarget> target;
+  if (ice) {
+    if (auto ep = transport::to_endpoint(req->candidates.front().addr_port))
+      target = NoIceTarget{*ep, req->candidates.front().overlay_link};
+  } else {
+    target = find_no_ice_candidate(*req);
+  }
   if (!target) return Refusal::text(errc::invalid_message, "no usable candidate");
   // Already linked (or our own Attach to a key we hold): the answer carries no link.
   Answer answer{wire::MessageCode::attach_ans,
-                ice ? ice_answer_without_candidates() : own_candidates_body(wire::role_active, false), {}};
+                ice ? ice_answer_without_candidates() : own_candidates_body(wire::role_active, false, target->type), {}};
   if (sender == self()) return answer;
   if (links_.contains(sender)) {
     if (req->send_update) chord_.send_update_to(sender, r.now);
     return answer;
   }
-  const auto address = target->address().to_string();
+  const auto address = target->at.address().to_string();
   if (attaches_.is_dialling(sender))
     return Refusal::text(errc::in_progress, "this peer is already dialling you");
   // Error_In_Progress would make the requester wait for a link that is not coming.
@@ -79,7 +84,7 @@ Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
   }
   // The answerer is the active side: it dials the requester's passive candidate, after the
   // answer has gone out.
-  asio::co_spawn(ex_, [self = shared_from_this(), ep = *target, sender] { return self->dial(ep, sender); },
+  asio::co_spawn(ex_, [self = shared_from_this(), to = *target, sender] { return self->dial(to.at, to.type, sender); },
                  asio::detached);
   return answer;
 }
@@ -90,7 +95,8 @@ void OverlayNode::send_attach(wire::DestinationList to, std::optional<topology::
     asio::co_spawn(ex_, send_attach_over_ice(std::move(to), purpose, peer, send_update), asio::detached);
     return;
   }
-  send_attach_request(std::move(to), purpose, peer, own_candidates_body(wire::role_passive, send_update), nullptr);
+  send_attach_request(std::move(to), purpose, peer, own_candidates_body(wire::role_passive, send_update, no_ice_link_type()),
+                      nullptr);
 }
 
 void OverlayNode::send_attach_request(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,

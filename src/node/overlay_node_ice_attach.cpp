@@ -99,11 +99,9 @@ asio::awaitable<void> OverlayNode::open_dtls_link(std::shared_ptr<transport::Ice
     if (!channel) {
       failure = channel.error();
     } else {
-      transport::DtlsSrLimits limits;
-      limits.handshake_timeout = limits_.handshake_timeout;
       auto opened = co_await transport::DtlsSrLink::open(
           transport::TlsSocket(std::move(*channel), dtls_context()),
-          requester ? asio::ssl::stream_base::server : asio::ssl::stream_base::client, trust_, peer, limits);
+          requester ? asio::ssl::stream_base::server : asio::ssl::stream_base::client, trust_, peer, dtls_limits());
       if (opened) link = std::move(*opened);
       else failure = opened.error();
     }

@@ -3,8 +3,9 @@
 // full, the oldest makes room for a newcomer if it has been there longer than `stale`, since
 // an honest client passes a stage in milliseconds while a flood's idle connections stay.
 // First in, first evicted is what lets a newcomer in when many hosts keep it full. Holds
-// descriptors only as names for shutdown(2); an entry leaves before its socket is closed,
-// so a name is never reused under it. Sans-I/O but for that one call, made by the owner.
+// names only: a descriptor, for the owner to shutdown(2) (an entry leaves before its socket
+// is closed, so a name is never reused under it), or a UDP flow's number. Sans-I/O: the owner
+// ends what it evicts.
 #pragma once
 
 #include <chrono>
@@ -19,7 +20,7 @@ class AdmissionStage {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
   struct Entry {
-    int fd;
+    std::uint64_t name;
     TimePoint since;
     bool evicted = false;
   };
@@ -29,9 +30,9 @@ class AdmissionStage {
 
   struct Admission {
     std::optional<Ticket> ticket;  // none: full, the newcomer is refused
-    std::optional<int> evict;      // a descriptor to shut down to make room
+    std::optional<std::uint64_t> evict;  // the connection to end to make room
   };
-  Admission enter(int fd, TimePoint now);
+  Admission enter(std::uint64_t name, TimePoint now);
   void leave(Ticket t) { (t->evicted ? evicted_ : live_).erase(t); }
   static bool evicted(Ticket t) { return t->evicted; }
 

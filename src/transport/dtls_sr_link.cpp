@@ -24,20 +24,25 @@ constexpr std::size_t ack_stride = 8;
 
 asio::awaitable<boost::system::result<std::shared_ptr<DtlsSrLink>>> DtlsSrLink::open(
     TlsSocket socket, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
-    std::optional<wire::NodeId> expected, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt) {
+    std::optional<wire::NodeId> expected, DtlsSrLimits limits, std::optional<milliseconds> rtt,
+    wire::OverlayLinkType type) {
   if (!socket.channel().datagrams()) co_return make_error_code(boost::system::errc::wrong_protocol_type);
+  const auto began = SrClock::now();
   auto peer = co_await authenticated_handshake(socket, role, trust, expected, limits.handshake_timeout);
   if (!peer) co_return peer.error();
-  co_return std::make_shared<DtlsSrLink>(std::move(socket), std::move(*peer), limits, ice_rtt);
+  if (!rtt) rtt = std::chrono::duration_cast<milliseconds>(SrClock::now() - began) / 2;
+  co_return std::make_shared<DtlsSrLink>(std::move(socket), std::move(*peer), limits, rtt, type);
 }
 
-DtlsSrLink::DtlsSrLink(TlsSocket socket, PeerIdentity peer, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt)
+DtlsSrLink::DtlsSrLink(TlsSocket socket, PeerIdentity peer, DtlsSrLimits limits, std::optional<milliseconds> rtt,
+                       wire::OverlayLinkType type)
     : socket_(std::move(socket)),
       peer_(std::move(peer)),
       limits_(limits),
-      sender_(limits.reliability, ice_rtt),
+      sender_(limits.reliability, rtt),
       wake_(socket_.get_executor(), SrClock::time_point::max()),
-      last_received_(SrClock::now()) {}
+      last_received_(SrClock::now()),
+      type_(type) {}
 
 std::size_t DtlsSrLink::max_message() const noexcept {
   const std::size_t room = socket_.max_record_payload();

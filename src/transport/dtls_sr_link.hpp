@@ -47,19 +47,24 @@ struct DtlsSrLimits {
 class DtlsSrLink final : public Link, public std::enable_shared_from_this<DtlsSrLink> {
  public:
   // Handshakes over a datagram channel (the socket's channel must keep datagrams) and verifies
-  // the peer, which must carry `expected` when given. `ice_rtt` seeds the RTO.
+  // the peer, which must carry `expected` when given. `rtt` seeds the RTO; without it, half
+  // the handshake's time does (it took two round trips or more over the same path: libnice
+  // 0.1.21 does not say what its checks measured). `type`: DTLS-UDP-SR over an ICE flow, or
+  // DTLS-UDP-SR-NO-ICE over a plain UDP flow.
   static asio::awaitable<boost::system::result<std::shared_ptr<DtlsSrLink>>> open(
       TlsSocket socket, asio::ssl::stream_base::handshake_type role, crypto::CertificateCache& trust,
-      std::optional<wire::NodeId> expected, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt = std::nullopt);
+      std::optional<wire::NodeId> expected, DtlsSrLimits limits, std::optional<milliseconds> rtt = std::nullopt,
+      wire::OverlayLinkType type = wire::OverlayLinkType::dtls_udp_sr);
 
-  DtlsSrLink(TlsSocket socket, PeerIdentity peer, DtlsSrLimits limits, std::optional<milliseconds> ice_rtt);
+  DtlsSrLink(TlsSocket socket, PeerIdentity peer, DtlsSrLimits limits, std::optional<milliseconds> rtt,
+             wire::OverlayLinkType type = wire::OverlayLinkType::dtls_udp_sr);
 
   void start(LinkHandler& handler) override;
   boost::system::error_code send(wire::Bytes message) override;
   void close(boost::system::error_code why = {}) override;
   const PeerIdentity& peer() const noexcept override { return peer_; }
   bool is_open() const noexcept override { return !closed_; }
-  wire::OverlayLinkType type() const noexcept override { return wire::OverlayLinkType::dtls_udp_sr; }
+  wire::OverlayLinkType type() const noexcept override { return type_; }
 
   // The largest message one datagram carries (a DTLS record less the data frame's header).
   std::size_t max_message() const noexcept;
@@ -83,6 +88,7 @@ class DtlsSrLink final : public Link, public std::enable_shared_from_this<DtlsSr
   bool queued_ = false;  // send() queued something since the writer last looked
   bool closed_ = false;
   bool suspect_ = false;
+  wire::OverlayLinkType type_;
 };
 
 }  // namespace reload::transport

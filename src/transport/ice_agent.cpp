@@ -72,7 +72,11 @@ std::shared_ptr<IceAgent> IceAgent::create(GlibLoop& loop, const IceAgentOptions
   // A reliable agent with ICE-TCP would otherwise run pseudo-TCP over the TCP flow.
   if (g_object_class_find_property(G_OBJECT_GET_CLASS(agent), "bytestream-tcp"))
     g_object_set(agent, "bytestream-tcp", (o.reliable && o.ice_tcp) ? TRUE : FALSE, nullptr);
-  if (o.stun) {
+  // With a TURN server as well, libnice 0.1.21 drops the STUN server's answer (its RFC 3489
+  // Binding request meets the TURN discovery first: "Incorrectly multiplexed STUN message")
+  // and gathering waits 2 s for nothing; the TURN allocation gives the server-reflexive
+  // candidate too.
+  if (o.stun && !o.turn) {
     const std::string ip = o.stun->endpoint.address().to_string();
     g_object_set(agent, "stun-server", ip.c_str(), "stun-server-port", static_cast<guint>(o.stun->endpoint.port()),
                  nullptr);

@@ -5,11 +5,9 @@
 #include <vector>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
+#include "transport/channel_wait.hpp"
 #include "transport/glib_loop.hpp"
 #include "transport/ice_agent.hpp"
 
@@ -147,17 +145,11 @@ class IceChannel final : public ByteChannel {
   }
 
   asio::awaitable<error_code> wait(asio::socket_base::wait_type what) override {
-    for (;;) {
-      if (s_->closed) co_return asio::error::operation_aborted;
-      const bool ready = s_->failed || (what == asio::socket_base::wait_read ? !s_->inbox.empty() : writable());
-      if (ready) co_return error_code{};
-      error_code ignored;
-      co_await s_->wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-      // A wake-up looks again; a cancellation of this wait (DTLS's retransmission timer came
-      // first) ends it.
-      if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
-        co_return asio::error::operation_aborted;
-    }
+    return wait_until(s_->wake, [this, s = s_, what] {
+      if (s->closed) return std::optional<error_code>(asio::error::operation_aborted);
+      const bool ready = s->failed || (what == asio::socket_base::wait_read ? !s->inbox.empty() : writable());
+      return ready ? std::optional<error_code>(error_code{}) : std::nullopt;
+    });
   }
 
   void close() noexcept override {

@@ -68,8 +68,8 @@ namespace {
 // Enters `stage`, shutting down the connection it evicts to make room (its pending read then
 // fails at once and its owner leaves the stage). Nothing when the stage is full.
 std::optional<AdmissionStage::Ticket> admit(AdmissionStage& stage, int fd) {
-  auto a = stage.enter(fd, std::chrono::steady_clock::now());
-  if (a.evict) ::shutdown(*a.evict, SHUT_RDWR);
+  auto a = stage.enter(static_cast<std::uint64_t>(fd), std::chrono::steady_clock::now());
+  if (a.evict) ::shutdown(static_cast<int>(*a.evict), SHUT_RDWR);
   return a.ticket;
 }
 

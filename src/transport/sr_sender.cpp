@@ -7,12 +7,12 @@
 
 namespace reload::transport {
 
-SrSender::SrSender(SrLimits limits, std::optional<milliseconds> ice_rtt)
+SrSender::SrSender(SrLimits limits, std::optional<milliseconds> first_rtt)
     : limits_(limits),
       rto_(limits.initial_rto, limits.min_rto, limits.max_rto),
       window_(static_cast<double>(limits.initial_window)),
       slow_start_threshold_(static_cast<double>(limits.max_window)) {
-  if (ice_rtt) rto_.sample(*ice_rtt);  // RFC 6298 (2.2) with the ICE checks' RTT
+  if (first_rtt) rto_.sample(*first_rtt);  // RFC 6298 (2.2)
 }
 
 bool SrSender::enqueue(wire::Buffer message) {

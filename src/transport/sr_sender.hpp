@@ -8,7 +8,8 @@
 // one is a window of messages in flight that behaves as TCP's (RFC 8085 section 3.1): it
 // starts at `initial_window`, grows by one per acked message in slow start and by one per
 // window after, and halves (to no less than one) when a retransmission timer fires. The RTO is
-// RFC 6298's in milliseconds, seeded by the RTT of the ICE checks (section 6.6.3.1).
+// RFC 6298's in milliseconds, seeded by a first RTT of the path when the link knows one
+// (section 6.6.3.1).
 //
 // Bounds (DESIGN.md principle 5): `max_queued` messages wait for the window, enqueue()
 // refuses more; the window never exceeds `max_window`.
@@ -45,7 +46,7 @@ class SrSender {
  public:
   using TimePoint = SrClock::time_point;
 
-  explicit SrSender(SrLimits limits = {}, std::optional<milliseconds> ice_rtt = std::nullopt);
+  explicit SrSender(SrLimits limits = {}, std::optional<milliseconds> first_rtt = std::nullopt);
 
   // Queues a message; false (and nothing queued) when max_queued are waiting already, or the
   // message is longer than a data frame carries (2^24-1 bytes).

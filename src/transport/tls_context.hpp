@@ -17,6 +17,8 @@
 #include "crypto/certificate.hpp"
 #include "crypto/private_key.hpp"
 
+typedef struct ssl_st SSL;
+
 namespace reload::transport {
 
 struct TlsIdentity {
@@ -32,5 +34,9 @@ enum class TlsFlavor { tls, dtls };
 
 boost::system::result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(
     const TlsIdentity& identity, TlsFlavor flavor = TlsFlavor::tls);
+
+// Makes a DTLS server (of a TlsFlavor::dtls context) answer the first ClientHello with a
+// HelloVerifyRequest and go on only when the ClientHello that follows returns its cookie.
+void require_cookie_exchange(SSL* ssl);
 
 }  // namespace reload::transport

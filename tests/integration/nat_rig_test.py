@@ -6,9 +6,9 @@ addresses are contacted):
     port for two destinations (endpoint-independent mapping), symmetric does not;
   - two libnice agents (ice_probe) on hosts behind different NATs, their offers relayed
     through this script as an Attach would carry them, connect through server-reflexive
-    candidates: behind a masquerade NAT to a public host, and behind a masquerade NAT to one
-    behind a full-cone NAT. (Through two symmetric NATs only a TURN relay could work, and the
-    rig's relayed paths do not work yet: tools/lib/nat_rig.py, "Known limits".)
+    candidates: behind a masquerade NAT to a public host, to one behind a full-cone NAT, and
+    to one behind another masquerade NAT; and through two symmetric NATs, where only a TURN
+    relay can work, through a relayed candidate.
   - every namespace the rig made is gone afterwards, after a SIGINT to tools/nat-rig too.
 
 Usage: nat_rig_test.py ICE_PROBE
@@ -108,8 +108,8 @@ def main():
         return 77
     subprocess.run(["ip", "netns", "del", f"nat-rig-test-{os.getpid()}"], check=True)
     probe = os.path.abspath(sys.argv[1])
-    nats = {"a": "masquerade", "c": "full-cone", "s1": "symmetric"}
-    hosts = {"alice": "a", "carol": "c", "sam": "s1", "pub": "public"}
+    nats = {"a": "masquerade", "b": "masquerade", "c": "full-cone", "s1": "symmetric", "s2": "symmetric"}
+    hosts = {"alice": "a", "bob": "b", "carol": "c", "sam": "s1", "sue": "s2", "pub": "public"}
     with NatRig(nats, hosts) as rig:
         tag = rig.tag
         print(rig.describe(), flush=True)
@@ -132,7 +132,9 @@ def main():
         # Server-reflexive candidates from the STUN server, then from a TURN allocation.
         for a, b, turn, want in (("alice", "pub", False, {"srflx", "host"}),
                                  ("alice", "carol", False, {"srflx"}),
-                                 ("alice", "carol", True, {"srflx"})):
+                                 ("alice", "carol", True, {"srflx"}),
+                                 ("alice", "bob", False, {"srflx"}),
+                                 ("sam", "sue", True, {"relay"})):
             t0 = time.time()
             offers, outs = ice_pair(rig, probe, a, b, turn)
             took = time.time() - t0
@@ -145,7 +147,7 @@ def main():
                     print(f"   rc {rc}: {out.strip()} | {err.strip()}")
                 continue
             used = {t for pair in types for t in pair}
-            check(bool(used & want) and "relay" not in used,
+            check(bool(used & want) and ("relay" in want or "relay" not in used),
                   f"  ... through {sorted(want)} candidates (used: {sorted(used)})")
 
     check(rig_namespaces(tag) == [], "every namespace is gone after the rig closes")

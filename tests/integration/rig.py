@@ -45,8 +45,11 @@ class Rig:
         self.ca_dir = os.path.join(work, "ca")
 
     def use_ice(self):
-        """The document without <no-ice>: Attaches run ICE and links are DTLS-UDP-SR."""
+        """The document without <no-ice>, its overlay-link-protocol DTLS: Attaches run ICE and
+        links are DTLS-UDP-SR, bootstrap links DTLS-UDP-SR-NO-ICE."""
         text = open(self.template).read().replace("<no-ice>true</no-ice>", "<no-ice>false</no-ice>")
+        text = text.replace("<overlay-link-protocol>TLS</overlay-link-protocol>",
+                            "<overlay-link-protocol>DTLS</overlay-link-protocol>")
         open(self.template, "w").write(text)
 
     def add_node_multiple_kinds(self, kinds, max_node_multiple, max_count):

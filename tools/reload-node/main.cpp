@@ -8,9 +8,9 @@
 // it sends Leave to its neighbors and exits 0. Every event is one log line prefixed with the
 // Node-ID; a failed start is one line on stderr and a non-zero exit.
 //
-// With --store or --fetch it runs once (until a control API exists, the operator's way to
+// With --store or --fetch, or --app-attach (app_probe.hpp), it runs once (until a control API exists, the operator's way to
 // reach the overlay's storage): it joins, waits for its ring neighbourhood to settle, carries
-// out the operations in order, prints one line per result on stdout, leaves, and exits 0, or
+// out the operations (or the AppAttach) in order, prints one line per result on stdout, leaves, and exits 0, or
 // 1 after one line on stderr. Its progress lines go to stderr then, and only with --log-level.
 #include <chrono>
 #include <csignal>
@@ -27,6 +27,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "app_probe.hpp"
 #include "ice_flags.hpp"
 #include "node/overlay_node.hpp"
 #include "reload/file_io.hpp"
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
     ("h,help", "this text");
   reload::tools::add_storage_options(opts);
   reload::tools::add_ice_options(opts);
+  reload::tools::add_app_probe_options(opts);
   cxxopts::ParseResult args;
   try {
     args = opts.parse(argc, argv);
@@ -99,7 +101,7 @@ int main(int argc, char** argv) {
   if (!args.count("state-dir")) fail("--state-dir is required");
   auto storage_commands = reload::tools::parse_storage_flags(args);
   if (!storage_commands) fail(storage_commands.error());
-  const bool one_shot = !storage_commands->empty();
+  const bool one_shot = !storage_commands->empty() || args.count("app-attach") > 0;
   // A one-shot run keeps stdout for its results and is silent unless asked.
   std::string level = one_shot && !args.count("log-level") ? "warning" : args["log-level"].as<std::string>();
   if (level != "debug" && level != "info" && level != "warning" && level != "error")
@@ -130,6 +132,9 @@ int main(int argc, char** argv) {
   auto operations = reload::tools::plan_storage(*storage_commands, identity->configuration.config,
                                                 identity->certificate, identity->node_id);
   if (!operations) fail(operations.error());
+  auto app_probe = reload::tools::parse_app_probe_flags(args, identity->configuration.config.node_id_length);
+  if (!app_probe) fail(app_probe.error());
+  if (app_probe->attach_to && !storage_commands->empty()) fail("--app-attach runs alone, without --store or --fetch");
 
   reload::node::NodeOptions options{identity->configuration.config,
                                     {identity->key, identity->certificate},
@@ -160,6 +165,8 @@ int main(int argc, char** argv) {
   const bool may_create = args.count("create") || (!args.count("bootstrap") && !one_shot);
   if (auto ec = (*node)->start(may_create))
     fail(fmt::format("cannot listen on {}: {}", args["listen"].as<std::string>(), ec.message()));
+
+  reload::tools::serve_app_echo(**node, io.get_executor(), app_probe->echo);
 
   reload::tools::StatusFile status(req.state_dir / "status", **node);
   asio::steady_timer status_timer(io);
@@ -194,7 +201,7 @@ int main(int argc, char** argv) {
   };
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
-    finish(one_shot ? std::optional<std::string>("interrupted before the storage operations finished")
+    finish(one_shot ? std::optional<std::string>("interrupted before the operations finished")
                     : std::nullopt);
   });
   if (one_shot) {
@@ -202,12 +209,12 @@ int main(int argc, char** argv) {
       if (!joined)
         return finish(fmt::format("did not join the overlay within {} s (is a bootstrap peer running?)",
                                   join_deadline.count()));
-      reload::tools::run_storage(*node, std::move(*operations),
-                                 [](const std::string& line) {
-                                   std::printf("%s\n", line.c_str());
-                                   std::fflush(stdout);
-                                 },
-                                 finish);
+      auto print = [](const std::string& line) {
+        std::printf("%s\n", line.c_str());
+        std::fflush(stdout);
+      };
+      if (app_probe->attach_to) return reload::tools::run_app_attach(**node, io.get_executor(), *app_probe, print, finish);
+      reload::tools::run_storage(*node, std::move(*operations), print, finish);
     });
   }
   io.run();

@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
     a.ufrag = ufrag;
     a.password = pwd;
     a.role = wire::as_bytes(wire::role_passive);
-    a.candidates.push_back(node::passive_tls_candidate({asio::ip::make_address("127.0.0.3"), 9}, storage));
+    a.candidates.push_back(node::passive_no_ice_candidate({asio::ip::make_address("127.0.0.3"), 9}, wire::OverlayLinkType::tls_tcp_fh_no_ice, storage));
     link->send(rig.request_message(mallory, {victim.self()}, wire::MessageCode::attach_req,
                                    wire::encode_to_buffer(a).value()));
     ++attaches;

@@ -1,11 +1,11 @@
 // An overlay whose links are DTLS-UDP-SR over ICE (issue 15): OverlayNodes in one process
 // with certificates from the real enrollment server, one libnice thread for all of them, and
-// a document without <no-ice> (in_process_test.py --ice). Every node joins through the first
-// over TLS/TCP (the bootstrap link); every link Chord asks for after that is an Attach over
-// ICE.
+// a document without <no-ice> whose overlay-link-protocol is DTLS (in_process_test.py --ice).
+// Every node joins through the first over DTLS-UDP-SR-NO-ICE (the bootstrap link, section
+// 11.4); every link Chord asks for after that is an Attach over ICE.
 //   - the ring settles: every node's successor and predecessor lists match the sorted ring;
-//   - apart from the bootstrap links (at most one per node, to the first) every link is
-//     DTLS-UDP-SR;
+//   - no TCP link exists: apart from the bootstrap links (at most one per node, to the
+//     first, DTLS-UDP-SR-NO-ICE) every link is DTLS-UDP-SR;
 //   - every node Pings 50 random Resource-IDs: each answered by the responsible node in at
 //     most log2(N)+1 hops;
 //   - every node Pings 5 random Resource-IDs with 3,000 bytes of padding: the requests and
@@ -44,18 +44,22 @@ int main(int argc, char** argv) {
               std::chrono::duration<double>(Clock::now() - t0).count());
 
   const auto& nodes = overlay.nodes();
-  std::size_t dtls = 0, tcp = 0;
+  std::size_t dtls = 0, no_ice = 0, tcp = 0;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const auto d = nodes[i]->link_count(wire::OverlayLinkType::dtls_udp_sr);
+    const auto n = nodes[i]->link_count(wire::OverlayLinkType::dtls_udp_sr_no_ice);
     const auto t = nodes[i]->link_count(wire::OverlayLinkType::tls_tcp_fh_no_ice);
-    test::check(d + t == nodes[i]->link_count(), "a link of a third type");
-    if (i > 0) test::check(t <= 1, fmt::format("node {} has {} TLS/TCP links: only its bootstrap link may be", i, t));
+    test::check(d + n + t == nodes[i]->link_count(), "a link of a fourth type");
+    if (i > 0)
+      test::check(n <= 1, fmt::format("node {} has {} DTLS-UDP-SR-NO-ICE links: only its bootstrap link may be", i, n));
     dtls += d;
+    no_ice += n;
     tcp += t;
   }
-  std::printf("links: %zu DTLS-UDP-SR, %zu TLS-TCP-FH-NO-ICE (bootstrap links to the first node), counted at both ends\n",
-              dtls, tcp);
-  test::check(dtls > tcp, "fewer DTLS-UDP-SR links than bootstrap links");
+  std::printf("links: %zu DTLS-UDP-SR, %zu DTLS-UDP-SR-NO-ICE (bootstrap links to the first node), %zu over TCP,"
+              " counted at both ends\n", dtls, no_ice, tcp);
+  test::check(tcp == 0, "a TLS/TCP link in an overlay whose links are DTLS");
+  test::check(dtls > no_ice, "fewer DTLS-UDP-SR links than bootstrap links");
 
   const auto max_hops = static_cast<std::size_t>(std::floor(std::log2(static_cast<double>(count)))) + 1;
   std::mt19937_64 random(20261206);

@@ -76,7 +76,8 @@ node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::s
                               // Milliseconds since the overlay began, so that a log tells how long things took.
                               const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::steady_clock::now() - began_);
-                              log_ << fmt::format("{:>7} ", ms.count()) << line << '\n';
+                              // Flushed: a failing test exits without unwinding, and the last lines tell why.
+                              log_ << fmt::format("{:>7} ", ms.count()) << line << std::endl;
                             },
                             {}};
   if (!nodes_.empty()) options.bootstrap.push_back(nodes_.front()->listen_endpoint());
