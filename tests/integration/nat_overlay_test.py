@@ -72,7 +72,7 @@ def scenario(name, nat_kind, servers, want, work, node_bin, full_ids):
         def node(n, *extra, **kw):
             return nat.popen(n, node_bin, "--config", "unused: the state directory has it", "--state-dir",
                              os.path.join(work, n), *servers, *extra, stdout=kw.get("stdout", open(logs[n], "w")),
-                             stderr=kw.get("stderr", subprocess.STDOUT))
+                             stderr=kw.get("stderr", subprocess.STDOUT), text=True)
 
         node("pub", "--listen", f"{nat.addresses['pub']}:{PORT}", "--create", "--app-echo", XMPP)
         time.sleep(1)
