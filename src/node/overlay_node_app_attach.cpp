@@ -29,6 +29,25 @@
 
 namespace reload::node {
 
+namespace {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+// One log line with the time each step of an AppAttach took (the requester gathers, then
+// waits for the answer; the answerer gathers and answers), up to the end of TLS.
+std::string app_attach_steps(const std::string& what, std::uint16_t application, TimePoint began, TimePoint answered,
+                             TimePoint connected, std::optional<transport::IceSelectedPair> pair,
+                             std::optional<TimePoint> gathered = std::nullopt) {
+  auto ms = [](TimePoint from, TimePoint to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
+  return fmt::format("{} for application {}: {}answered {:.1f} ms, connected {:.1f}, TLS {:.1f} ({} to {})", what,
+                     application, gathered ? fmt::format("gathered {:.1f} ms, ", ms(began, *gathered)) : "",
+                     ms(gathered.value_or(began), answered), ms(answered, connected),
+                     ms(connected, std::chrono::steady_clock::now()), pair ? wire::cand_type_name(pair->local) : "?",
+                     pair ? wire::cand_type_name(pair->remote) : "?");
+}
+
+}  // namespace
+
 using boost::system::error_code;
 using wire::NodeId;
 
@@ -91,6 +110,7 @@ asio::awaitable<void> OverlayNode::answer_app_attach(ReplyLater reply, NodeId re
     co_return;
   }
   auto local = random_ice_credentials();
+  const auto began = Clock::now();
   auto session = co_await transport::IceSession::gather(ice_executor(), ice_agent_options(true, false), local,
                                                         options_.ice.gather_timeout);
   if (!session) {
@@ -106,6 +126,7 @@ asio::awaitable<void> OverlayNode::answer_app_attach(ReplyLater reply, NodeId re
     co_return;
   }
   reply(Answer{wire::MessageCode::app_attach_ans, std::move(*encoded), {}});
+  const auto answered = Clock::now();
 
   auto channel = co_await (*session)->connect(ice_offer(req->ufrag, req->password, req->candidates),
                                               options_.ice.connect_timeout);
@@ -113,6 +134,7 @@ asio::awaitable<void> OverlayNode::answer_app_attach(ReplyLater reply, NodeId re
     log(fmt::format("AppAttach from {}: ICE failed ({})", short_id(requester), channel.error().message()));
     co_return;
   }
+  const auto connected = Clock::now();
   auto socket = std::make_unique<transport::TlsSocket>(std::move(*channel), *tls_);
   auto peer = co_await transport::authenticated_handshake(*socket, asio::ssl::stream_base::client, trust_, requester,
                                                           limits_.handshake_timeout);
@@ -120,6 +142,8 @@ asio::awaitable<void> OverlayNode::answer_app_attach(ReplyLater reply, NodeId re
     log(fmt::format("AppAttach from {}: TLS refused ({})", short_id(requester), peer.error().message()));
     co_return;
   }
+  log(app_attach_steps(fmt::format("AppAttach from {}", short_id(requester)), req->application, began, answered,
+                       connected, (*session)->selected_pair()));
   auto listener = app_listeners_.find(req->application);
   if (stopping_ || listener == app_listeners_.end()) co_return;  // it went while ICE ran
   listener->second(AppStream{std::move(socket), requester, std::move(*peer), req->application, (*session)->selected_pair()});
@@ -139,9 +163,11 @@ asio::awaitable<boost::system::result<AppStream>> OverlayNode::originate_app_att
   if (stopping_) co_return error_code(asio::error::operation_aborted);
   if (peer == self()) co_return make_error_code(boost::system::errc::invalid_argument);
   auto local = random_ice_credentials();
+  const auto began = Clock::now();
   auto session = co_await transport::IceSession::gather(ice_executor(), ice_agent_options(true, true), local,
                                                         options_.ice.gather_timeout);
   if (!session) co_return session.error();
+  const auto gathered = Clock::now();
   wire::AppAttachReq req{wire::as_bytes(local.ufrag), wire::as_bytes(local.password), application,
                          wire::as_bytes(wire::role_passive), (*session)->offer().candidates};
   auto encoded = wire::encode_to_buffer(req);
@@ -153,13 +179,17 @@ asio::awaitable<boost::system::result<AppStream>> OverlayNode::originate_app_att
   auto ans = wire::decode_exact<wire::AppAttachAns>(*answer, codec_);
   if (!ans || ans->application != application || ans->candidates.empty())
     co_return make_error_code(errc::invalid_message);
+  const auto answered = Clock::now();
   auto channel = co_await (*session)->connect(ice_offer(ans->ufrag, ans->password, ans->candidates),
                                               options_.ice.connect_timeout);
   if (!channel) co_return channel.error();
+  const auto connected = Clock::now();
   auto socket = std::make_unique<transport::TlsSocket>(std::move(*channel), *tls_);
   auto identity = co_await transport::authenticated_handshake(*socket, asio::ssl::stream_base::server, trust_, peer,
                                                               limits_.handshake_timeout);
   if (!identity) co_return identity.error();
+  log(app_attach_steps(fmt::format("AppAttach to {}", short_id(peer)), application, began, answered, connected,
+                       (*session)->selected_pair(), gathered));
   co_return AppStream{std::move(socket), std::move(peer), std::move(*identity), application, (*session)->selected_pair()};
 }
 

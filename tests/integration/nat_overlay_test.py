@@ -93,6 +93,10 @@ def scenario(name, nat_kind, servers, want, work, node_bin, full_ids):
         if not app:
             fail(f"{name}: no AppAttach result line in left's output: {out.strip()!r}", logs)
         print(f"left -> right: {out.strip()}")
+        for n, what in (("left", "AppAttach to"), ("right", "AppAttach from")):
+            for line in open(logs[n]):
+                if what in line:
+                    print(f"  {n}: {what}", line.split(what, 1)[1].strip())
 
         links = links_in(logs, ids)
         for (a, b), (ms, role, local, remote) in sorted(links.items()):
