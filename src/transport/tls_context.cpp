@@ -3,7 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <stdexcept>
+#include <optional>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -29,16 +29,19 @@ int cookie_number_index() {
   return index;
 }
 
+// False (and the handshake fails) when there is no key: this runs inside OpenSSL, where no
+// exception may pass.
 bool compute_cookie(SSL* ssl, unsigned char* out) {
-  static const auto key = [] {
+  static const auto key = []() -> std::optional<std::array<std::uint8_t, 32>> {
     std::array<std::uint8_t, 32> k{};
-    if (!crypto::fill_random(k)) throw std::runtime_error("no random bytes for the DTLS cookie key");
+    if (!crypto::fill_random(k)) return std::nullopt;
     return k;
   }();
   const auto number = reinterpret_cast<std::uintptr_t>(SSL_get_ex_data(ssl, cookie_number_index()));
   unsigned length = 0;
-  return number != 0 && HMAC(EVP_sha256(), key.data(), key.size(), reinterpret_cast<const unsigned char*>(&number),
-                              sizeof number, out, &length) != nullptr &&
+  return key && number != 0 &&
+         HMAC(EVP_sha256(), key->data(), key->size(), reinterpret_cast<const unsigned char*>(&number), sizeof number,
+              out, &length) != nullptr &&
          length == cookie_length;
 }
 
