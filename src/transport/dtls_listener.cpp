@@ -56,7 +56,7 @@ asio::awaitable<void> DtlsListener::serve(std::unique_ptr<ByteChannel> flow, std
   }
   ++mine;
   TlsSocket socket(std::move(flow), dtls_);
-  require_cookie_exchange(socket.native_handle());
+  if (auto* ssl = socket.native_handle()) require_cookie_exchange(ssl);  // none: open() reports it
   auto link = co_await DtlsSrLink::open(std::move(socket), asio::ssl::stream_base::server, trust_, std::nullopt,
                                         limits_, std::nullopt, wire::OverlayLinkType::dtls_udp_sr_no_ice);
   handshaking_.leave(*admission.ticket);
