@@ -4,9 +4,11 @@ enrollment server: starts the server with users peer00..peerNN and mallory (one 
 then runs PROGRAM CONFIG_URL CA_FILE PASSWORD WORK_DIR [ARGS...] and passes on its output
 and exit status.
 
-Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS [--storage-kinds] [--ice] PROGRAM [ARGS...]
+Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS [--storage-kinds] [--ice] [--xmpp-users] PROGRAM [ARGS...]
 
 --ice sets <no-ice> false in the document: every Attach runs ICE, links are DTLS-UDP-SR.
+--xmpp-users adds romeo, juliet (two devices: juliet and juliet-phone), tybalt and mercutio
+with XMPP addresses (XMPP_USERS), and gives mallory one.
 --storage-kinds adds three private NODE-MULTIPLE Kinds to the document: 4000001 (SINGLE),
 4000002 (ARRAY) and 4000003 (DICTIONARY), for the storage tests.
 """
@@ -20,11 +22,18 @@ from rig import Rig  # noqa: E402
 
 PASSWORD = "in-process-pw"
 UPDATE_INTERVAL = 3  # seconds, in the rig's configuration document
+# --xmpp-users: enrollment users whose certificates carry an XMPP address (id-on-xmppAddr);
+# mallory's then does too (mallory@evil.lit). A user's second device is an enrollment user of
+# its own with the same address, so that no device's certificate holds another's Node-ID (the
+# enrollment server gives a returning user the Node-IDs it had, RFC 6940 section 11.3).
+XMPP_USERS = (("romeo", "romeo@montague.lit"), ("juliet", "juliet@capulet.lit"),
+              ("juliet-phone", "juliet@capulet.lit"), ("tybalt", "tybalt@capulet.lit"),
+              ("mercutio", "mercutio@verona.lit"))
 
 def main():
     server_bin, users, *rest = sys.argv[1:]
     flags = set()
-    while rest and rest[0] in ("--storage-kinds", "--ice"):
+    while rest and rest[0] in ("--storage-kinds", "--ice", "--xmpp-users"):
         flags.add(rest.pop(0))
     storage_kinds = "--storage-kinds" in flags
     program, *extra = rest
@@ -38,7 +47,10 @@ def main():
         try:
             for i in range(int(users)):
                 rig.add_user(f"peer{i:02}", PASSWORD)
-            rig.add_user("mallory", PASSWORD)
+            if "--xmpp-users" in flags:
+                for user, address in XMPP_USERS:
+                    rig.add_user(user, PASSWORD, address)
+            rig.add_user("mallory", PASSWORD, "mallory@evil.lit" if "--xmpp-users" in flags else None)
             rig.start_server()
             out = os.path.join(work, "out")
             os.mkdir(out)
