@@ -206,6 +206,15 @@ asio::awaitable<error_code> TlsSocket::handshake(asio::ssl::stream_base::handsha
   co_return co_await until_done(*channel_, ssl_.get(), [this] { return SSL_do_handshake(ssl_.get()); });
 }
 
+asio::awaitable<error_code> TlsSocket::send_close_notify() {
+  if (!ssl_) co_return asio::error::not_connected;
+  // SSL_shutdown gives 0 once our alert is out and 1 once the peer's came too: either is done.
+  co_return co_await until_done(*channel_, ssl_.get(), [this] {
+    const int r = SSL_shutdown(ssl_.get());
+    return r >= 0 ? 1 : r;
+  });
+}
+
 asio::awaitable<error_code> TlsSocket::read_some(std::span<std::uint8_t> into, std::size_t& n) {
   n = 0;
   if (!ssl_) co_return asio::error::not_connected;

@@ -64,6 +64,9 @@ class TlsSocket {
   asio::awaitable<boost::system::error_code> read_some(Sink take);
   // Writes all of `bytes`, which must stay put until this returns.
   asio::awaitable<boost::system::error_code> write_all(std::span<const std::uint8_t> bytes);
+  // Sends our close_notify (waiting for the channel to take it) and does not wait for the
+  // peer's, which TLS allows; then close() ends the connection.
+  asio::awaitable<boost::system::error_code> send_close_notify();
   // Closes the channel: every pending wait ends with operation_aborted, and no SSL call is
   // made after it (a descriptor's number may be reused at once). No close_notify is sent;
   // the framing layer decides when a link ends.

@@ -44,16 +44,12 @@ asio::awaitable<AcceptResult> accept_stream(asio::ip::tcp::socket socket,
   error_code ec;
   socket.set_option(asio::ip::tcp::no_delay(true), ec);
   StreamSession::Stream stream(std::move(socket), tls);
-  boost::system::result<StreamPeer> peer = asio::error::timed_out;
-  {
-    SocketDeadline deadline(stream, options.handshake_timeout);
-    peer = co_await handshake_stream_peer(stream, asio::ssl::stream_base::server, trust,
-                                          std::nullopt, deadline);
-  }
+  auto peer = co_await handshake_stream_peer(stream, asio::ssl::stream_base::server, trust, std::nullopt,
+                                             options.handshake_timeout);
   if (!peer) co_return peer.error();
   auto stream_id = random_stream_id();
   if (!stream_id) {
-    stream.lowest_layer().close(ec);
+    stream.close();
     co_return stream_id.error();
   }
 

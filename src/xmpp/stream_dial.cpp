@@ -15,24 +15,22 @@ asio::awaitable<DialResult> dial_stream(StreamDialTarget target, asio::ssl::cont
                                         crypto::CertificateCache& trust, Jid own_jid,
                                         StreamOptions options) {
   auto ex = co_await asio::this_coro::executor;
-  StreamSession::Stream stream(ex, tls);
-  boost::system::result<StreamPeer> peer = asio::error::timed_out;
+  asio::ip::tcp::socket socket(ex);
+  // One deadline for connect and handshake together: what the caller waits for.
+  const auto began = std::chrono::steady_clock::now();
+  error_code ec;
   {
-    // One deadline for connect and handshake together: what the caller waits for.
-    SocketDeadline deadline(stream, options.handshake_timeout);
-    error_code ec;
-    co_await stream.lowest_layer().async_connect(target.endpoint,
-                                                 asio::redirect_error(asio::use_awaitable, ec));
-    if (deadline.expired())
-      peer = asio::error::timed_out;
-    else if (ec)
-      peer = ec;
-    else {
-      stream.lowest_layer().set_option(asio::ip::tcp::no_delay(true), ec);
-      peer = co_await handshake_stream_peer(stream, asio::ssl::stream_base::client, trust,
-                                            target.node_id, deadline);
-    }
+    SocketDeadline deadline(socket, options.handshake_timeout);
+    co_await socket.async_connect(target.endpoint, asio::redirect_error(asio::use_awaitable, ec));
+    if (deadline.expired()) co_return asio::error::timed_out;
+    if (ec) co_return ec;
   }
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  const auto left = options.handshake_timeout -
+                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+  StreamSession::Stream stream(std::move(socket), tls);
+  auto peer = co_await handshake_stream_peer(stream, asio::ssl::stream_base::client, trust, target.node_id,
+                                             std::max(left, std::chrono::milliseconds(1)));
   if (!peer) co_return peer.error();
 
   PeerStreamSettings settings = std::move(options.stream);

@@ -4,7 +4,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 namespace reload::xmpp {
 
@@ -24,7 +23,6 @@ void StreamSession::start(StreamHandler& handler) {
   if (started_) return;
   started_ = true;
   handler_ = &handler;
-  reading_ = true;  // from now, so that a close before the reader runs still waits for it
   auto self = shared_from_this();
   auto ex = stream_.get_executor();
   asio::co_spawn(ex, [self] { return self->read_loop(); }, asio::detached);
@@ -50,7 +48,7 @@ void StreamSession::close_with_error(stream_errc condition, std::string detail) 
 }
 
 std::string StreamSession::negotiated_alpn() const {
-  return xmpp::negotiated_alpn(const_cast<Stream&>(stream_).native_handle());
+  return xmpp::negotiated_alpn(stream_.native_handle());
 }
 
 void StreamSession::after_change() {
@@ -89,11 +87,10 @@ void StreamSession::deliver(StreamEvent& event) {
 asio::awaitable<void> StreamSession::read_loop() {
   auto self = shared_from_this();
   while (stream_state_.state() != PeerStream::State::closed) {
-    error_code ec;
-    const std::size_t n = co_await stream_.async_read_some(
-        asio::buffer(read_buffer_), asio::redirect_error(use_awaitable, ec));
+    std::size_t n = 0;
+    const error_code ec = co_await stream_.read_some(read_buffer_, n);
     if (n > 0) {
-      stream_state_.put(std::string_view(read_buffer_.data(), n), StreamClock::now());
+      stream_state_.put(std::string_view(reinterpret_cast<const char*>(read_buffer_.data()), n), StreamClock::now());
       after_change();
     }
     if (ec) {
@@ -103,7 +100,6 @@ asio::awaitable<void> StreamSession::read_loop() {
       break;
     }
   }
-  reading_ = false;
   wake_writer();
 }
 
@@ -116,9 +112,8 @@ asio::awaitable<void> StreamSession::write_loop() {
       // from ours.
       writing_.assign(pending);
       stream_state_.consume_output(pending.size());
-      error_code ec;
-      co_await asio::async_write(stream_, asio::buffer(writing_),
-                                 asio::redirect_error(use_awaitable, ec));
+      const error_code ec = co_await stream_.write_all(
+          std::span(reinterpret_cast<const std::uint8_t*>(writing_.data()), writing_.size()));
       if (ec) {
         stream_state_.on_transport_closed(StreamClock::now());
         after_change();
@@ -135,24 +130,18 @@ asio::awaitable<void> StreamSession::write_loop() {
 }
 
 asio::awaitable<void> StreamSession::shut_down_transport() {
-  error_code ec;
-  // The stream may have ended on a timer or on our side while a read was waiting; TLS
-  // shutdown must not run beside it. Cancelling the socket now cancels only that read.
-  while (reading_) {
-    stream_.lowest_layer().cancel(ec);
-    writer_wake_.expires_at(asio::steady_timer::time_point::max());
-    co_await writer_wake_.async_wait(asio::redirect_error(use_awaitable, ec));
-  }
+  // Our close_notify, bounded by shutdown_timeout (a peer that reads nothing cannot hold us);
+  // the peer's is not waited for. TlsSocket lets it go out beside a read that is waiting,
+  // which closing the connection then ends.
   {
     asio::steady_timer deadline(stream_.get_executor(), shutdown_timeout_);
-    deadline.async_wait([this](error_code timer_ec) {
-      error_code ignored;
-      if (!timer_ec) stream_.lowest_layer().close(ignored);
+    deadline.async_wait([self = shared_from_this()](error_code timer_ec) {
+      if (!timer_ec) self->stream_.close();
     });
-    co_await stream_.async_shutdown(asio::redirect_error(use_awaitable, ec));
+    co_await stream_.send_close_notify();
     deadline.cancel();
   }
-  stream_.lowest_layer().close(ec);
+  stream_.close();
   ticker_.cancel();
   transport_closed_ = true;
 }

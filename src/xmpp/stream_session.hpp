@@ -1,14 +1,16 @@
 // The Asio shell of one XMPP stream between two peers (XEP-0415 section 6): it runs the
 // sans-I/O PeerStream (peer_stream.hpp) over a direct TLS connection (XEP-0368's direct
-// TLS: no STARTTLS, and here no ALPN either). Three coroutines share the session: the reader
-// feeds PeerStream what TLS delivers, the writer drains its output, and the ticker drives its
-// timers. When PeerStream is finished the writer exchanges TLS close_notify (bounded by
-// shutdown_timeout) and closes the socket.
+// TLS: no STARTTLS, and here no ALPN either), on the project's one TLS engine (TlsSocket)
+// over whatever carries it: a TCP socket, or an AppAttach stream over ICE. Three coroutines
+// share the session: the reader feeds PeerStream what TLS delivers, the writer drains its
+// output, and the ticker drives its timers. When PeerStream is finished the writer sends
+// TLS close_notify (bounded by shutdown_timeout) and closes the connection.
 //
 // A session lives on one executor (DESIGN.md principle 2): its handler is called there, and
 // start(), send() and close() must be called there too. Sessions are made by dial_stream()
-// (stream_dial.hpp) and StreamAcceptor (stream_acceptor.hpp) after the peer's certificate
-// was verified, so nothing is written to a peer that is not the one we meant to reach.
+// (stream_dial.hpp), StreamAcceptor (stream_acceptor.hpp) and the XMPP usage over AppAttach
+// after the peer's certificate was verified, so nothing is written to a peer that is not the
+// one we meant to reach.
 #pragma once
 
 #include <array>
@@ -18,11 +20,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "transport/tls_socket.hpp"
 #include "xmpp/peer_stream.hpp"
 #include "xmpp/xmpp_tls_identity.hpp"
 
@@ -41,7 +42,7 @@ struct StreamOptions {
   PeerStreamSettings stream;
   // TCP connect plus TLS handshake: a peer that connects and says nothing loses its slot.
   std::chrono::milliseconds handshake_timeout{10000};
-  // The close_notify exchange after the closing tags; then the socket is closed regardless.
+  // Sending our close_notify after the closing tags; then the connection is closed regardless.
   std::chrono::milliseconds shutdown_timeout{2000};
 };
 
@@ -61,7 +62,7 @@ class StreamHandler {
 
 class StreamSession : public std::enable_shared_from_this<StreamSession> {
  public:
-  using Stream = asio::ssl::stream<asio::ip::tcp::socket>;
+  using Stream = transport::TlsSocket;
 
   // `stream` has finished its handshake and `peer` was verified; `settings` are complete
   // (role, both JIDs, the receiver's stream id). An initiator's header is queued at once and
@@ -113,10 +114,9 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   asio::steady_timer ticker_;
   StreamTime ticker_armed_for_ = StreamTime::max();
   std::string writing_;
-  std::array<char, 16 * 1024> read_buffer_{};
+  std::array<std::uint8_t, 16 * 1024> read_buffer_{};
   bool started_ = false;
   bool delivering_ = false;
-  bool reading_ = false;
   bool transport_closed_ = false;
 };
 

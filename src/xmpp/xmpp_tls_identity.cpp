@@ -43,9 +43,13 @@ boost::system::result<StreamPeer> verify_stream_peer(SSL* ssl, crypto::Certifica
                                                      const std::optional<wire::NodeId>& expected) {
   auto identity = transport::verify_peer(ssl, trust, expected);
   if (!identity) return identity.error();
-  auto jid = certificate_jid(identity->certificate);
+  return stream_peer_of(std::move(*identity));
+}
+
+boost::system::result<StreamPeer> stream_peer_of(transport::PeerIdentity identity) {
+  auto jid = certificate_jid(identity.certificate);
   if (!jid) return jid.error();
-  return StreamPeer{std::move(*identity), std::move(*jid)};
+  return StreamPeer{std::move(identity), std::move(*jid)};
 }
 
 std::string negotiated_alpn(const SSL* ssl) {

@@ -50,6 +50,9 @@ struct StreamPeer {
 boost::system::result<StreamPeer> verify_stream_peer(SSL* ssl, crypto::CertificateCache& trust,
                                                      const std::optional<wire::NodeId>& expected);
 
+// A peer the overlay's check passed already (an AppAttach stream's): its certificate's JID.
+boost::system::result<StreamPeer> stream_peer_of(transport::PeerIdentity identity);
+
 // The ALPN protocol the handshake agreed on; empty when none was, which is what XEP-0415
 // section 6.1 requires of these streams.
 std::string negotiated_alpn(const SSL* ssl);

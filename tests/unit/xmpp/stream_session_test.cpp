@@ -23,6 +23,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <doctest/doctest.h>
 #include <openssl/ssl.h>
 
