@@ -18,8 +18,6 @@ namespace reload::xmpp {
 using boost::system::error_code;
 using AcceptResult = boost::system::result<std::shared_ptr<StreamSession>>;
 
-namespace {
-
 // RFC 6120 section 4.7.3: unique and unpredictable. 128 random bits, in hex.
 boost::system::result<std::string> random_stream_id() {
   std::array<unsigned char, 16> bytes{};
@@ -34,8 +32,6 @@ boost::system::result<std::string> random_stream_id() {
   }
   return id;
 }
-
-}  // namespace
 
 asio::awaitable<AcceptResult> accept_stream(asio::ip::tcp::socket socket,
                                             asio::ssl::context& tls,

@@ -29,6 +29,10 @@ asio::awaitable<boost::system::result<std::shared_ptr<StreamSession>>> accept_st
     asio::ip::tcp::socket socket, asio::ssl::context& tls, crypto::CertificateCache& trust,
     Jid own_jid, StreamOptions options = {});
 
+// A receiver's stream id (RFC 6120 section 4.7.3: unique and unpredictable): 128 random
+// bits in hex; crypto_errc::internal when the generator fails.
+boost::system::result<std::string> random_stream_id();
+
 class StreamAcceptor : public std::enable_shared_from_this<StreamAcceptor> {
  public:
   // Called on the executor with each verified session (not started: the callee starts it

@@ -64,6 +64,13 @@ InProcessOverlay::~InProcessOverlay() {
   ice->stop();
 }
 
+void InProcessOverlay::log(const std::string& line) {
+  // Milliseconds since the overlay began, so that a log tells how long things took.
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began_);
+  // Flushed: a failing test exits without unwinding, and the last lines tell why.
+  log_ << fmt::format("{:>7} ", ms.count()) << line << std::endl;
+}
+
 node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::seconds timeout) {
   auto st = enroll(rig_, user);
   node::NodeOptions options{st.configuration.config,
@@ -72,13 +79,7 @@ node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::s
                             asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
                             {},
                             0x5eed0000u + nodes_.size(),
-                            [this](const std::string& line) {
-                              // Milliseconds since the overlay began, so that a log tells how long things took.
-                              const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now() - began_);
-                              // Flushed: a failing test exits without unwinding, and the last lines tell why.
-                              log_ << fmt::format("{:>7} ", ms.count()) << line << std::endl;
-                            },
+                            [this](const std::string& line) { log(line); },
                             {}};
   if (!nodes_.empty()) options.bootstrap.push_back(nodes_.front()->listen_endpoint());
   options.ice.executor = ice;

@@ -60,6 +60,8 @@ class InProcessOverlay {
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
   // Runs the loop for `d`.
   void run_for(std::chrono::milliseconds d);
+  // A line in nodes.log, after the milliseconds since the overlay began.
+  void log(const std::string& line);
 
   const std::vector<std::shared_ptr<node::OverlayNode>>& nodes() const noexcept { return nodes_; }
   // The Node-IDs of all nodes, sorted: the ring every node's lists must agree with.

@@ -1,0 +1,290 @@
+#include "usage/xmpp_device.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "crypto/random.hpp"
+#include "xmpp/stanza_envelope.hpp"
+#include "xmpp/stanza_rendering.hpp"
+#include "xmpp/stream_acceptor.hpp"
+#include "xmpp/xmpp_tls_identity.hpp"
+
+namespace reload::usage {
+
+using boost::system::error_code;
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::uint16_t xmpp_application = 5222;  // XEP-0415 section 6.1
+
+// XEP-0359 origin-ids: 128 random bits in hex, unique for the user.
+std::string random_origin_id() {
+  std::array<std::uint8_t, 16> bytes{};
+  if (!crypto::fill_random(bytes)) throw std::runtime_error("no random bytes for an origin-id");
+  return wire::to_hex(bytes);
+}
+
+}  // namespace
+
+boost::system::result<std::shared_ptr<XmppDevice>> XmppDevice::create(std::shared_ptr<node::OverlayNode> node,
+                                                                     const crypto::Certificate& certificate,
+                                                                     std::string_view resource,
+                                                                     XmppDeviceOptions options,
+                                                                     XmppDeviceHandlers handlers) {
+  auto user = xmpp::certificate_jid(certificate);
+  if (!user) return user.error();
+  auto self = user->with_resource(resource);
+  if (!self) return self.error();
+  return std::make_shared<XmppDevice>(std::move(node), std::move(*self), std::move(options), std::move(handlers));
+}
+
+XmppDevice::XmppDevice(std::shared_ptr<node::OverlayNode> node, xmpp::Jid self, XmppDeviceOptions options,
+                       XmppDeviceHandlers handlers)
+    : node_(std::move(node)),
+      self_(std::move(self)),
+      options_(std::move(options)),
+      handlers_(std::move(handlers)),
+      keeper_(std::make_shared<LocationKeeper>(node_, self_, options_.location)),
+      mesh_timer_(node_->executor()),
+      router_(xmpp::StanzaAddress{self_.bare_string(), self_.resourcepart().value_or("")}, &random_origin_id) {}
+
+void XmppDevice::say(const std::string& line) const {
+  if (handlers_.log) handlers_.log(fmt::format("{} {}", self_.to_string(), line));
+}
+
+void XmppDevice::start() {
+  auto weak = weak_from_this();
+  keeper_->start([weak](error_code ec) {
+    if (auto self = weak.lock(); self && ec) self->say(fmt::format("storing the location failed: {}", ec.message()));
+  });
+  node_->listen(xmpp_application, [weak](node::AppStream stream) {
+    if (auto self = weak.lock()) self->accept(std::move(stream));
+  });
+  tend_mesh();
+}
+
+void XmppDevice::tend_mesh() {
+  if (stopped_) return;
+  dial_user(self_.bare());  // section 6.1: every device of our own user
+  mesh_timer_.expires_after(options_.mesh_interval);
+  mesh_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->tend_mesh();
+  });
+}
+
+void XmppDevice::stop(std::function<void()> done) {
+  stopped_ = true;
+  mesh_timer_.cancel();
+  node_->stop_listening(xmpp_application);
+  for (auto& s : streams_) s.session->close();
+  for (auto& [user, stanzas] : waiting_)
+    for (auto& stanza : stanzas)
+      if (handlers_.on_undeliverable) handlers_.on_undeliverable(stanza, asio::error::operation_aborted);
+  waiting_.clear();
+  keeper_->stop([done = std::move(done)](error_code) {
+    if (done) done();
+  });
+}
+
+std::map<std::string, std::size_t> XmppDevice::connected() const {
+  std::map<std::string, std::size_t> out;
+  for (const auto& [id, link] : router_.links()) ++out[link.bare_jid];
+  return out;
+}
+
+boost::system::error_code XmppDevice::send(xmpp::Element stanza) {
+  if (stopped_) return asio::error::operation_aborted;
+  auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(std::move(stanza)));
+  if (!envelope) return envelope.error();
+  const auto to = envelope->to;
+  auto effects = router_.on_local_send(std::move(*envelope), xmpp::TimePoint::clock::now());
+  // No device of the addressee is connected: dial them, and send when a stream opens.
+  for (auto& effect : effects) {
+    auto* dropped = std::get_if<xmpp::fanout::Dropped>(&effect);
+    if (!dropped || dropped->reason != xmpp::fanout::DropReason::no_route || to.empty()) continue;
+    auto& queue = waiting_[to.bare];
+    if (queue.size() >= options_.max_waiting) return asio::error::no_buffer_space;
+    queue.push_back(*xmpp::stanza_element(*dropped->stanza));
+    if (auto user = xmpp::Jid::parse(to.bare)) dial_user(*user);
+    effect = xmpp::fanout::Dropped{xmpp::fanout::DropReason::no_route, nullptr};  // held, not lost
+  }
+  apply(std::move(effects));
+  return {};
+}
+
+void XmppDevice::dial_user(const xmpp::Jid& user) {
+  const auto bare = user.bare_string();
+  if (stopped_ || !looking_up_.insert(bare).second) return;
+  lookup_user(*node_, user, {}, [self = shared_from_this(), bare](boost::system::result<LookupResult> r) {
+    self->looking_up_.erase(bare);
+    if (self->stopped_) return;
+    if (!r) {
+      // Our own user with no other device is the usual case, not news.
+      const bool own = bare == self->self_.bare_string();
+      if (!own || r.error() != lookup_errc::no_location)
+        self->say(fmt::format("lookup of {}: {}", bare, r.error().message()));
+      return self->give_up_waiting(bare, r.error());
+    }
+    if (bare != self->self_.bare_string())
+      self->say(fmt::format("lookup of {}: {} device(s)", bare, r->devices.size()));
+    std::size_t dialled = 0;
+    for (const auto& device : r->devices) {
+      if (device.device == self->node_->self()) continue;
+      ++dialled;
+      self->dial_device(device, bare);
+    }
+    if (dialled == 0) self->give_up_waiting(bare, make_error_code(lookup_errc::no_location));
+  });
+}
+
+void XmppDevice::dial_device(const RouteLocation& device, const std::string& expected_user) {
+  const bool linked = std::any_of(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.device == device.device; });
+  if (linked) return flush_waiting(expected_user);
+  if (!dialling_.insert(device.device).second) return;
+  ++dials_to_[expected_user];
+  node_->async_app_attach(device.device, xmpp_application,
+                          [self = shared_from_this(), device, expected_user](error_code ec, node::AppStream stream) {
+                            self->dialling_.erase(device.device);
+                            const bool last = --self->dials_to_[expected_user] == 0;
+                            if (last) self->dials_to_.erase(expected_user);
+                            if (self->stopped_) return;
+                            if (!ec) return self->adopt(std::move(stream), true, expected_user);
+                            self->say(fmt::format("AppAttach to {} of {}: {}", node::short_id(device.device),
+                                                  expected_user, ec.message()));
+                            // What waits goes with the first stream; when the last dial fails it has none.
+                            if (last) self->give_up_waiting(expected_user, ec);
+                          });
+}
+
+void XmppDevice::accept(node::AppStream stream) {
+  if (stopped_) return;
+  adopt(std::move(stream), false, {});
+}
+
+void XmppDevice::adopt(node::AppStream app, bool we_dialled, const std::string& expected_user) {
+  auto peer = app.identity ? xmpp::stream_peer_of(std::move(*app.identity))
+                           : boost::system::result<xmpp::StreamPeer>(make_error_code(xmpp::xmpp_tls_errc::no_xmpp_address));
+  if (!peer || (we_dialled && peer->jid.bare_string() != expected_user)) {
+    // XEP-0415 section 6.1: not the user looked up. Closed before any XMPP byte.
+    say(fmt::format("stream to {} refused: {}", node::short_id(app.peer),
+                    peer ? fmt::format("its certificate is {}'s, not {}'s", peer->jid.bare_string(), expected_user)
+                         : peer.error().message()));
+    app.socket->close();
+    if (we_dialled) give_up_waiting(expected_user, make_error_code(xmpp::xmpp_tls_errc::no_xmpp_address));
+    return;
+  }
+  auto id = we_dialled ? boost::system::result<std::string>(std::string()) : xmpp::random_stream_id();
+  if (!id) {
+    app.socket->close();
+    return;
+  }
+  xmpp::PeerStreamSettings settings = options_.stream.stream;
+  // The dialler speaks first, as a client to a server (RFC 6120 section 4.2).
+  settings.role = we_dialled ? xmpp::StreamRole::initiator : xmpp::StreamRole::receiver;
+  settings.own_jid = self_.bare_string();
+  settings.peer_jid = peer->jid.bare_string();
+  settings.stream_id = std::move(*id);
+  auto session = std::make_shared<xmpp::StreamSession>(std::move(*app.socket), std::move(*peer), std::move(settings),
+                                                       options_.stream.shutdown_timeout);
+  streams_.push_back(Stream{session, app.peer, we_dialled, 0});
+  session->start(*this);
+}
+
+XmppDevice::Stream* XmppDevice::stream_of(const xmpp::StreamSession& session) {
+  auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.session.get() == &session; });
+  return it == streams_.end() ? nullptr : &*it;
+}
+
+void XmppDevice::on_stream_open(xmpp::StreamSession& session) {
+  auto* stream = stream_of(session);
+  if (!stream) return;
+  // Both ends dialled at once: keep the stream dialled by the smaller Node-ID, as both ends
+  // decide alike.
+  for (auto& other : streams_) {
+    if (&other == stream || other.device != stream->device || other.link == 0) continue;
+    const bool keep_new = stream->we_dialled ? node_->self() < stream->device : stream->device < node_->self();
+    if (!keep_new) {
+      session.close();
+      return;
+    }
+    router_.on_link_down(other.link);
+    other.link = 0;
+    other.session->close();
+  }
+  stream->link = next_link_++;
+  xmpp::DeviceLink link;
+  link.id = stream->link;
+  link.bare_jid = session.peer_jid().bare_string();
+  link.node_id = stream->device.hex();
+  router_.on_link_up(link);
+  say(fmt::format("stream {} {} ({}) open", stream->we_dialled ? "to" : "from", link.bare_jid,
+                  node::short_id(stream->device)));
+  flush_waiting(link.bare_jid);
+}
+
+void XmppDevice::on_stanza(xmpp::StreamSession& session, const xmpp::Element& stanza) {
+  auto* stream = stream_of(session);
+  if (!stream || stream->link == 0) return;
+  auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(stanza));
+  if (!envelope) {
+    say(fmt::format("a stanza from {} dropped: {}", session.peer_jid().bare_string(), envelope.error().message()));
+    return;
+  }
+  apply(router_.on_stanza_received(stream->link, std::move(*envelope), xmpp::TimePoint::clock::now()));
+}
+
+void XmppDevice::on_stream_closed(xmpp::StreamSession& session, const xmpp::stream_event::Closed& why) {
+  auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.session.get() == &session; });
+  if (it == streams_.end()) return;
+  if (it->link) {
+    router_.on_link_down(it->link);
+    say(fmt::format("stream with {} ({}) closed: {}", session.peer_jid().bare_string(), node::short_id(it->device),
+                    xmpp::close_reason_name(why.reason)));
+  }
+  streams_.erase(it);
+}
+
+void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {
+  for (auto& effect : effects) {
+    if (auto* send = std::get_if<xmpp::fanout::SendTo>(&effect)) {
+      const auto link = router_.links().find(send->link);
+      auto stream = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.link == send->link; });
+      if (link == router_.links().end() || stream == streams_.end()) continue;
+      auto element = xmpp::render_send(*send, router_.self(), link->second);
+      if (!element) continue;
+      if (auto ec = stream->session->send(*element))
+        say(fmt::format("a stanza to {} not sent: {}", link->second.bare_jid, ec.message()));
+    } else if (auto* deliver = std::get_if<xmpp::fanout::DeliverLocally>(&effect)) {
+      auto element = xmpp::render_delivery(*deliver, router_.self());
+      if (element && handlers_.on_stanza) handlers_.on_stanza(*element);
+    } else if (auto* dropped = std::get_if<xmpp::fanout::Dropped>(&effect)) {
+      if (dropped->stanza && dropped->reason != xmpp::fanout::DropReason::duplicate)
+        say(fmt::format("a stanza dropped: {}", xmpp::fanout::to_string(dropped->reason)));
+    }
+  }
+}
+
+void XmppDevice::flush_waiting(const std::string& user) {
+  auto it = waiting_.find(user);
+  if (it == waiting_.end()) return;
+  auto stanzas = std::move(it->second);
+  waiting_.erase(it);
+  for (auto& stanza : stanzas) {
+    auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(std::move(stanza)));
+    if (envelope) apply(router_.on_local_send(std::move(*envelope), xmpp::TimePoint::clock::now()));
+  }
+}
+
+void XmppDevice::give_up_waiting(const std::string& user, error_code why) {
+  auto it = waiting_.find(user);
+  if (it == waiting_.end()) return;
+  auto stanzas = std::move(it->second);
+  waiting_.erase(it);
+  for (const auto& stanza : stanzas)
+    if (handlers_.on_undeliverable) handlers_.on_undeliverable(stanza, why);
+}
+
+}  // namespace reload::usage

@@ -1,0 +1,116 @@
+// One device of an XMPP user on the overlay (XEP-0415): the shell that binds the node's
+// AppAttach, the device's XMPP-LOCATION record, lookups, XMPP streams and the fan-out router.
+//
+//  - start() publishes the device's location (LocationKeeper), answers AppAttaches for
+//    application 5222 and dials every other device of its own user (section 6.1: at
+//    startup, connections to all of the user's devices), and again every mesh_interval.
+//  - send() hands a stanza of the local client to the router (fanout_router.hpp). A stanza
+//    for a user with no connected device waits (at most `max_waiting` per user) while the
+//    user is looked up and every device found is AppAttached in parallel; it goes once a
+//    stream is open, or is handed to `on_undeliverable` with the reason when none can be.
+//  - Every stream is a StreamSession over the AppAttach stream's TLS: the certificate must
+//    carry the Node-ID dialled (AppAttach checks it) and the XMPP address looked up, or the
+//    stream is closed before any XMPP byte. One stream per device pair: when both ends
+//    dialled at once, the one dialled by the smaller Node-ID stays.
+//  - What the router delivers locally goes to `on_stanza`.
+// Runs on the node's executor; every callback is called there.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "node/overlay_node.hpp"
+#include "usage/location_keeper.hpp"
+#include "usage/location_lookup.hpp"
+#include "xmpp/fanout_router.hpp"
+#include "xmpp/stream_session.hpp"
+
+namespace reload::usage {
+
+struct XmppDeviceOptions {
+  LocationOptions location;
+  std::size_t max_waiting = 64;  // stanzas held per user while its devices are dialled
+  // How often the user's own devices are looked up again and those without a stream dialled
+  // (section 6.1: strive to keep a stream to each; a device that just joined, or whose
+  // AppAttach failed, is reached on a later round).
+  std::chrono::milliseconds mesh_interval{10000};
+  xmpp::StreamOptions stream;
+};
+
+struct XmppDeviceHandlers {
+  std::function<void(const xmpp::Element&)> on_stanza;  // delivered to this device's client
+  // A stanza of the client that reached no device, and why.
+  std::function<void(const xmpp::Element&, boost::system::error_code)> on_undeliverable;
+  // One line per event (streams up and down, lookups), without a trailing newline.
+  std::function<void(const std::string&)> log;
+};
+
+class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_from_this<XmppDevice> {
+ public:
+  // `certificate` is the node's own: its id-on-xmppAddr is the user; `resource` names this
+  // device. Errors: the certificate has no usable XMPP address, or the resource is invalid.
+  static boost::system::result<std::shared_ptr<XmppDevice>> create(std::shared_ptr<node::OverlayNode> node,
+                                                                   const crypto::Certificate& certificate,
+                                                                   std::string_view resource, XmppDeviceOptions options,
+                                                                   XmppDeviceHandlers handlers);
+  void start();
+  // Removes the location, closes the streams; `done` when the location is removed.
+  void stop(std::function<void()> done);
+  // A stanza of the local client (its 'from' is set to this device).
+  boost::system::error_code send(xmpp::Element stanza);
+
+  const xmpp::Jid& jid() const noexcept { return self_; }
+  // The devices with an open stream, by bare JID.
+  std::map<std::string, std::size_t> connected() const;
+  bool location_published() const noexcept { return keeper_->published(); }
+
+  // StreamHandler
+  void on_stream_open(xmpp::StreamSession& session) override;
+  void on_stanza(xmpp::StreamSession& session, const xmpp::Element& stanza) override;
+  void on_stream_closed(xmpp::StreamSession& session, const xmpp::stream_event::Closed& why) override;
+
+  XmppDevice(std::shared_ptr<node::OverlayNode> node, xmpp::Jid self, XmppDeviceOptions options,
+             XmppDeviceHandlers handlers);
+
+ private:
+  struct Stream {
+    std::shared_ptr<xmpp::StreamSession> session;
+    wire::NodeId device;
+    bool we_dialled = false;
+    xmpp::LinkId link = 0;  // set once open
+  };
+
+  void accept(node::AppStream stream);
+  void tend_mesh();
+  void dial_user(const xmpp::Jid& user);
+  void dial_device(const RouteLocation& device, const std::string& expected_user);
+  void adopt(node::AppStream stream, bool we_dialled, const std::string& expected_user);
+  void apply(std::vector<xmpp::fanout::Effect> effects);
+  void flush_waiting(const std::string& user);
+  void give_up_waiting(const std::string& user, boost::system::error_code why);
+  Stream* stream_of(const xmpp::StreamSession& session);
+  void say(const std::string& line) const;
+
+  std::shared_ptr<node::OverlayNode> node_;
+  xmpp::Jid self_;
+  XmppDeviceOptions options_;
+  XmppDeviceHandlers handlers_;
+  std::shared_ptr<LocationKeeper> keeper_;
+  boost::asio::steady_timer mesh_timer_;
+  xmpp::StanzaRouter router_;
+  std::vector<Stream> streams_;
+  std::set<wire::NodeId> dialling_;
+  std::map<std::string, std::size_t> dials_to_;  // AppAttaches in flight, by bare JID
+  std::map<std::string, std::vector<xmpp::Element>> waiting_;  // by bare JID
+  std::set<std::string> looking_up_;
+  xmpp::LinkId next_link_ = 1;
+  bool stopped_ = false;
+};
+
+}  // namespace reload::usage

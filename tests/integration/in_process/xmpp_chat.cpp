@@ -1,0 +1,156 @@
+// XMPP over the overlay, end to end in one process (issue 16): OverlayNodes whose links are
+// DTLS-UDP-SR over ICE (in_process_test.py --ice --xmpp-users), certificates from the real
+// enrollment server, and an XmppDevice on each of romeo's one device and juliet's two
+// (enrollment users juliet and juliet-phone, one XMPP address).
+//   - juliet's devices find each other through their XMPP-LOCATION records and open a stream
+//     (XEP-0415 section 6.1: every device of one's own user);
+//   - romeo sends MESSAGES chat messages to juliet@capulet.lit: he looks her up, AppAttaches
+//     both devices, and each of her devices delivers every message exactly once (one gets it
+//     from romeo, or as a <received/> carbon from the other, never both);
+//   - juliet's balcony device answers each: romeo gets every answer once, and juliet's phone
+//     gets each as a <sent/> carbon, once;
+//   - a message to nobody@verona.lit comes back as undeliverable (no location).
+// The times from the first send to the first delivery are printed.
+//
+//   xmpp_chat CONFIG_URL CA_FILE PASSWORD WORK_DIR [MESSAGES]
+#include <cstdio>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "overlay_harness.hpp"
+#include "usage/xmpp_device.hpp"
+#include "xmpp/stanza_envelope.hpp"
+
+using namespace reload;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// What one device's client got: bodies by count, and the carbons among them.
+struct Inbox {
+  std::map<std::string, int> bodies;
+  std::map<std::string, int> sent_carbons;
+  std::size_t total = 0;
+  Clock::time_point first{};
+};
+
+// The <body/> of a message, or of the message a carbon forwards.
+std::string body_of(const xmpp::Element& e, bool& sent_carbon) {
+  sent_carbon = false;
+  const xmpp::Element* message = &e;
+  if (const auto* sent = e.child(xmpp::ns::carbons, "sent")) {
+    sent_carbon = true;
+    message = sent;
+  } else if (const auto* received = e.child(xmpp::ns::carbons, "received")) {
+    message = received;
+  }
+  if (message != &e) {
+    const auto* forwarded = message->child(xmpp::ns::forward, "forwarded");
+    message = forwarded ? forwarded->child(xmpp::ns::client, "message") : nullptr;
+  }
+  const auto* body = message ? message->child(xmpp::ns::client, "body") : nullptr;
+  return body ? body->text() : std::string();
+}
+
+xmpp::Element chat(const std::string& to, const std::string& text) {
+  xmpp::Element m(std::string(xmpp::ns::client), "message");
+  m.set_attribute("to", to);
+  m.set_attribute("type", "chat");
+  m.add_child(std::string(xmpp::ns::client), "body").add_text(text);
+  return m;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto rig = test::parse_rig_args(argc, argv, "xmpp_chat CONFIG_URL CA_FILE PASSWORD WORK_DIR [MESSAGES]");
+  const int messages = argc > 5 ? std::stoi(argv[5]) : 20;
+  test::InProcessOverlay overlay(rig);
+  overlay.configure = [](node::NodeOptions& o) {
+    o.ice.local_addresses = {boost::asio::ip::make_address("127.0.0.1")};
+    o.ice.stun_pacing = 5ms;
+  };
+  overlay.add_ring(6, 60s);
+
+  std::map<std::string, Inbox> inboxes;
+  std::vector<std::pair<std::string, boost::system::error_code>> undeliverable;
+  auto device = [&](const char* user, const char* resource) {
+    overlay.add(user, 30s);
+    auto st = test::enroll(rig, user);
+    const std::string name = fmt::format("{}/{}", user, resource);
+    usage::XmppDeviceHandlers handlers;
+    handlers.on_stanza = [&inboxes, name](const xmpp::Element& e) {
+      auto& inbox = inboxes[name];
+      bool sent = false;
+      const auto body = body_of(e, sent);
+      if (inbox.total++ == 0) inbox.first = Clock::now();
+      ++(sent ? inbox.sent_carbons : inbox.bodies)[body];
+    };
+    handlers.on_undeliverable = [&undeliverable](const xmpp::Element& e, boost::system::error_code ec) {
+      undeliverable.emplace_back(std::string(e.attribute("to").value_or("")), ec);
+    };
+    handlers.log = [&overlay](const std::string& line) { overlay.log(line); };
+    usage::XmppDeviceOptions options;
+    options.mesh_interval = 1s;  // the devices come up one after another while the ring settles
+    auto made = usage::XmppDevice::create(overlay.nodes().back(), st.certificate, resource, options, handlers);
+    test::check(made.has_value(), fmt::format("{}: {}", name, made ? "" : made.error().message()));
+    (*made)->start();
+    return *made;
+  };
+  auto juliet = device("juliet", "balcony");
+  auto phone = device("juliet-phone", "phone");
+  auto romeo = device("romeo", "verona");
+  const std::string juliet_bare = "juliet@capulet.lit", romeo_bare = "romeo@montague.lit";
+  test::check(overlay.run_until([&] { return juliet->connected().contains(juliet_bare) && phone->connected().contains(juliet_bare); },
+                                30s),
+              "juliet's two devices did not open a stream to each other within 30 s");
+  std::printf("juliet's balcony and phone devices are linked by an XMPP stream over AppAttach\n");
+
+  const auto t0 = Clock::now();
+  for (int i = 0; i < messages; ++i)
+    test::check(!romeo->send(chat(juliet_bare, fmt::format("romeo {}", i))), "romeo could not send");
+  auto all_of = [&](const std::string& device, int n) {
+    const auto& inbox = inboxes[device];
+    return static_cast<int>(inbox.bodies.size()) >= n;
+  };
+  test::check(overlay.run_until([&] { return all_of("juliet/balcony", messages) && all_of("juliet-phone/phone", messages); }, 30s),
+              fmt::format("juliet's devices got {} and {} of romeo's {} messages", inboxes["juliet/balcony"].bodies.size(),
+                          inboxes["juliet-phone/phone"].bodies.size(), messages));
+  const auto ms = [&](Clock::time_point t) { return std::chrono::duration<double, std::milli>(t - t0).count(); };
+  std::printf("romeo -> juliet@capulet.lit: %d messages; first delivered after %.1f ms (balcony) and %.1f ms (phone),"
+              " with the lookup and the AppAttaches\n",
+              messages, ms(inboxes["juliet/balcony"].first), ms(inboxes["juliet-phone/phone"].first));
+
+  for (int i = 0; i < messages; ++i)
+    test::check(!juliet->send(chat(romeo_bare, fmt::format("juliet {}", i))), "juliet could not send");
+  test::check(overlay.run_until([&] {
+                return all_of("romeo/verona", messages) &&
+                       static_cast<int>(inboxes["juliet-phone/phone"].sent_carbons.size()) >= messages;
+              }, 30s),
+              fmt::format("romeo got {} of juliet's {} answers, her phone {} carbons", inboxes["romeo/verona"].bodies.size(),
+                          messages, inboxes["juliet-phone/phone"].sent_carbons.size()));
+  overlay.run_for(500ms);  // anything sent twice arrives by now
+
+  for (const auto& [device, inbox] : inboxes) {
+    for (const auto& [body, count] : inbox.bodies)
+      test::check(count == 1, fmt::format("{} got '{}' {} times", device, body, count));
+    for (const auto& [body, count] : inbox.sent_carbons)
+      test::check(count == 1, fmt::format("{} got the carbon of '{}' {} times", device, body, count));
+    std::printf("%s: %zu messages and %zu sent carbons, each exactly once\n", device.c_str(), inbox.bodies.size(),
+                inbox.sent_carbons.size());
+  }
+  test::check(inboxes["romeo/verona"].sent_carbons.empty() && inboxes["juliet/balcony"].sent_carbons.empty(),
+              "a carbon went to a device with no sibling that sent");
+
+  test::check(!romeo->send(chat("nobody@verona.lit", "anyone?")), "romeo could not send to nobody");
+  test::check(overlay.run_until([&] { return !undeliverable.empty(); }, 30s), "the message to nobody never came back");
+  std::printf("a message to %s: undeliverable (%s)\n", undeliverable.front().first.c_str(),
+              undeliverable.front().second.message().c_str());
+  test::check(undeliverable.front().second == usage::lookup_errc::no_location, "not undeliverable for want of a location");
+
+  overlay.leave_all();
+  std::printf("PASS\n");
+  return 0;
+}
