@@ -84,7 +84,7 @@ class Rig:
         self.url = f"https://127.0.0.1:{self.https_port}"
         self.ca_file = os.path.join(self.ca_dir, "ca.crt")
 
-    def start_node(self, name, password, bootstrap=True):
+    def start_node(self, name, password, bootstrap=True, extra=(), stdin=None):
         pw = os.path.join(self.work, name + ".password")
         open(pw, "w").write(password + "\n")
         state = os.path.join(self.work, name)
@@ -93,8 +93,9 @@ class Rig:
                "--password-file", pw, "--state-dir", state, "--listen", listen]
         if bootstrap:
             cmd += ["--bootstrap", f"127.0.0.1:{self.bootstrap_port}"]
+        cmd += list(extra)
         log = os.path.join(self.work, name + ".log")
-        p = subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        p = subprocess.Popen(cmd, stdout=open(log, "w"), stderr=subprocess.STDOUT, stdin=stdin, text=True)
         self.procs.append(p)
         self.nodes[name] = (p, state, log)
         return p

@@ -31,6 +31,7 @@
 #include "ice_flags.hpp"
 #include "node/overlay_node.hpp"
 #include "reload/file_io.hpp"
+#include "transport/ice_executor.hpp"
 #include "transport/endpoint.hpp"
 #include "node_identity.hpp"
 #include "ring_settle.hpp"
@@ -38,6 +39,7 @@
 #include "storage_flags.hpp"
 #include "storage_plan.hpp"
 #include "storage_run.hpp"
+#include "xmpp_mode.hpp"
 
 namespace asio = boost::asio;
 using reload::tools::IdentityRequest;
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
   reload::tools::add_storage_options(opts);
   reload::tools::add_ice_options(opts);
   reload::tools::add_app_probe_options(opts);
+  reload::tools::add_xmpp_options(opts);
   cxxopts::ParseResult args;
   try {
     args = opts.parse(argc, argv);
@@ -135,6 +138,9 @@ int main(int argc, char** argv) {
   auto app_probe = reload::tools::parse_app_probe_flags(args, identity->configuration.config.node_id_length);
   if (!app_probe) fail(app_probe.error());
   if (app_probe->attach_to && !storage_commands->empty()) fail("--app-attach runs alone, without --store or --fetch");
+  auto xmpp_resource = reload::tools::parse_xmpp_flags(args, identity->certificate);
+  if (!xmpp_resource) fail(xmpp_resource.error());
+  if (*xmpp_resource && one_shot) fail("--jid runs a device; it does not go with --store, --fetch or --app-attach");
 
   reload::node::NodeOptions options{identity->configuration.config,
                                     {identity->key, identity->certificate},
@@ -159,6 +165,10 @@ int main(int argc, char** argv) {
   }
 
   asio::io_context io(1);
+  // The ICE thread is ours, so that it stops (with everything it would post back) before
+  // `io` goes: an ICE session ending after the node left posted into a freed io_context.
+  auto ice_thread = std::make_shared<reload::transport::IceExecutor>();
+  options.ice.executor = ice_thread;
   auto node = reload::node::OverlayNode::create(io.get_executor(), std::move(options));
   if (!node) fail(fmt::format("cannot start the node: {}", node.error().message()));
   // A one-shot run alone in an overlay of its own would store into nothing.
@@ -167,6 +177,9 @@ int main(int argc, char** argv) {
     fail(fmt::format("cannot listen on {}: {}", args["listen"].as<std::string>(), ec.message()));
 
   reload::tools::serve_app_echo(**node, io.get_executor(), app_probe->echo);
+  std::shared_ptr<reload::tools::XmppMode> xmpp_mode;
+  if (*xmpp_resource)
+    xmpp_mode = reload::tools::start_xmpp_mode(*node, io.get_executor(), identity->certificate, **xmpp_resource, say);
 
   reload::tools::StatusFile status(req.state_dir / "status", **node);
   asio::steady_timer status_timer(io);
@@ -193,11 +206,16 @@ int main(int argc, char** argv) {
     }
     settle.cancel();
     signals.cancel();
-    (*node)->leave([&] {
-      status_timer.cancel();
-      status.write_stopped();
-      io.stop();
-    });
+    auto leave = [&] {
+      (*node)->leave([&] {
+        status_timer.cancel();
+        status.write_stopped();
+        io.stop();
+      });
+    };
+    // An XMPP device removes its location while the node is still in the overlay.
+    if (xmpp_mode) xmpp_mode->stop(leave);
+    else leave();
   };
   signals.async_wait([&](boost::system::error_code ec, int) {
     if (ec) return;
@@ -218,6 +236,7 @@ int main(int argc, char** argv) {
     });
   }
   io.run();
+  ice_thread->stop();
   say(fmt::format("{} stopped", (*node)->self().hex().substr(0, 8)));
   return exit_code;
 }
