@@ -21,7 +21,8 @@
 namespace reload::usage {
 
 struct LocationOptions {
-  std::chrono::seconds lifetime{600};
+  // Short, so that a device that crashed stops being dialled soon; refreshed at two thirds.
+  std::chrono::seconds lifetime{120};
   std::uint8_t priority = 0;  // smaller is preferred (section 6.1)
 };
 

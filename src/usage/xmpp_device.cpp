@@ -7,6 +7,7 @@
 
 #include "crypto/random.hpp"
 #include "xmpp/stanza_envelope.hpp"
+#include "xmpp/stanza_error.hpp"
 #include "xmpp/stanza_rendering.hpp"
 #include "xmpp/stream_acceptor.hpp"
 #include "xmpp/xmpp_tls_identity.hpp"
@@ -83,7 +84,7 @@ void XmppDevice::stop(std::function<void()> done) {
   for (auto& [user, stanzas] : waiting_)
     for (auto& stanza : stanzas)
       if (handlers_.on_undeliverable) handlers_.on_undeliverable(stanza, asio::error::operation_aborted);
-  waiting_.clear();
+  waiting_.clear();  // the client is going: no stanza error for it
   keeper_->stop([done = std::move(done)](error_code) {
     if (done) done();
   });
@@ -283,8 +284,16 @@ void XmppDevice::give_up_waiting(const std::string& user, error_code why) {
   if (it == waiting_.end()) return;
   auto stanzas = std::move(it->second);
   waiting_.erase(it);
-  for (const auto& stanza : stanzas)
-    if (handlers_.on_undeliverable) handlers_.on_undeliverable(stanza, why);
+  for (const auto& stanza : stanzas) undeliverable(stanza, why);
+}
+
+void XmppDevice::undeliverable(const xmpp::Element& stanza, error_code why) {
+  if (handlers_.on_undeliverable && handlers_.on_undeliverable(stanza, why)) return;
+  // The user has no location at all (or only forwards): as a server answers for an account
+  // it does not know. Devices found but none reachable: the user is there, not now.
+  const auto condition = why.category() == lookup_category() ? xmpp::StanzaErrorCondition::service_unavailable
+                                                             : xmpp::StanzaErrorCondition::recipient_unavailable;
+  if (auto error = xmpp::stanza_error(stanza, condition); error && handlers_.on_stanza) handlers_.on_stanza(*error);
 }
 
 }  // namespace reload::usage

@@ -7,7 +7,8 @@
 //  - send() hands a stanza of the local client to the router (fanout_router.hpp). A stanza
 //    for a user with no connected device waits (at most `max_waiting` per user) while the
 //    user is looked up and every device found is AppAttached in parallel; it goes once a
-//    stream is open, or is handed to `on_undeliverable` with the reason when none can be.
+//    stream is open, or is handed to `on_undeliverable` with the reason when none can be
+//    (and answered with a stanza error when the application does not take it).
 //  - Every stream is a StreamSession over the AppAttach stream's TLS: the certificate must
 //    carry the Node-ID dialled (AppAttach checks it) and the XMPP address looked up, or the
 //    stream is closed before any XMPP byte. One stream per device pair: when both ends
@@ -45,8 +46,11 @@ struct XmppDeviceOptions {
 
 struct XmppDeviceHandlers {
   std::function<void(const xmpp::Element&)> on_stanza;  // delivered to this device's client
-  // A stanza of the client that reached no device, and why.
-  std::function<void(const xmpp::Element&, boost::system::error_code)> on_undeliverable;
+  // A stanza of the client that reached no device, and why: true when the application took
+  // it (to send it over its own c2s connection, XEP-0415 section 7). Otherwise the client
+  // gets the stanza error through on_stanza: service-unavailable when the user has no
+  // location, recipient-unavailable when no device of it could be reached (RFC 6120 8.3.3).
+  std::function<bool(const xmpp::Element&, boost::system::error_code)> on_undeliverable;
   // One line per event (streams up and down, lookups), without a trailing newline.
   std::function<void(const std::string&)> log;
 };
@@ -94,6 +98,7 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   void apply(std::vector<xmpp::fanout::Effect> effects);
   void flush_waiting(const std::string& user);
   void give_up_waiting(const std::string& user, boost::system::error_code why);
+  void undeliverable(const xmpp::Element& stanza, boost::system::error_code why);
   Stream* stream_of(const xmpp::StreamSession& session);
   void say(const std::string& line) const;
 

@@ -61,6 +61,7 @@ class StdinDevice final : public XmppMode, public std::enable_shared_from_this<S
     handlers.on_stanza = [](const xmpp::Element& e) { show(e); };
     handlers.on_undeliverable = [](const xmpp::Element& e, error_code why) {
       print(fmt::format("! undeliverable to {}: {}", e.attribute("to").value_or("?"), why.message()));
+      return true;  // said here; no stanza error besides
     };
     handlers.log = say_;
     auto device = usage::XmppDevice::create(node_, certificate_, resource_, {}, handlers);

@@ -9,7 +9,8 @@
 //     from romeo, or as a <received/> carbon from the other, never both);
 //   - juliet's balcony device answers each: romeo gets every answer once, and juliet's phone
 //     gets each as a <sent/> carbon, once;
-//   - a message to nobody@verona.lit comes back as undeliverable (no location).
+//   - a message to nobody@verona.lit comes back as undeliverable (no location), to the
+//     application's hook and then, not taken there, as a service-unavailable stanza error.
 // The times from the first send to the first delivery are printed.
 //
 //   xmpp_chat CONFIG_URL CA_FILE PASSWORD WORK_DIR [MESSAGES]
@@ -32,6 +33,7 @@ namespace {
 struct Inbox {
   std::map<std::string, int> bodies;
   std::map<std::string, int> sent_carbons;
+  std::vector<std::string> errors;  // stanza errors: condition and 'from'
   std::size_t total = 0;
   Clock::time_point first{};
 };
@@ -83,6 +85,13 @@ int main(int argc, char** argv) {
     usage::XmppDeviceHandlers handlers;
     handlers.on_stanza = [&inboxes, name](const xmpp::Element& e) {
       auto& inbox = inboxes[name];
+      if (e.attribute("type") == "error") {
+        const auto* error = e.child(xmpp::ns::client, "error");
+        const auto* condition = error ? error->first_child_element() : nullptr;
+        inbox.errors.push_back(fmt::format("{} from {}", condition ? condition->name() : "?",
+                                           e.attribute("from").value_or("?")));
+        return;
+      }
       bool sent = false;
       const auto body = body_of(e, sent);
       if (inbox.total++ == 0) inbox.first = Clock::now();
@@ -90,6 +99,7 @@ int main(int argc, char** argv) {
     };
     handlers.on_undeliverable = [&undeliverable](const xmpp::Element& e, boost::system::error_code ec) {
       undeliverable.emplace_back(std::string(e.attribute("to").value_or("")), ec);
+      return false;  // not taken: the device answers with a stanza error
     };
     handlers.log = [&overlay](const std::string& line) { overlay.log(line); };
     usage::XmppDeviceOptions options;
@@ -149,6 +159,12 @@ int main(int argc, char** argv) {
   std::printf("a message to %s: undeliverable (%s)\n", undeliverable.front().first.c_str(),
               undeliverable.front().second.message().c_str());
   test::check(undeliverable.front().second == usage::lookup_errc::no_location, "not undeliverable for want of a location");
+  auto& romeo_errors = inboxes["romeo/verona"].errors;
+  test::check(overlay.run_until([&] { return !romeo_errors.empty(); }, 5s) &&
+                  romeo_errors.front() == "service-unavailable from nobody@verona.lit",
+              fmt::format("romeo's client got '{}', not service-unavailable from nobody@verona.lit",
+                          romeo_errors.empty() ? "nothing" : romeo_errors.front()));
+  std::printf("romeo's client got the stanza error %s\n", romeo_errors.front().c_str());
 
   overlay.leave_all();
   std::printf("PASS\n");
