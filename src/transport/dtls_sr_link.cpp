@@ -8,6 +8,9 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "transport/authenticated_handshake.hpp"
 #include "wire/codec.hpp"
 #include "wire/fragmentation.hpp"
@@ -77,6 +80,14 @@ error_code DtlsSrLink::send(wire::Bytes message) {
 void DtlsSrLink::close(error_code why) {
   if (closed_) return;
   closed_ = true;
+  // A close_notify, so that the peer closes its end now rather than when its idle timeout
+  // runs out (a TCP link's peer sees the FIN): a node that left, or restarted under the same
+  // Node-ID, is dropped at once. One datagram, sent now or never; unreliable like the rest.
+  if (!why || why == asio::error::operation_aborted)
+    if (auto* ssl = socket_.native_handle()) {
+      SSL_shutdown(ssl);
+      ERR_clear_error();  // a datagram the channel could not take: nothing to do about it
+    }
   socket_.close();
   wake_.cancel();
   if (handler_) handler_->on_link_closed(*this, why);

@@ -29,6 +29,11 @@ void LocationKeeper::stop(Outcome done) {
   store(false, std::move(done));
 }
 
+void LocationKeeper::abandon() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
 void LocationKeeper::schedule(std::chrono::steady_clock::duration after) {
   timer_.expires_after(after);
   timer_.async_wait([weak = weak_from_this()](error_code ec) {

@@ -36,6 +36,8 @@ class LocationKeeper : public std::enable_shared_from_this<LocationKeeper> {
   void start(Outcome stored = {});
   // Removes the record; `done` gets the Store's outcome. No refresh after it.
   void stop(Outcome done);
+  // No refresh any more, and the record left to lapse at its lifetime (a host going at once).
+  void abandon();
 
   bool published() const noexcept { return published_; }
   std::uint64_t stores() const noexcept { return stores_; }

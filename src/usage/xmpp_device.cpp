@@ -90,6 +90,17 @@ void XmppDevice::stop(std::function<void()> done) {
   });
 }
 
+void XmppDevice::abandon() {
+  stopped_ = true;
+  mesh_timer_.cancel();
+  node_->stop_listening(xmpp_application);
+  keeper_->abandon();
+  waiting_.clear();
+  auto streams = std::move(streams_);
+  streams_.clear();
+  for (auto& s : streams) s.session->abort();
+}
+
 std::map<std::string, std::size_t> XmppDevice::connected() const {
   std::map<std::string, std::size_t> out;
   for (const auto& [id, link] : router_.links()) ++out[link.bare_jid];
@@ -203,17 +214,16 @@ void XmppDevice::on_stream_open(xmpp::StreamSession& session) {
   auto* stream = stream_of(session);
   if (!stream) return;
   // Both ends dialled at once: keep the stream dialled by the smaller Node-ID, as both ends
-  // decide alike.
+  // decide alike. The router's link stays the same; the other stream retires, and what is
+  // already on its way on it is still taken (both ends may have sent on it before deciding).
   for (auto& other : streams_) {
-    if (&other == stream || other.device != stream->device || other.link == 0) continue;
+    if (&other == stream || other.device != stream->device || other.link == 0 || other.retired) continue;
     const bool keep_new = stream->we_dialled ? node_->self() < stream->device : stream->device < node_->self();
-    if (!keep_new) {
-      session.close();
-      return;
-    }
-    router_.on_link_down(other.link);
-    other.link = 0;
-    other.session->close();
+    Stream& loser = keep_new ? other : *stream;
+    stream->link = other.link;
+    loser.retired = true;
+    loser.session->close();
+    return;
   }
   stream->link = next_link_++;
   xmpp::DeviceLink link;
@@ -240,7 +250,7 @@ void XmppDevice::on_stanza(xmpp::StreamSession& session, const xmpp::Element& st
 void XmppDevice::on_stream_closed(xmpp::StreamSession& session, const xmpp::stream_event::Closed& why) {
   auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.session.get() == &session; });
   if (it == streams_.end()) return;
-  if (it->link) {
+  if (it->link && !it->retired) {
     router_.on_link_down(it->link);
     say(fmt::format("stream with {} ({}) closed: {}", session.peer_jid().bare_string(), node::short_id(it->device),
                     xmpp::close_reason_name(why.reason)));
@@ -252,7 +262,8 @@ void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {
   for (auto& effect : effects) {
     if (auto* send = std::get_if<xmpp::fanout::SendTo>(&effect)) {
       const auto link = router_.links().find(send->link);
-      auto stream = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.link == send->link; });
+      auto stream = std::find_if(streams_.begin(), streams_.end(),
+                                 [&](const Stream& s) { return s.link == send->link && !s.retired; });
       if (link == router_.links().end() || stream == streams_.end()) continue;
       auto element = xmpp::render_send(*send, router_.self(), link->second);
       if (!element) continue;

@@ -66,6 +66,9 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   void start();
   // Removes the location, closes the streams; `done` when the location is removed.
   void stop(std::function<void()> done);
+  // Stops at once, as a host that must exit now: streams dropped without closing tags, the
+  // location left to lapse at its lifetime, nothing waiting answered.
+  void abandon();
   // A stanza of the local client (its 'from' is set to this device).
   boost::system::error_code send(xmpp::Element stanza);
 
@@ -88,6 +91,9 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
     wire::NodeId device;
     bool we_dialled = false;
     xmpp::LinkId link = 0;  // set once open
+    // A second stream to a device that lost the tie-break: closing, it still hands what
+    // arrives on it to the router under the kept stream's link, and sends nothing more.
+    bool retired = false;
   };
 
   void accept(node::AppStream stream);

@@ -82,6 +82,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   void close();
   // Ends the stream with a stream error (<conflict/>, <system-shutdown/>, ...).
   void close_with_error(stream_errc condition, std::string detail = {});
+  // Drops the connection at once: no closing tag, no close_notify (a host going away).
+  void abort() { stream_.close(); }
 
   const StreamPeer& peer() const noexcept { return peer_; }
   const Jid& peer_jid() const noexcept { return peer_.jid; }

@@ -8,7 +8,8 @@ Usage: in_process_test.py RELOAD_ENROLL_SERVER USERS [--storage-kinds] [--ice] [
 
 --ice sets <no-ice> false in the document: every Attach runs ICE, links are DTLS-UDP-SR.
 --xmpp-users adds romeo, juliet (two devices: juliet and juliet-phone), tybalt and mercutio
-with XMPP addresses (XMPP_USERS), and gives mallory one.
+(three: mercutio, mercutio-tablet, mercutio-watch) with XMPP addresses (XMPP_USERS), and gives
+mallory one.
 --storage-kinds adds three private NODE-MULTIPLE Kinds to the document: 4000001 (SINGLE),
 4000002 (ARRAY) and 4000003 (DICTIONARY), for the storage tests.
 """
@@ -28,7 +29,8 @@ UPDATE_INTERVAL = 3  # seconds, in the rig's configuration document
 # enrollment server gives a returning user the Node-IDs it had, RFC 6940 section 11.3).
 XMPP_USERS = (("romeo", "romeo@montague.lit"), ("juliet", "juliet@capulet.lit"),
               ("juliet-phone", "juliet@capulet.lit"), ("tybalt", "tybalt@capulet.lit"),
-              ("mercutio", "mercutio@verona.lit"))
+              ("mercutio", "mercutio@verona.lit"), ("mercutio-tablet", "mercutio@verona.lit"),
+              ("mercutio-watch", "mercutio@verona.lit"))
 
 def main():
     server_bin, users, *rest = sys.argv[1:]

@@ -176,11 +176,25 @@ TEST_CASE("a peer that stops answering makes the link suspect, then closes it af
   limits.reliability.min_rto = 20ms;
   LinkPair p(test::node(0x11), limits);
   REQUIRE(p.a);
-  // B goes away without a word: its channel stops, so A's datagrams are never acked.
+  // B goes away without a word (not even its close_notify): its channel stops, so A's
+  // datagrams are never acked.
+  p.lossy_b->silent = true;
   p.b->close();
   CHECK_FALSE(p.a->send(wire::Buffer{1, 2, 3}));
   p.t.run_until([&] { return p.ra.suspect == 1; }, 5s);
   CHECK_FALSE(p.ra.closed);
   p.t.run_until([&] { return p.ra.closed.has_value(); }, 10s);
   CHECK(*p.ra.closed == asio::error::timed_out);
+}
+
+TEST_CASE("closing one end sends close_notify: the other end closes at once, not at its idle timeout") {
+  LinkPair p;
+  REQUIRE(p.a);
+  CHECK_FALSE(p.a->send(wire::Buffer(10, 1)));
+  p.t.run_until([&] { return p.rb.messages.size() == 1; }, 5s);
+  const auto began = std::chrono::steady_clock::now();
+  p.a->close();
+  p.t.run_until([&] { return p.rb.closed.has_value(); }, 5s);
+  CHECK(std::chrono::steady_clock::now() - began < 2s);
+  CHECK(*p.rb.closed == asio::error::eof);
 }

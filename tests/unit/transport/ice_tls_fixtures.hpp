@@ -90,14 +90,15 @@ inline std::pair<error_code, error_code> handshake(IceTls& t, TlsSocket& client,
 }
 
 // A datagram channel that loses the first `drop` datagrams written to it and then, while
-// `armed`, every `every`th (0: none), as a network would.
+// `armed`, every `every`th (0: none), as a network would; `silent`, all of them (a host that
+// vanished without a word).
 class Lossy final : public ByteChannel {
  public:
   Lossy(std::unique_ptr<ByteChannel> inner, int drop, int every = 0)
       : inner_(std::move(inner)), drop_(drop), every_(every) {}
   std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override { return inner_->read_some(into, ec); }
   std::size_t write_some(std::span<const std::uint8_t> bytes, error_code& ec) override {
-    const bool lose = drop_ > 0 || (armed && every_ > 0 && ++written_ % every_ == 0);
+    const bool lose = silent || drop_ > 0 || (armed && every_ > 0 && ++written_ % every_ == 0);
     if (lose) {
       if (drop_ > 0) --drop_;
       ++dropped;
@@ -113,6 +114,7 @@ class Lossy final : public ByteChannel {
   asio::any_io_executor get_executor() noexcept override { return inner_->get_executor(); }
   int dropped = 0;
   bool armed = true;
+  bool silent = false;
 
  private:
   std::unique_ptr<ByteChannel> inner_;
