@@ -20,6 +20,8 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::uint16_t xmpp_application = 5222;  // XEP-0415 section 6.1
+// Lookups of a user with stanzas waiting, 1, 2 and 4 s apart, before they are undeliverable.
+constexpr unsigned lookup_attempts = 4;
 
 // XEP-0359 origin-ids: 128 random bits in hex, unique for the user.
 std::string random_origin_id() {
@@ -127,19 +129,29 @@ boost::system::error_code XmppDevice::send(xmpp::Element stanza) {
   return {};
 }
 
-void XmppDevice::dial_user(const xmpp::Jid& user) {
+void XmppDevice::dial_user(const xmpp::Jid& user, unsigned attempt) {
   const auto bare = user.bare_string();
-  if (stopped_ || !looking_up_.insert(bare).second) return;
-  lookup_user(*node_, user, {}, [self = shared_from_this(), bare](boost::system::result<LookupResult> r) {
-    self->looking_up_.erase(bare);
+  if (stopped_ || (attempt == 0 && !looking_up_.insert(bare).second)) return;
+  lookup_user(*node_, user, {}, [self = shared_from_this(), user, bare, attempt](boost::system::result<LookupResult> r) {
     if (self->stopped_) return;
     if (!r) {
+      // A record may be missing for a moment while the ring around it changes (a new peer
+      // responsible for it before the data reached it): when stanzas wait, look again.
+      if (self->waiting_.contains(bare) && attempt + 1 < lookup_attempts) {
+        auto retry = std::make_shared<asio::steady_timer>(self->node_->executor(), std::chrono::seconds(1 << attempt));
+        retry->async_wait([self, retry, user, attempt](error_code ec) {
+          if (!ec) self->dial_user(user, attempt + 1);
+        });
+        return;
+      }
+      self->looking_up_.erase(bare);
       // Our own user with no other device is the usual case, not news.
       const bool own = bare == self->self_.bare_string();
       if (!own || r.error() != lookup_errc::no_location)
         self->say(fmt::format("lookup of {}: {}", bare, r.error().message()));
       return self->give_up_waiting(bare, r.error());
     }
+    self->looking_up_.erase(bare);
     if (bare != self->self_.bare_string())
       self->say(fmt::format("lookup of {}: {} device(s)", bare, r->devices.size()));
     std::size_t dialled = 0;
@@ -153,8 +165,9 @@ void XmppDevice::dial_user(const xmpp::Jid& user) {
 }
 
 void XmppDevice::dial_device(const RouteLocation& device, const std::string& expected_user) {
-  const bool linked = std::any_of(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.device == device.device; });
-  if (linked) return flush_waiting(expected_user);
+  auto stream = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.device == device.device; });
+  // Open: what waits goes now. Opening: it goes when the stream opens (on_stream_open).
+  if (stream != streams_.end()) return stream->link ? flush_waiting(expected_user) : void();
   if (!dialling_.insert(device.device).second) return;
   ++dials_to_[expected_user];
   node_->async_app_attach(device.device, xmpp_application,
@@ -286,7 +299,18 @@ void XmppDevice::flush_waiting(const std::string& user) {
   waiting_.erase(it);
   for (auto& stanza : stanzas) {
     auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(std::move(stanza)));
-    if (envelope) apply(router_.on_local_send(std::move(*envelope), xmpp::TimePoint::clock::now()));
+    if (!envelope) continue;
+    auto effects = router_.on_local_send(std::move(*envelope), xmpp::TimePoint::clock::now());
+    // Still no route with a stream to the user open (a full JID of a device not linked):
+    // not waited for again, or it would go round lookups for ever.
+    for (auto& effect : effects) {
+      auto* dropped = std::get_if<xmpp::fanout::Dropped>(&effect);
+      if (!dropped || dropped->reason != xmpp::fanout::DropReason::no_route || !dropped->stanza) continue;
+      if (auto element = xmpp::stanza_element(*dropped->stanza))
+        undeliverable(*element, make_error_code(boost::system::errc::host_unreachable));
+      effect = xmpp::fanout::Dropped{xmpp::fanout::DropReason::no_route, nullptr};
+    }
+    apply(std::move(effects));
   }
 }
 

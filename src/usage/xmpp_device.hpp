@@ -98,7 +98,7 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
 
   void accept(node::AppStream stream);
   void tend_mesh();
-  void dial_user(const xmpp::Jid& user);
+  void dial_user(const xmpp::Jid& user, unsigned attempt = 0);
   void dial_device(const RouteLocation& device, const std::string& expected_user);
   void adopt(node::AppStream stream, bool we_dialled, const std::string& expected_user);
   void apply(std::vector<xmpp::fanout::Effect> effects);

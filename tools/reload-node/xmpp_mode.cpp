@@ -26,16 +26,6 @@ void print(const std::string& line) {
   std::fflush(stdout);
 }
 
-// The message a carbon forwards, or the message itself; `sent` tells which carbon it was.
-const xmpp::Element* message_of(const xmpp::Element& e, bool& sent) {
-  sent = false;
-  const xmpp::Element* wrapper = e.child(xmpp::ns::carbons, "sent");
-  if (wrapper) sent = true;
-  else wrapper = e.child(xmpp::ns::carbons, "received");
-  if (!wrapper) return &e;
-  const auto* forwarded = wrapper->child(xmpp::ns::forward, "forwarded");
-  return forwarded ? forwarded->child(xmpp::ns::client, "message") : nullptr;
-}
 
 class StdinDevice final : public XmppMode, public std::enable_shared_from_this<StdinDevice> {
  public:
@@ -88,12 +78,17 @@ class StdinDevice final : public XmppMode, public std::enable_shared_from_this<S
 
  private:
   static void show(const xmpp::Element& e) {
-    bool sent = false;
-    const auto* message = message_of(e, sent);
-    const auto* body = message ? message->child(xmpp::ns::client, "body") : nullptr;
+    // Through envelope_of, the router's own reading: a carbon's inner message, its addresses prepared.
+    auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(e));
+    if (!envelope) return;
+    const auto& message = envelope->forwarded ? *envelope->forwarded : *envelope;
+    const auto element = xmpp::stanza_element(message);
+    const auto* body = element ? element->child(xmpp::ns::client, "body") : nullptr;
     if (!body) return;  // chat states and the like: nothing to print
-    if (sent) print(fmt::format("(sent to {}) {}", message->attribute("to").value_or("?"), body->text()));
-    else print(fmt::format("{}: {}", message->attribute("from").value_or("?"), body->text()));
+    if (envelope->carbon == xmpp::CarbonKind::sent)
+      print(fmt::format("(sent to {}) {}", xmpp::to_jid_string(message.to), body->text()));
+    else
+      print(fmt::format("{}: {}", xmpp::to_jid_string(message.from), body->text()));
   }
 
   void read_line() {

@@ -21,7 +21,7 @@
 
 #include "overlay_harness.hpp"
 #include "usage/xmpp_device.hpp"
-#include "xmpp/stanza_envelope.hpp"
+#include "xmpp_messages.hpp"
 
 using namespace reload;
 using namespace std::chrono_literals;
@@ -38,31 +38,7 @@ struct Inbox {
   Clock::time_point first{};
 };
 
-// The <body/> of a message, or of the message a carbon forwards.
-std::string body_of(const xmpp::Element& e, bool& sent_carbon) {
-  sent_carbon = false;
-  const xmpp::Element* message = &e;
-  if (const auto* sent = e.child(xmpp::ns::carbons, "sent")) {
-    sent_carbon = true;
-    message = sent;
-  } else if (const auto* received = e.child(xmpp::ns::carbons, "received")) {
-    message = received;
-  }
-  if (message != &e) {
-    const auto* forwarded = message->child(xmpp::ns::forward, "forwarded");
-    message = forwarded ? forwarded->child(xmpp::ns::client, "message") : nullptr;
-  }
-  const auto* body = message ? message->child(xmpp::ns::client, "body") : nullptr;
-  return body ? body->text() : std::string();
-}
 
-xmpp::Element chat(const std::string& to, const std::string& text) {
-  xmpp::Element m(std::string(xmpp::ns::client), "message");
-  m.set_attribute("to", to);
-  m.set_attribute("type", "chat");
-  m.add_child(std::string(xmpp::ns::client), "body").add_text(text);
-  return m;
-}
 
 }  // namespace
 
@@ -92,10 +68,9 @@ int main(int argc, char** argv) {
                                            e.attribute("from").value_or("?")));
         return;
       }
-      bool sent = false;
-      const auto body = body_of(e, sent);
+      const auto got = test::read_delivery(e);
       if (inbox.total++ == 0) inbox.first = Clock::now();
-      ++(sent ? inbox.sent_carbons : inbox.bodies)[body];
+      ++(got.sent_carbon ? inbox.sent_carbons : inbox.bodies)[got.body];
     };
     handlers.on_undeliverable = [&undeliverable](const xmpp::Element& e, boost::system::error_code ec) {
       undeliverable.emplace_back(std::string(e.attribute("to").value_or("")), ec);
@@ -120,7 +95,7 @@ int main(int argc, char** argv) {
 
   const auto t0 = Clock::now();
   for (int i = 0; i < messages; ++i)
-    test::check(!romeo->send(chat(juliet_bare, fmt::format("romeo {}", i))), "romeo could not send");
+    test::check(!romeo->send(test::chat(juliet_bare, fmt::format("romeo {}", i))), "romeo could not send");
   auto all_of = [&](const std::string& device, int n) {
     const auto& inbox = inboxes[device];
     return static_cast<int>(inbox.bodies.size()) >= n;
@@ -134,7 +109,7 @@ int main(int argc, char** argv) {
               messages, ms(inboxes["juliet/balcony"].first), ms(inboxes["juliet-phone/phone"].first));
 
   for (int i = 0; i < messages; ++i)
-    test::check(!juliet->send(chat(romeo_bare, fmt::format("juliet {}", i))), "juliet could not send");
+    test::check(!juliet->send(test::chat(romeo_bare, fmt::format("juliet {}", i))), "juliet could not send");
   test::check(overlay.run_until([&] {
                 return all_of("romeo/verona", messages) &&
                        static_cast<int>(inboxes["juliet-phone/phone"].sent_carbons.size()) >= messages;
@@ -154,7 +129,7 @@ int main(int argc, char** argv) {
   test::check(inboxes["romeo/verona"].sent_carbons.empty() && inboxes["juliet/balcony"].sent_carbons.empty(),
               "a carbon went to a device with no sibling that sent");
 
-  test::check(!romeo->send(chat("nobody@verona.lit", "anyone?")), "romeo could not send to nobody");
+  test::check(!romeo->send(test::chat("nobody@verona.lit", "anyone?")), "romeo could not send to nobody");
   test::check(overlay.run_until([&] { return !undeliverable.empty(); }, 30s), "the message to nobody never came back");
   std::printf("a message to %s: undeliverable (%s)\n", undeliverable.front().first.c_str(),
               undeliverable.front().second.message().c_str());

@@ -20,7 +20,7 @@
 #include "overlay_harness.hpp"
 #include "usage/location_lookup.hpp"
 #include "usage/xmpp_device.hpp"
-#include "xmpp/stanza_envelope.hpp"
+#include "xmpp_messages.hpp"
 
 using namespace reload;
 using namespace std::chrono_literals;
@@ -39,28 +39,7 @@ struct Device {
   bool alive = true;
 };
 
-const char* body_of(const xmpp::Element& e, bool& sent_carbon, std::string& out) {
-  sent_carbon = false;
-  const xmpp::Element* message = &e;
-  const xmpp::Element* wrapper = e.child(xmpp::ns::carbons, "sent");
-  if (wrapper) sent_carbon = true;
-  else wrapper = e.child(xmpp::ns::carbons, "received");
-  if (wrapper) {
-    const auto* forwarded = wrapper->child(xmpp::ns::forward, "forwarded");
-    message = forwarded ? forwarded->child(xmpp::ns::client, "message") : nullptr;
-  }
-  const auto* body = message ? message->child(xmpp::ns::client, "body") : nullptr;
-  out = body ? body->text() : std::string();
-  return out.c_str();
-}
 
-xmpp::Element chat(const std::string& to, const std::string& text) {
-  xmpp::Element m(std::string(xmpp::ns::client), "message");
-  m.set_attribute("to", to);
-  m.set_attribute("type", "chat");
-  m.add_child(std::string(xmpp::ns::client), "body").add_text(text);
-  return m;
-}
 
 }  // namespace
 
@@ -82,10 +61,8 @@ int main(int argc, char** argv) {
     auto st = test::enroll(rig, d.name);
     usage::XmppDeviceHandlers handlers;
     handlers.on_stanza = [&d](const xmpp::Element& e) {
-      bool sent = false;
-      std::string body;
-      body_of(e, sent, body);
-      if (!body.empty()) ++(sent ? d.sent : d.got)[body];
+      const auto got = test::read_delivery(e);
+      if (!got.body.empty() && !got.error) ++(got.sent_carbon ? d.sent : d.got)[got.body];
     };
     handlers.log = [&overlay](const std::string& line) { overlay.log(line); };
     usage::XmppDeviceOptions options;
@@ -132,7 +109,7 @@ int main(int argc, char** argv) {
         for (int i = 0; i < count; ++i) {
           Device* sender = senders[static_cast<std::size_t>(i) % senders.size()];
           const auto body = fmt::format("{} {}->{} #{}", tag, from, to, i);
-          test::check(!sender->device->send(chat(to, body)), fmt::format("{} could not send", sender->name));
+          test::check(!sender->device->send(test::chat(to, body)), fmt::format("{} could not send", sender->name));
           ++sent_total;
           for (auto* d : of_user(to)) want_got[d].insert(body);
           for (auto* d : senders)
