@@ -20,8 +20,8 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::uint16_t xmpp_application = 5222;  // XEP-0415 section 6.1
-// Lookups of a user with stanzas waiting, 1, 2 and 4 s apart, before they are undeliverable.
-constexpr unsigned lookup_attempts = 4;
+// Lookups of a user with stanzas waiting, 1, 2, 4 and 8 s apart, before they are undeliverable.
+constexpr unsigned lookup_attempts = 5;
 
 // XEP-0359 origin-ids: 128 random bits in hex, unique for the user.
 std::string random_origin_id() {

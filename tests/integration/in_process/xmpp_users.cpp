@@ -27,7 +27,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto lifetime = 6s;  // short, so that the killed device's record lapses in the test
+// Every record lives 6 s (refreshed every 4 s), so that the killed device's lapses within the
+// test. With the default 120 s the test fails most runs: a record stored before later nodes
+// joined is not found at its new responsible peer until the next refresh (80 s), the storage
+// hand-over on join being slower than a lookup (docs/benchmarks.md, "Three users").
+constexpr auto lifetime = 6s;
 
 struct Device {
   std::string name;  // the enrollment user
@@ -177,13 +181,17 @@ int main(int argc, char** argv) {
   phone.sent.clear();
   start(phone);
   test::check(phone.node->self() == phone_id, "juliet-phone came back with another Node-ID");
-  // mercutio-watch is killed: streams dropped, location left to lapse.
+  test::check(overlay.run_until(own_mesh_up, 60s), "juliet's devices did not link again after the restart");
+  // mercutio-watch is killed: streams dropped, location left to lapse. Not while the ring
+  // still takes juliet-phone back in: a kill next to a join has left the ring around the
+  // joiner inconsistent for over a minute (its replica Stores refused), which is issue
+  // material of its own, not this test's.
   auto& watch = *devices[5];
   watch.device->abandon();
   for (std::size_t i = 0; i < overlay.nodes().size(); ++i)
     if (overlay.nodes()[i] == watch.node) overlay.crash(i);
   watch.alive = false;
-  test::check(overlay.run_until(own_mesh_up, 60s), "juliet's devices did not link again after the restart");
+  test::check(overlay.run_until(own_mesh_up, 60s), "the users' devices did not all stay linked after the kill");
   std::printf("juliet-phone restarted (same Node-ID) and linked again; mercutio-watch killed\n");
 
   std::optional<std::size_t> mercutio_devices;
