@@ -54,8 +54,15 @@ int main(int argc, char** argv) {
 
   std::map<std::string, Inbox> inboxes;
   std::vector<std::pair<std::string, boost::system::error_code>> undeliverable;
-  auto device = [&](const char* user, const char* resource) {
+  // Every node first, and the ring settled, before any location is stored: a record stored
+  // before a later join is not yet handed to the new responsible peer (see the issue notes).
+  std::map<std::string, std::shared_ptr<node::OverlayNode>> node_of;
+  for (const char* user : {"juliet", "juliet-phone", "romeo"}) {
     overlay.add(user, 30s);
+    node_of[user] = overlay.nodes().back();
+  }
+  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 30s), "the ring of 9 did not settle");
+  auto device = [&](const char* user, const char* resource) {
     auto st = test::enroll(rig, user);
     const std::string name = fmt::format("{}/{}", user, resource);
     usage::XmppDeviceHandlers handlers;
@@ -79,7 +86,7 @@ int main(int argc, char** argv) {
     handlers.log = [&overlay](const std::string& line) { overlay.log(line); };
     usage::XmppDeviceOptions options;
     options.mesh_interval = 1s;  // the devices come up one after another while the ring settles
-    auto made = usage::XmppDevice::create(overlay.nodes().back(), st.certificate, resource, options, handlers);
+    auto made = usage::XmppDevice::create(node_of[user], st.certificate, resource, options, handlers);
     test::check(made.has_value(), fmt::format("{}: {}", name, made ? "" : made.error().message()));
     (*made)->start();
     return *made;
