@@ -46,7 +46,7 @@ void LocationKeeper::schedule(std::chrono::steady_clock::duration after) {
         self->backoff_ = std::min(self->backoff_ * 2, longest_backoff);
       } else {
         self->backoff_ = std::chrono::seconds(1);
-        self->schedule(self->options_.lifetime * 2 / 3);
+        self->schedule(std::min<std::chrono::seconds>(self->options_.lifetime * 2 / 3, self->options_.refresh));
       }
       if (self->stored_) self->stored_(e);
     });

@@ -1,7 +1,7 @@
 // Keeps this device's XMPP-LOCATION record in the overlay (XEP-0415 section 4): an
 // xmpp_location_route to its own Node-ID, keyed by that Node-ID, at the Resource-ID of its
-// user's bare JID. It stores the record at start(), again when two thirds of its lifetime
-// have passed (a record that lapsed would make the device unreachable), after a failure again
+// user's bare JID. It stores the record at start(), again every `refresh` (two thirds of its
+// lifetime at the latest: a record that lapsed would make the device unreachable), after a failure again
 // with a back-off from 1 s doubling to a minute, and stores it as removed at stop(), so a
 // device that leaves cleanly is not dialled. Runs on the node's executor.
 #pragma once
@@ -21,9 +21,13 @@
 namespace reload::usage {
 
 struct LocationOptions {
-  // Short, so that a device that crashed stops being dialled soon; refreshed at two thirds.
+  // Short, so that a device that crashed stops being dialled soon.
   std::chrono::seconds lifetime{120};
   std::uint8_t priority = 0;  // smaller is preferred (section 6.1)
+  // Stored again this often (or at two thirds of the lifetime, if sooner): a record that a
+  // join moved to a new responsible peer is found there again after at most this long (the
+  // storage hand-over on join does not bring it there first yet).
+  std::chrono::seconds refresh{20};
 };
 
 class LocationKeeper : public std::enable_shared_from_this<LocationKeeper> {
