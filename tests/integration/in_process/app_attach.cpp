@@ -95,10 +95,7 @@ int main(int argc, char** argv) {
   // More rounds of set-ups only (no bytes), for the benchmark's set-up times.
   const std::size_t extra_rounds = argc > 7 ? std::stoul(argv[7]) : 0;
   test::InProcessOverlay overlay(rig);
-  overlay.configure = [&](node::NodeOptions& o) {
-    o.ice.local_addresses = {asio::ip::make_address("127.0.0.1")};
-    o.ice.stun_pacing = 5ms;
-  };
+  overlay.configure = test::loopback_ice;
   overlay.add_ring(count, 60s);
   const auto& nodes = overlay.nodes();
 

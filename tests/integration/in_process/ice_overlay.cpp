@@ -34,10 +34,7 @@ int main(int argc, char** argv) {
   auto rig = test::parse_rig_args(argc, argv, "ice_overlay CONFIG_URL CA_FILE PASSWORD WORK_DIR [NODES]");
   const std::size_t count = argc > 5 ? std::stoul(argv[5]) : 16;
   test::InProcessOverlay overlay(rig);
-  overlay.configure = [&](node::NodeOptions& o) {
-    o.ice.local_addresses = {asio::ip::make_address("127.0.0.1")};
-    o.ice.stun_pacing = 5ms;
-  };
+  overlay.configure = test::loopback_ice;
   const auto t0 = Clock::now();
   overlay.add_ring(count, 90s);
   std::printf("%zu nodes joined and the ring settled in %.1f s\n", count,

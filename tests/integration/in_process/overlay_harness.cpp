@@ -64,6 +64,11 @@ InProcessOverlay::~InProcessOverlay() {
   ice->stop();
 }
 
+void loopback_ice(node::NodeOptions& options) {
+  options.ice.local_addresses = {asio::ip::make_address("127.0.0.1")};
+  options.ice.stun_pacing = std::chrono::milliseconds(5);
+}
+
 void InProcessOverlay::log(const std::string& line) {
   // Milliseconds since the overlay began, so that a log tells how long things took.
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began_);

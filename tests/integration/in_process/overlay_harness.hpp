@@ -34,6 +34,10 @@ RigArgs parse_rig_args(int argc, char** argv, const char* usage);
 [[noreturn]] void fail(const std::string& what);
 void check(bool ok, const std::string& what);
 
+// NodeOptions for ICE on loopback: host candidates on 127.0.0.1 only, checks paced at 5 ms
+// (InProcessOverlay::configure = loopback_ice).
+void loopback_ice(node::NodeOptions& options);
+
 // Enrolls `user` (or loads its state directory from an earlier run) through the library's
 // enrollment client.
 config::NodeState enroll(const RigArgs& rig, const std::string& user);

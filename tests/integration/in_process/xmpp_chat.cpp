@@ -46,10 +46,7 @@ int main(int argc, char** argv) {
   auto rig = test::parse_rig_args(argc, argv, "xmpp_chat CONFIG_URL CA_FILE PASSWORD WORK_DIR [MESSAGES]");
   const int messages = argc > 5 ? std::stoi(argv[5]) : 20;
   test::InProcessOverlay overlay(rig);
-  overlay.configure = [](node::NodeOptions& o) {
-    o.ice.local_addresses = {boost::asio::ip::make_address("127.0.0.1")};
-    o.ice.stun_pacing = 5ms;
-  };
+  overlay.configure = test::loopback_ice;
   overlay.add_ring(6, 60s);
 
   std::map<std::string, Inbox> inboxes;

@@ -52,10 +52,7 @@ int main(int argc, char** argv) {
   const int messages = argc > 5 ? std::stoi(argv[5]) : 100;
   const int round2 = argc > 6 ? std::stoi(argv[6]) : 20;
   test::InProcessOverlay overlay(rig);
-  overlay.configure = [](node::NodeOptions& o) {
-    o.ice.local_addresses = {boost::asio::ip::make_address("127.0.0.1")};
-    o.ice.stun_pacing = 5ms;
-  };
+  overlay.configure = test::loopback_ice;
   overlay.add_ring(14, 90s);
 
   std::vector<std::unique_ptr<Device>> devices;
