@@ -8,7 +8,12 @@
 // answered a storer's Store: that storer's next Fetch names a departed peer, goes
 // unanswered, and must be asked again by Resource-ID alone (node/responsible_cache.hpp).
 //
-//   storage_churn CONFIG_URL CA_FILE PASSWORD WORK_DIR [NODES VALUES KILLS INTERVAL_S]
+// Before the kills, JOINS more nodes join one after another (each as soon as the one before
+// it has joined), and every value must be fetchable at once, and again once the ring settled:
+// the peers that joined in front of a value's holder must have been handed it (section 10.5).
+//
+//   storage_churn CONFIG_URL CA_FILE PASSWORD WORK_DIR [NODES VALUES KILLS INTERVAL_S JOINS]
+// The rig needs NODES + JOINS users peer00, peer01, ...
 // The rig's document carries the test Kinds 4000001 (SINGLE), 4000002 (ARRAY) and
 // 4000003 (DICTIONARY), all NODE-MULTIPLE (in_process_test.py --storage-kinds).
 #include <cstdio>
@@ -142,11 +147,12 @@ std::size_t index_of(const test::InProcessOverlay& overlay, const wire::NodeId& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto args = test::parse_rig_args(argc, argv, "storage_churn CONFIG_URL CA_FILE PASSWORD WORK_DIR [NODES VALUES KILLS INTERVAL_S]");
+  auto args = test::parse_rig_args(argc, argv, "storage_churn CONFIG_URL CA_FILE PASSWORD WORK_DIR [NODES VALUES KILLS INTERVAL_S JOINS]");
   const std::size_t count = argc > 5 ? std::stoul(argv[5]) : 40;
   const std::size_t values = argc > 6 ? std::stoul(argv[6]) : 1000;
   const std::size_t kills = argc > 7 ? std::stoul(argv[7]) : 12;
   const auto interval = std::chrono::seconds(argc > 8 ? std::stoul(argv[8]) : 3);
+  const std::size_t joins = argc > 9 ? std::stoul(argv[9]) : 12;
   test::InProcessOverlay overlay(args);
   for (std::size_t i = 0; i < count; ++i) overlay.add(fmt::format("peer{:02}", i));
   test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 60s),
@@ -211,6 +217,18 @@ int main(int argc, char** argv) {
                 fmt::format("a store at another node's resource: {}", outcome ? outcome->message() : "no answer"));
     std::printf("a store at another node's Resource-ID: %s\n", outcome->message().c_str());
   }
+
+  // Peers join in front of the values' holders, one right after another.
+  for (std::size_t j = 0; j < joins; ++j) overlay.add(fmt::format("peer{:02}", count + j));
+  good = fetch_all(overlay, expected, "right after the joins");
+  std::printf("%zu nodes joined one after another; right after: %zu of %zu values fetched\n", joins, good, values);
+  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 60s),
+              "the ring did not settle after the joins: " + overlay.ring_mismatch());
+  const auto good_settled = fetch_all(overlay, expected, "after the joins");
+  test::check(good == values && good_settled == values,
+              fmt::format("after the joins: {} of {} values fetched at once, {} once the ring settled", good, values,
+                          good_settled));
+  std::printf("ring of %zu consistent: all %zu values still fetched byte for byte\n", overlay.nodes().size(), good);
 
   // The first victim answered a Store for a storer that remembers it.
   const Expected* remembered = nullptr;

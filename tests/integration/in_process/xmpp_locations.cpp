@@ -4,6 +4,8 @@
 //   - juliet's two devices (enrollment users juliet and juliet-phone) and romeo's one publish; a lookup of juliet (in any spelling, with
 //     a resource or not) finds her two devices by ascending priority, and nobody@verona.lit
 //     has no location;
+//   - 8 more peers join one after another, and lookups right after each join still find both
+//     (the admitting peer's hand-over, RFC 6940 section 10.5);
 //   - mallory forwards to juliet (an xmpp_location_address): a lookup of mallory reaches
 //     juliet's devices; tybalt and mercutio forward to each other: the loop is reported;
 //   - mallory stores a route at juliet's Resource-ID, and a route at her own keyed by
@@ -22,6 +24,7 @@
 #include "usage/location_keeper.hpp"
 #include "usage/location_lookup.hpp"
 #include "wire/codec.hpp"
+#include "wire/ring.hpp"
 #include "wire/xmpp_location.hpp"
 
 using namespace reload;
@@ -100,6 +103,23 @@ int main(int argc, char** argv) {
                 "juliet's devices are not hers, or not by ascending priority");
     std::printf("%s: %s\n", spelling, ids(found->devices).c_str());
   }
+  // Peers join in front of the record's holder, one after another: the admitting peer hands
+  // the record over (section 10.5), so a lookup right after each join still finds both.
+  const auto juliet_resource = xmpp::location_resource_id(jid("juliet@capulet.lit"));
+  std::size_t took_over = 0;
+  for (std::size_t j = 0; j < 8; ++j) {
+    const auto holder = overlay.responsible_for(wire::ring::point_of(juliet_resource, 16));
+    overlay.add(fmt::format("peer{:02}", 6 + j), 30s);
+    took_over += overlay.responsible_for(wire::ring::point_of(juliet_resource, 16)) != holder;
+    for (std::size_t from = 0; from < overlay.nodes().size(); from += 3) {
+      auto found = look_up(overlay, *overlay.nodes()[from], "juliet@capulet.lit");
+      test::check(found && found->devices.size() == 2,
+                  fmt::format("right after peer{:02} joined, a lookup from node {}: {}", 6 + j, from,
+                              found ? ids(found->devices) : found.error().message()));
+    }
+  }
+  std::printf("8 peers joined one after another, %zu of them in front of juliet's record: every lookup right after "
+              "each join found both devices\n", took_over);
   auto nobody = look_up(overlay, romeo_node, "nobody@verona.lit");
   test::check(!nobody && nobody.error() == usage::lookup_errc::no_location,
               fmt::format("nobody@verona.lit: {}", nobody ? "found" : nobody.error().message()));
