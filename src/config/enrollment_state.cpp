@@ -34,9 +34,15 @@ boost::system::result<void, Failed> save_node_state(const fs::path& dir, std::st
   return {};
 }
 
-boost::system::result<NodeState, Failed> load_node_state(const fs::path& dir) {
-  const std::string where = fmt::format("state directory {}", dir.string());
-  auto doc = read_overlay_document(dir / state_document);
+namespace {
+
+// The checks both ways of loading share: the document's first configuration selected
+// (signatures verified when it carries them), the key the certificate's, a Node-ID of the
+// overlay, the certificate valid under the overlay's roots.
+boost::system::result<NodeState, Failed> node_state_of(const std::string& where,
+                                                       boost::system::result<OverlayDocument, ConfigError> doc,
+                                                       boost::system::result<crypto::PrivateKey> key,
+                                                       boost::system::result<crypto::Certificate> cert) {
   if (!doc) return fmt::format("{}: {}", where, doc.error().to_string());
   if (doc->configurations.empty()) return fmt::format("{}: the document holds no configuration", where);
   const auto& first = doc->configurations.front();
@@ -45,9 +51,7 @@ boost::system::result<NodeState, Failed> load_node_state(const fs::path& dir) {
   auto sc = select_configuration(*doc, first.config.instance_name, opts);
   if (!sc) return fmt::format("{}: {}", where, sc.error().to_string());
 
-  auto key = crypto::PrivateKey::load(dir / state_key);
   if (!key) return fmt::format("{}: {}: {}", where, state_key, key.error().message());
-  auto cert = crypto::Certificate::load(dir / state_certificate);
   if (!cert) return fmt::format("{}: {}: {}", where, state_certificate, cert.error().message());
   if (!wire::equal_bytes(cert->public_key_der(), key->public_key_der()))
     return fmt::format("{}: {} is not the certificate of {}", where, state_key, state_certificate);
@@ -57,6 +61,19 @@ boost::system::result<NodeState, Failed> load_node_state(const fs::path& dir) {
   if (auto ec = crypto::TrustStore(sc->config.trust_policy()).verify(*cert))
     return fmt::format("{}: the certificate is not valid in {}: {}", where, overlay, ec.message());
   return NodeState{std::move(*sc), std::move(*key), std::move(*cert), std::move(ids), false};
+}
+
+}  // namespace
+
+boost::system::result<NodeState, Failed> load_node_state(const fs::path& dir) {
+  return node_state_of(fmt::format("state directory {}", dir.string()), read_overlay_document(dir / state_document),
+                       crypto::PrivateKey::load(dir / state_key), crypto::Certificate::load(dir / state_certificate));
+}
+
+boost::system::result<NodeState, Failed> node_state_from_text(std::string_view document, std::string_view key_pem,
+                                                              std::string_view certificate_pem) {
+  return node_state_of("the identity given", parse_overlay_document(document, "the configuration document"),
+                       crypto::PrivateKey::from_pem(key_pem), crypto::Certificate::from_pem(certificate_pem));
 }
 
 }  // namespace reload::config

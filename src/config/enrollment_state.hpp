@@ -45,6 +45,11 @@ bool has_node_state(const std::filesystem::path& dir);
 // the certificate's, and the certificate must be valid in the overlay now. The error is one
 // line starting "state directory DIR: ".
 boost::system::result<NodeState, std::string> load_node_state(const std::filesystem::path& dir);
+// The same checks on an identity held in memory (an embedding program's): the document's
+// text, the key and the certificate as PEM. The error starts "the identity given: ".
+boost::system::result<NodeState, std::string> node_state_from_text(std::string_view document,
+                                                                   std::string_view key_pem,
+                                                                   std::string_view certificate_pem);
 
 // Writes the three files (the key first, the document last), creating `dir` (mode 0700).
 boost::system::result<void, std::string> save_node_state(const std::filesystem::path& dir,

@@ -234,6 +234,7 @@ void OverlayNode::add_link(std::shared_ptr<transport::Link> link, bool we_dialle
   link_peers_.emplace(link.get(), LinkPeer{peer, wire::encode_destination(peer), we_dialled});
   link->start(*this);
   log(fmt::format("link up {}", short_id(peer)));
+  tell({.type = NodeEvent::Type::link_up, .peer = peer});
   const auto why = attaches_.link_up(peer);
   chord_.on_attached(peer, why.purpose, Clock::now());
   if (why.send_update) chord_.send_update_to(peer, Clock::now());
@@ -275,6 +276,7 @@ void OverlayNode::on_link_closed(transport::Link& link, error_code why) {
   auto l = links_.find(peer);
   if (l != links_.end() && l->second.get() == &link) links_.erase(l);
   log(fmt::format("link down {}{}", short_id(peer), why ? ": " + why.message() : ""));
+  tell({.type = NodeEvent::Type::link_down, .peer = peer});
   if (!stopping_) {
     chord_.on_detached(peer, Clock::now());
     run_effects();
@@ -321,6 +323,7 @@ void OverlayNode::crash() {
 }
 
 void OverlayNode::shut_down() {
+  const bool first = !stopping_;
   stopping_ = true;
   if (listener_) listener_->stop();
   if (dtls_listener_) dtls_listener_->stop();
@@ -328,6 +331,11 @@ void OverlayNode::shut_down() {
   for (auto& [id, l] : links) l->close();
   timer_.cancel();
   for (auto& done : requests_.take_all()) fail_later(std::move(done), asio::error::operation_aborted);
+  if (first) tell({.type = NodeEvent::Type::stopped});
+}
+
+void OverlayNode::tell(const NodeEvent& event) const {
+  if (options_.on_event) options_.on_event(event);
 }
 
 void OverlayNode::retry_join(error_code why) {
@@ -535,6 +543,7 @@ void OverlayNode::drain_effects() {
         request({l->to}, wire::MessageCode::leave_req, wire::encode_to_buffer(req).value(), [](auto) {});
       } else if (std::holds_alternative<effect::Joined>(e)) {
         log("joined");
+        tell({.type = NodeEvent::Type::joined});
       } else if (std::holds_alternative<effect::SuccessorsChanged>(e) ||
                  std::holds_alternative<effect::ResponsibilityChanged>(e)) {
         neighbors_moved = true;
@@ -549,6 +558,7 @@ void OverlayNode::drain_effects() {
     log(fmt::format("neighbors: predecessor {} successor {}",
                     n.predecessors().empty() ? "-" : short_id(n.predecessors().front()),
                     n.successors().empty() ? "-" : short_id(n.successors().front())));
+    tell({.type = NodeEvent::Type::neighbors_changed});
   }
 }
 

@@ -30,6 +30,7 @@
 #include "node/diagnostic_methods.hpp"
 #include "node/forwarding_decision.hpp"
 #include "node/method_handler.hpp"
+#include "node/node_event.hpp"
 #include "node/recent_answers.hpp"
 #include "node/responsible_cache.hpp"
 #include "node/storage_service.hpp"
@@ -79,6 +80,7 @@ struct NodeOptions {
   std::vector<asio::ip::tcp::endpoint> bootstrap;  // tried in order; none: start a new ring
   std::uint64_t seed = std::random_device{}();
   std::function<void(const std::string&)> log;   // one line per event, no trailing newline
+  std::function<void(const NodeEvent&)> on_event;  // node_event.hpp
   IceSettings ice;
 };
 
@@ -265,6 +267,7 @@ class OverlayNode final : public transport::LinkHandler,
 
   void retry_join(boost::system::error_code why);
   void shut_down();
+  void tell(const NodeEvent& event) const;
   void run_effects();    // carries out Chord's effects, then re-arms the timer
   void drain_effects();  // the same without touching the timer (from the timer itself)
   void send_attach(wire::DestinationList to, std::optional<topology::AttachPurpose> purpose,

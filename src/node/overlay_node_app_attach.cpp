@@ -146,6 +146,7 @@ asio::awaitable<void> OverlayNode::answer_app_attach(ReplyLater reply, NodeId re
                        connected, (*session)->selected_pair()));
   auto listener = app_listeners_.find(req->application);
   if (stopping_ || listener == app_listeners_.end()) co_return;  // it went while ICE ran
+  tell({.type = NodeEvent::Type::app_attached, .peer = requester, .pair = (*session)->selected_pair(), .application = req->application});
   listener->second(AppStream{std::move(socket), requester, std::move(*peer), req->application, (*session)->selected_pair()});
 }
 
@@ -190,6 +191,7 @@ asio::awaitable<boost::system::result<AppStream>> OverlayNode::originate_app_att
   if (!identity) co_return identity.error();
   log(app_attach_steps(fmt::format("AppAttach to {}", short_id(peer)), application, began, answered, connected,
                        (*session)->selected_pair(), gathered));
+  tell({.type = NodeEvent::Type::app_attached, .peer = peer, .pair = (*session)->selected_pair(), .application = application});
   co_return AppStream{std::move(socket), std::move(peer), std::move(*identity), application, (*session)->selected_pair()};
 }
 

@@ -78,6 +78,10 @@ void XmppDevice::tend_mesh() {
   });
 }
 
+XmppDevice::~XmppDevice() {
+  for (auto& s : streams_) s.session->detach();
+}
+
 void XmppDevice::stop(std::function<void()> done) {
   stopped_ = true;
   mesh_timer_.cancel();
@@ -214,7 +218,7 @@ void XmppDevice::adopt(node::AppStream app, bool we_dialled, const std::string& 
   settings.stream_id = std::move(*id);
   auto session = std::make_shared<xmpp::StreamSession>(std::move(*app.socket), std::move(*peer), std::move(settings),
                                                        options_.stream.shutdown_timeout);
-  streams_.push_back(Stream{session, app.peer, we_dialled, 0});
+  streams_.push_back(Stream{session, app.peer, we_dialled, 0, false, app.pair});
   session->start(*this);
 }
 
@@ -246,6 +250,7 @@ void XmppDevice::on_stream_open(xmpp::StreamSession& session) {
   router_.on_link_up(link);
   say(fmt::format("stream {} {} ({}) open", stream->we_dialled ? "to" : "from", link.bare_jid,
                   node::short_id(stream->device)));
+  if (handlers_.on_device) handlers_.on_device({link.bare_jid, stream->device, true, stream->pair});
   flush_waiting(link.bare_jid);
 }
 
@@ -263,12 +268,15 @@ void XmppDevice::on_stanza(xmpp::StreamSession& session, const xmpp::Element& st
 void XmppDevice::on_stream_closed(xmpp::StreamSession& session, const xmpp::stream_event::Closed& why) {
   auto it = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.session.get() == &session; });
   if (it == streams_.end()) return;
+  std::optional<DeviceChange> change;
   if (it->link && !it->retired) {
     router_.on_link_down(it->link);
     say(fmt::format("stream with {} ({}) closed: {}", session.peer_jid().bare_string(), node::short_id(it->device),
                     xmpp::close_reason_name(why.reason)));
+    change = DeviceChange{session.peer_jid().bare_string(), it->device, false, it->pair};
   }
   streams_.erase(it);
+  if (change && handlers_.on_device) handlers_.on_device(*change);
 }
 
 void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {

@@ -44,6 +44,14 @@ struct XmppDeviceOptions {
   xmpp::StreamOptions stream;
 };
 
+// A device's stream opened or closed, another user's or one of our own.
+struct DeviceChange {
+  std::string bare_jid;
+  wire::NodeId device;
+  bool connected = false;
+  std::optional<transport::IceSelectedPair> pair;  // how its AppAttach went (opened streams)
+};
+
 struct XmppDeviceHandlers {
   std::function<void(const xmpp::Element&)> on_stanza;  // delivered to this device's client
   // A stanza of the client that reached no device, and why: true when the application took
@@ -51,6 +59,7 @@ struct XmppDeviceHandlers {
   // gets the stanza error through on_stanza: service-unavailable when the user has no
   // location, recipient-unavailable when no device of it could be reached (RFC 6120 8.3.3).
   std::function<bool(const xmpp::Element&, boost::system::error_code)> on_undeliverable;
+  std::function<void(const DeviceChange&)> on_device;
   // One line per event (streams up and down, lookups), without a trailing newline.
   std::function<void(const std::string&)> log;
 };
@@ -63,6 +72,8 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
                                                                    const crypto::Certificate& certificate,
                                                                    std::string_view resource, XmppDeviceOptions options,
                                                                    XmppDeviceHandlers handlers);
+  // The streams still closing go on without it.
+  ~XmppDevice() override;
   void start();
   // Removes the location, closes the streams; `done` when the location is removed.
   void stop(std::function<void()> done);
@@ -94,6 +105,7 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
     // A second stream to a device that lost the tie-break: closing, it still hands what
     // arrives on it to the router under the kept stream's link, and sends nothing more.
     bool retired = false;
+    std::optional<transport::IceSelectedPair> pair;
   };
 
   void accept(node::AppStream stream);

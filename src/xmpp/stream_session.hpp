@@ -73,7 +73,7 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   StreamSession& operator=(const StreamSession&) = delete;
 
   // Starts reading, writing and the timers; `handler` must outlive the session or its
-  // on_stream_closed call, whichever comes first.
+  // on_stream_closed call, whichever comes first, unless it detach()es first.
   void start(StreamHandler& handler);
   // Queues a stanza: PeerStream::send_stanza's error (not_connected unless open,
   // message_size, no_buffer_space while the peer is not reading, an xml_errc).
@@ -84,6 +84,9 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   void close_with_error(stream_errc condition, std::string detail = {});
   // Drops the connection at once: no closing tag, no close_notify (a host going away).
   void abort() { stream_.close(); }
+  // The handler goes away: nothing more is called on it; the session ends on its own (a
+  // stream closed before its owner was destroyed finishes its closing handshake).
+  void detach() noexcept { handler_ = nullptr; }
 
   const StreamPeer& peer() const noexcept { return peer_; }
   const Jid& peer_jid() const noexcept { return peer_.jid; }

@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
   asio::io_context relay_io(1);
   auto node = node::OverlayNode::create(
       relay_io.get_executor(),
-      node::NodeOptions{c, relay.tls, relay.node_id, {asio::ip::make_address("127.0.0.1"), 0}, {}, 1, nullptr, {}});
+      node::NodeOptions{c, relay.tls, relay.node_id, {asio::ip::make_address("127.0.0.1"), 0}, {}, 1, nullptr, {}, {}});
   if (!node) die("creating the relay");
   if ((*node)->start(true)) die("starting the relay");
   const auto relay_at = (*node)->listen_endpoint();

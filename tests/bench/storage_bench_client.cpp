@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io(1);
   node::NodeOptions options{st->configuration.config, {st->key, st->certificate}, st->node_ids.front(),
-                            {boost::asio::ip::make_address("127.0.0.1"), 0}, {*bootstrap}, 1, nullptr, {}};
+                            {boost::asio::ip::make_address("127.0.0.1"), 0}, {*bootstrap}, 1, nullptr, {}, {}};
   auto made = node::OverlayNode::create(io.get_executor(), std::move(options));
   if (!made) die(made.error().message());
   auto node = *made;

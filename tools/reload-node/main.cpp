@@ -33,7 +33,7 @@
 #include "reload/file_io.hpp"
 #include "transport/ice_executor.hpp"
 #include "transport/endpoint.hpp"
-#include "node_identity.hpp"
+#include "api/identity.hpp"
 #include "ring_settle.hpp"
 #include "status_file.hpp"
 #include "storage_flags.hpp"
@@ -42,7 +42,7 @@
 #include "xmpp_mode.hpp"
 
 namespace asio = boost::asio;
-using reload::tools::IdentityRequest;
+using reload::api::IdentityRequest;
 
 namespace {
 
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   auto ice = reload::tools::parse_ice_flags(args);
   if (!ice) fail(ice.error());
 
-  auto identity = reload::tools::load_or_make_identity(req, say);
+  auto identity = reload::api::load_or_make_identity(req, say);
   if (!identity) fail(identity.error());
   auto operations = reload::tools::plan_storage(*storage_commands, identity->configuration.config,
                                                 identity->certificate, identity->node_id);
@@ -149,6 +149,7 @@ int main(int argc, char** argv) {
                                     {},
                                     std::random_device{}(),
                                     say,
+                                    {},
                                     std::move(*ice)};
   if (args.count("bootstrap")) {
     for (const auto& b : args["bootstrap"].as<std::vector<std::string>>()) {
@@ -157,11 +158,7 @@ int main(int argc, char** argv) {
       options.bootstrap.push_back(*ep);
     }
   } else {
-    for (const auto& b : options.configuration.bootstrap_nodes) {
-      // The parser accepted only IP literals, so every entry converts.
-      if (auto a = reload::wire::ip_address_port_from(b.address, b.port))
-        if (auto ep = reload::transport::to_endpoint(*a)) options.bootstrap.push_back(*ep);
-    }
+    options.bootstrap = reload::api::document_bootstrap(options.configuration);
   }
 
   asio::io_context io(1);

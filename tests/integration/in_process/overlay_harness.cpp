@@ -85,6 +85,7 @@ node::OverlayNode& InProcessOverlay::add(const std::string& user, std::chrono::s
                             {},
                             0x5eed0000u + nodes_.size(),
                             [this](const std::string& line) { log(line); },
+                            {},
                             {}};
   if (!nodes_.empty()) options.bootstrap.push_back(nodes_.front()->listen_endpoint());
   options.ice.executor = ice;

@@ -1,4 +1,4 @@
-#include "node_identity.hpp"
+#include "api/identity.hpp"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,9 @@
 #include "config/selection.hpp"
 #include "crypto/issuance.hpp"
 #include "reload/file_io.hpp"
+#include "transport/endpoint.hpp"
 
-namespace reload::tools {
+namespace reload::api {
 
 namespace fs = std::filesystem;
 using Result = boost::system::result<NodeIdentity, std::string>;
@@ -101,4 +102,20 @@ Result load_or_make_identity(const IdentityRequest& req,
   return make_self_signed_identity(req, std::move(*sc), text, progress);
 }
 
-}  // namespace reload::tools
+Result identity_from_text(std::string_view document, std::string_view key_pem, std::string_view certificate_pem) {
+  auto st = config::node_state_from_text(document, key_pem, certificate_pem);
+  if (!st) return st.error();
+  return from_state(std::move(*st), false);
+}
+
+std::vector<boost::asio::ip::tcp::endpoint> document_bootstrap(const config::Configuration& configuration) {
+  std::vector<boost::asio::ip::tcp::endpoint> out;
+  for (const auto& b : configuration.bootstrap_nodes) {
+    // The parser accepted only IP literals, so every entry converts.
+    if (auto a = wire::ip_address_port_from(b.address, b.port))
+      if (auto ep = transport::to_endpoint(*a)) out.push_back(*ep);
+  }
+  return out;
+}
+
+}  // namespace reload::api

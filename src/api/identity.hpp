@@ -1,5 +1,6 @@
-// Where reload-node's identity comes from: its state directory, kept across restarts, so a
-// restarted peer keeps its Node-ID (and the data stored under it).
+// Where a node's identity comes from (reload-node's and reload::Node's): its state
+// directory, kept across restarts, so a restarted peer keeps its Node-ID (and the data
+// stored under it), or an identity an embedding program holds in memory.
 //
 //   STATE/overlay.xml   the configuration document the node runs with
 //   STATE/node.key      its private key (PKCS#8 PEM, mode 0600)
@@ -14,13 +15,14 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/system/result.hpp>
 
 #include "config/overlay_document.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/private_key.hpp"
 
-namespace reload::tools {
+namespace reload::api {
 
 struct IdentityRequest {
   std::string config;  // a file path or an https:// URL of the configuration document
@@ -42,5 +44,12 @@ struct NodeIdentity {
 // says which step failed and why.
 boost::system::result<NodeIdentity, std::string> load_or_make_identity(const IdentityRequest& request,
                                                                        const std::function<void(const std::string&)>& progress);
+// An identity held in memory: the configuration document's text, the key and the
+// certificate as PEM; checked as a state directory is.
+boost::system::result<NodeIdentity, std::string> identity_from_text(std::string_view document, std::string_view key_pem,
+                                                                    std::string_view certificate_pem);
 
-}  // namespace reload::tools
+// The configuration's bootstrap-nodes, to join through when none are given.
+std::vector<boost::asio::ip::tcp::endpoint> document_bootstrap(const config::Configuration& configuration);
+
+}  // namespace reload::api

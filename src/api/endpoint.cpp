@@ -1,0 +1,170 @@
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+
+#include "api/node_impl.hpp"
+#include "reload/xmpp.hpp"
+#include "usage/xmpp_device.hpp"
+#include "xmpp/stanza_envelope.hpp"
+#include "xmpp/stanza_text.hpp"
+#include "xmpp/xml_writer.hpp"
+
+namespace reload::xmpp {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+std::string attribute_of(const Element& e, std::string_view name) {
+  auto a = e.attribute(name);
+  return a ? std::string(*a) : std::string();
+}
+
+// The program's view of a stanza: its addresses and a message's body, a carbon's read
+// through to the message it carries (envelope_of, the router's own reading).
+Stanza stanza_of(const Element& e) {
+  Stanza out;
+  out.kind = e.name();
+  out.from = attribute_of(e, "from");
+  out.to = attribute_of(e, "to");
+  out.type = attribute_of(e, "type");
+  out.id = attribute_of(e, "id");
+  if (auto xml = to_xml(e)) out.xml = std::move(*xml);
+  auto envelope = envelope_of(std::make_shared<const Element>(e));
+  if (!envelope) return out;
+  const StanzaEnvelope& message = envelope->forwarded ? *envelope->forwarded : *envelope;
+  out.sent_carbon = envelope->carbon == CarbonKind::sent;
+  out.received_carbon = envelope->carbon == CarbonKind::received;
+  if (envelope->forwarded) {
+    out.from = to_jid_string(message.from);
+    out.to = to_jid_string(message.to);
+  }
+  if (const auto element = stanza_element(message))
+    if (const auto* body = element->child(ns::client, "body")) out.body = body->text();
+  return out;
+}
+
+std::string candidate_name(const std::optional<transport::IceSelectedPair>& pair, bool local) {
+  if (!pair) return {};
+  return wire::cand_type_name(local ? pair->local : pair->remote);
+}
+
+}  // namespace
+
+struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::Impl> {
+  Impl(std::shared_ptr<Node::Impl> n, EndpointOptions o) : node(std::move(n)), options(std::move(o)) {}
+
+  // The node has joined: the device starts.
+  void begin() {
+    if (stopped || !node->node || !node->identity) return;
+    usage::XmppDeviceHandlers handlers;
+    auto weak = weak_from_this();
+    handlers.on_stanza = [weak](const Element& e) {
+      auto self = weak.lock();
+      if (!self || !self->options.on_stanza) return;
+      asio::post(self->node->executor, [self, s = stanza_of(e)] {
+        if (self->options.on_stanza) self->options.on_stanza(s);
+      });
+    };
+    handlers.on_device = [weak](const usage::DeviceChange& c) {
+      auto self = weak.lock();
+      if (!self || !self->options.on_device) return;
+      DeviceChange out{c.bare_jid, c.device.hex(), c.connected, candidate_name(c.pair, true), candidate_name(c.pair, false)};
+      asio::post(self->node->executor, [self, out = std::move(out)] {
+        if (self->options.on_device) self->options.on_device(out);
+      });
+    };
+    handlers.on_undeliverable = [weak](const Element& e, error_code why) {
+      auto self = weak.lock();
+      return self && self->options.on_undeliverable && self->options.on_undeliverable(stanza_of(e), why);
+    };
+    handlers.log = [weak](const std::string& line) {
+      if (auto self = weak.lock()) self->node->say(LogLevel::info, line);
+    };
+    auto made = usage::XmppDevice::create(node->node, node->identity->certificate, options.resource, {}, handlers);
+    if (!made) {
+      error = made.error();
+      node->say(LogLevel::error, fmt::format("no XMPP endpoint: {}", error.message()));
+      return;
+    }
+    device = std::move(*made);
+    device->start();
+  }
+
+  void stop(std::function<void()> done) {
+    stopped = true;
+    if (!device) return done();
+    auto d = std::exchange(device, nullptr);
+    d->stop(std::move(done));
+  }
+
+  void stop_for_node(std::function<void()> done) override { stop(std::move(done)); }
+  void abandon_for_node() override {
+    stopped = true;
+    if (auto d = std::exchange(device, nullptr)) d->abandon();
+  }
+
+  error_code send(Element stanza) {
+    if (error) return error;
+    if (!device) return make_error_code(node_errc::not_started);
+    return device->send(std::move(stanza));
+  }
+
+  std::shared_ptr<Node::Impl> node;
+  EndpointOptions options;
+  std::shared_ptr<usage::XmppDevice> device;
+  error_code error;
+  bool stopped = false;
+};
+
+Endpoint::Endpoint(Node& node, EndpointOptions options)
+    : impl_(std::make_shared<Impl>(node.impl_, std::move(options))) {
+  auto& n = *node.impl_;
+  if (n.state == Node::State::stopping || n.state == Node::State::stopped) {
+    impl_->error = make_error_code(node_errc::stopped);
+    return;
+  }
+  n.users.push_back(impl_);
+  auto weak = std::weak_ptr<Impl>(impl_);
+  auto begin = [weak] {
+    if (auto self = weak.lock()) self->begin();
+  };
+  if (n.state == Node::State::joined) asio::post(n.executor, begin);
+  else n.on_joined.push_back(begin);
+}
+
+Endpoint::~Endpoint() { impl_->abandon_for_node(); }
+
+error_code Endpoint::error() const noexcept { return impl_->error; }
+
+std::string Endpoint::jid() const { return impl_->device ? impl_->device->jid().to_string() : std::string(); }
+
+error_code Endpoint::send_message(std::string_view to, std::string_view body) {
+  auto jid = Jid::parse(to);
+  if (!jid) return jid.error();
+  Element m(std::string(ns::client), "message");
+  m.set_attribute("to", jid->to_string());
+  m.set_attribute("type", "chat");
+  m.add_child(std::string(ns::client), "body").add_text(body);
+  return impl_->send(std::move(m));
+}
+
+error_code Endpoint::send(std::string_view stanza_xml) {
+  auto stanza = parse_stanza_text(stanza_xml);
+  if (!stanza) return stanza.error();
+  return impl_->send(std::move(*stanza));
+}
+
+std::vector<std::pair<std::string, std::size_t>> Endpoint::connected() const {
+  if (!impl_->device) return {};
+  auto map = impl_->device->connected();
+  return {map.begin(), map.end()};
+}
+
+bool Endpoint::published() const noexcept { return impl_->device && impl_->device->location_published(); }
+
+void Endpoint::stop(std::function<void()> done) { impl_->stop(std::move(done)); }
+
+const asio::any_io_executor& Endpoint::executor() const noexcept { return impl_->node->executor; }
+
+}  // namespace reload::xmpp
