@@ -170,9 +170,11 @@ class Node {
   const boost::asio::any_io_executor& executor() const noexcept;
   // The detail of the last failure (start, store, fetch): one line.
   const std::string& error_message() const noexcept;
-  // Once started: the Node-ID in hex, the XMPP address of the certificate (empty when it has
-  // none), the port overlay links are accepted on, and how many links are up.
+  // Once the identity is read: the Node-ID in hex, the certificate's user name and XMPP
+  // address (empty when it has none); once listening, the port overlay links are accepted
+  // on; and how many links are up.
   std::string node_id() const;
+  std::string user_name() const;  // the certificate's: the resource name of USER-MATCH Kinds
   std::string xmpp_address() const;
   std::uint16_t port() const;
   std::size_t links() const;

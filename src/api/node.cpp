@@ -215,11 +215,12 @@ void Node::Impl::begin(boost::system::result<api::NodeIdentity, std::string> got
 }
 
 void Node::Impl::abandon() {
-  join_timer.cancel();
   for (auto& user : live_users()) user->abandon_for_node();
   if (node && state != State::stopped) node->crash();
+  finish_start(asio::error::operation_aborted);
   state = State::stopped;
   if (ice) ice->stop();
+  for (auto& done : std::exchange(on_stopped, {})) done();
 }
 
 Node::Node(asio::any_io_executor executor, NodeOptions options)
@@ -355,6 +356,11 @@ Node::State Node::state() const noexcept { return impl_->state; }
 const asio::any_io_executor& Node::executor() const noexcept { return impl_->executor; }
 const std::string& Node::error_message() const noexcept { return impl_->error; }
 std::string Node::node_id() const { return impl_->identity ? impl_->identity->node_id.hex() : std::string(); }
+std::string Node::user_name() const {
+  if (!impl_->identity) return {};
+  const auto& names = impl_->identity->certificate.user_names();
+  return names.empty() ? std::string() : names.front();
+}
 std::string Node::xmpp_address() const {
   if (!impl_->identity) return {};
   auto jid = xmpp::certificate_jid(impl_->identity->certificate);

@@ -1,7 +1,7 @@
 # The Debian 12 packages the build, the tests and the demo need (../shared/DESIGN.md,
 # "Dependencies"). Sourced by tools/run-tests and tools/run-demo.
 RELOAD_PACKAGES=(
-  meson ninja-build pkg-config g++ clang
+  meson ninja-build pkg-config gcc g++ clang  # gcc: the C ABI test builds a C program
   libboost1.81-dev libssl-dev libexpat1-dev libcxxopts-dev doctest-dev
   libspdlog-dev libfmt-dev libpcap-dev
   libnice-dev  # ICE (libnice 0.1.21 on GLib)
