@@ -102,6 +102,11 @@ struct NodeOptions {
   // interface), and a STUN server ADDR:PORT for server-reflexive candidates.
   std::vector<std::string> ice_addresses;
   std::string stun;
+  // libnice's work (ICE checks, the packets of every AppAttach stream) on a thread of its
+  // own (true), or on the node's executor (false): no thread hand-over per packet, the
+  // lowest latency, but the executor must then be run by one and the same thread (a
+  // single-threaded io_context, as a game loop polls it).
+  bool ice_thread = true;
 
   LogLevel log_level = LogLevel::info;  // lines below it are not formatted at all
   std::function<void(LogLevel, std::string_view)> log;

@@ -92,6 +92,8 @@ void reload_node_free(reload_node* node);
  *   "join-timeout"     seconds (default 60)
  *   "ice-address"      an address for ICE host candidates; repeat to add more
  *   "stun"             ADDR:PORT of a STUN server
+ *   "ice-thread"       "1" (default): libnice on a thread of its own; "0": inside reload_node_poll
+ *                      too (no thread hand-over per packet: the lowest latency)
  *   "log-level"        "debug", "info", "warning" or "error"
  *   "xmpp-resource"    run an XMPP device with this resource (the user is the certificate's XMPP address)
  */

@@ -65,6 +65,7 @@ int set_option(reload_node* n, std::string_view name, const char* value) {
   else if (name == "create") o.may_create = v == "1" || v == "true";
   else if (name == "ice-address") o.ice_addresses.push_back(v);
   else if (name == "stun") o.stun = v;
+  else if (name == "ice-thread") o.ice_thread = v == "1" || v == "true";
   else if (name == "xmpp-resource") n->resource = v;
   else if (name == "join-timeout") {
     unsigned seconds = 0;

@@ -196,7 +196,7 @@ void Node::Impl::begin(boost::system::result<api::NodeIdentity, std::string> got
     }
     self->tell(public_event(e));
   };
-  ice = std::make_shared<transport::IceExecutor>();
+  ice = options.ice_thread ? std::make_shared<transport::IceExecutor>() : std::make_shared<transport::IceExecutor>(executor);
   o.ice.executor = ice;
   auto made = node::OverlayNode::create(executor, std::move(o));
   if (!made) return fail(made.error(), fmt::format("the node cannot start: {}", made.error().message()));

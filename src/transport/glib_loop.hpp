@@ -5,11 +5,12 @@
 // an agent is posted to that executor.
 //
 // One iteration is GLib's own (prepare, query, poll, check, dispatch) with the poll replaced
-// by Asio waits: every descriptor GLib asks for is watched through a non-owning
-// posix::stream_descriptor, the timeout through a steady_timer; the first to fire cancels the
-// others, poll(2) with a zero timeout fills in revents, and GLib checks and dispatches. The
-// descriptors are registered again each iteration because GLib may close one and reuse its
-// number in between. The context stays acquired by the executor's thread while the loop runs.
+// by Asio waits: GLib's descriptors are kept in an epoll set of the loop's own (changed only
+// when GLib's list changes), Asio waits for that one descriptor and a steady_timer for the
+// timeout; the first to fire cancels the other, poll(2) with a zero timeout fills in
+// revents, and GLib checks and dispatches. A descriptor GLib closed leaves the set by itself
+// (the kernel drops it), so a reused number is simply added again. The context stays
+// acquired by the executor's thread while the loop runs.
 #pragma once
 
 #include <functional>
