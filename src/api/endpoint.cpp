@@ -102,6 +102,10 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
   void abandon_for_node() override {
     stopped = true;
     if (auto d = std::exchange(device, nullptr)) d->abandon();
+    // Handlers queued on the executor find nothing to call: the program's may be gone.
+    options.on_stanza = nullptr;
+    options.on_device = nullptr;
+    options.on_undeliverable = nullptr;
   }
 
   error_code send(Element stanza) {

@@ -221,6 +221,10 @@ void Node::Impl::abandon() {
   state = State::stopped;
   if (ice) ice->stop();
   for (auto& done : std::exchange(on_stopped, {})) done();
+  // What still runs for this node (handlers queued on the executor) says nothing more: the
+  // program's log and event handlers may be gone with the Node.
+  options.log = nullptr;
+  options.on_event = nullptr;
 }
 
 Node::Node(asio::any_io_executor executor, NodeOptions options)

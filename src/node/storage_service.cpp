@@ -36,6 +36,19 @@ std::vector<wire::NodeId> replica_targets(const topology::NeighborTable& n) {
   return out;
 }
 
+// The predecessor responsible for `resource` (outside our range): the i-th predecessor
+// whose range (predecessor i+1, predecessor i] holds it, and i; the farthest one known when
+// the resource lies before all of them. Several peers may have joined in front of us since
+// the data came here, and the hand-off must reach its owner, not merely our nearest
+// predecessor: that one would keep it as a replica and nobody would hold it as primary.
+std::pair<wire::NodeId, std::size_t> owner_among_predecessors(const topology::NeighborTable& n,
+                                                              const wire::ResourceId& resource) {
+  const auto& p = n.predecessors();
+  for (std::size_t i = 0; i + 1 < p.size(); ++i)
+    if (storage::RingRange{p[i + 1], p[i]}.contains(resource)) return {p[i], i};
+  return {p.back(), p.size() - 1};
+}
+
 }  // namespace
 
 storage::RingRange responsible_range(const topology::NeighborTable& neighbors) {
@@ -149,9 +162,20 @@ void StorageService::hand_off(const wire::ResourceId& resource, const wire::Node
                          if (--answers->waiting) return;
                          handing_off_.erase(resource);
                          // Only now is ours a replica: the new owner holds every part.
-                         if (answers->all_held) store_.set_replica_number(resource, 1);
-                         else retry_later(resource, at);
+                         if (answers->all_held) {
+                           const auto& preds = neighbors_.predecessors();
+                           const std::size_t place = preds.empty() ? 0 : owner_among_predecessors(neighbors_, resource).second;
+                           store_.set_replica_number(resource, static_cast<std::uint8_t>(std::min<std::size_t>(place + 1, 255)));
+                         } else {
+                           retry_later(resource, at);
+                         }
                          if (answers->newer_there) resync(resource, to);
+                         // The ring moved while the answers came (another peer joined in
+                         // front): the resource's owner is another peer now; it gets it too.
+                         if (!neighbors_.predecessors().empty() && !responsible_range(neighbors_).contains(resource)) {
+                           const auto owner = owner_among_predecessors(neighbors_, resource).first;
+                           if (owner != to) hand_off(resource, owner, at);
+                         }
                        });
 }
 
@@ -206,7 +230,7 @@ std::optional<StorageService::TimePoint> StorageService::periodic(TimePoint now)
     if (range.contains(resource)) {
       replicate(resource, neighbors_, now);
     } else if (store_.replica_number(resource) == 0 && !neighbors_.predecessors().empty()) {
-      hand_off(resource, neighbors_.predecessors().front(), now);
+      hand_off(resource, owner_among_predecessors(neighbors_, resource).first, now);
     }
   }
   for (const auto& [resource, at] : retry_at_) next = next ? std::min(*next, at) : at;
@@ -227,12 +251,11 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
       replicate(set.resource, neighbors, now);
     } else if (!ours && set.replica_number == 0 && !neighbors.predecessors().empty()) {
       // A peer joined in front of us and took this range: hand it over (as replica 1, which
-      // the new owner promotes), and keep ours as its first replica once it has answered
-      // (hand_off). Addressed to that peer's
-      // Node-ID, as section 10.5 has the admitting peer do: routed by the Resource-ID, the
-      // Store would bounce between us while the joining peer does not yet see itself as
-      // responsible, until its TTL ran out.
-      hand_off(set.resource, neighbors.predecessors().front(), now);
+      // the new owner promotes), and keep ours as a replica once it has answered
+      // (hand_off). Addressed to the owner's Node-ID, as section 10.5 has the admitting
+      // peer do: routed by the Resource-ID, the Store would bounce between us while the
+      // joining peer does not yet see itself as responsible, until its TTL ran out.
+      hand_off(set.resource, owner_among_predecessors(neighbors, set.resource).first, now);
     }
   }
   store_.set_replica_number(range, 0);

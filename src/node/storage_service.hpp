@@ -12,10 +12,11 @@
 //     resource lies in our own range (a hand-off to a new responsible peer) it becomes
 //     primary data here and is replicated on;
 //   * on every ring change: data in our range becomes primary; primary data is sent to the
-//     successors when they changed; primary data now outside our range (a peer joined in
-//     front of us) is handed to that peer, our new first predecessor, by its Node-ID, and
-//     kept as a replica once the hand-off is acknowledged: until then it stays primary
-//     here, so the only copy is never demoted;
+//     successors when they changed; primary data now outside our range (peers joined in
+//     front of us) is handed to its owner, the predecessor whose range holds it, by its
+//     Node-ID, and kept as a replica once the hand-off is acknowledged: until then it stays
+//     primary here, so the only copy is never demoted; when the owner changed while the
+//     answers came (another join), the new owner gets it too;
 //   * a hand-off or replica store that gets no answer (or a refusal that means the peer
 //     does not hold the data) is tried again after retry_interval, for as long as it is
 //     still due;

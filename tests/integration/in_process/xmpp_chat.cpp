@@ -10,12 +10,19 @@
 //   - juliet's balcony device answers each: romeo gets every answer once, and juliet's phone
 //     gets each as a <sent/> carbon, once;
 //   - a message to nobody@verona.lit comes back as undeliverable (no location), to the
-//     application's hook and then, not taken there, as a service-unavailable stanza error.
+//     application's hook and then, not taken there, as a service-unavailable stanza error;
+//   - attacks on a device's stream: mallory (mallory@evil.lit) AppAttaches to juliet's device
+//     and opens a stream claiming to be romeo (<invalid-from/>), then one as herself carrying
+//     a message "from" romeo (dropped: its sender is not the stream's user); juliet's client
+//     sees neither.
 // The times from the first send to the first delivery are printed.
 //
 //   xmpp_chat CONFIG_URL CA_FILE PASSWORD WORK_DIR [MESSAGES]
 #include <cstdio>
 #include <map>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include <fmt/format.h>
 
@@ -54,11 +61,11 @@ int main(int argc, char** argv) {
   // Every node first, and the ring settled, before any location is stored: a record stored
   // before a later join is not yet handed to the new responsible peer (see the issue notes).
   std::map<std::string, std::shared_ptr<node::OverlayNode>> node_of;
-  for (const char* user : {"juliet", "juliet-phone", "romeo"}) {
+  for (const char* user : {"juliet", "juliet-phone", "romeo", "mallory"}) {
     overlay.add(user, 30s);
     node_of[user] = overlay.nodes().back();
   }
-  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 30s), "the ring of 9 did not settle");
+  test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 30s), "the ring of 10 did not settle");
   auto device = [&](const char* user, const char* resource) {
     auto st = test::enroll(rig, user);
     const std::string name = fmt::format("{}/{}", user, resource);
@@ -144,6 +151,53 @@ int main(int argc, char** argv) {
               fmt::format("romeo's client got '{}', not service-unavailable from nobody@verona.lit",
                           romeo_errors.empty() ? "nothing" : romeo_errors.front()));
   std::printf("romeo's client got the stanza error %s\n", romeo_errors.front().c_str());
+
+  // mallory's raw XMPP over an AppAttach stream to juliet's balcony device: what she sends,
+  // and everything that comes back until the stream ends.
+  auto as_mallory = [&](std::string bytes) {
+    std::optional<std::string> reply;
+    node_of["mallory"]->async_app_attach(
+        node_of["juliet"]->self(), 5222, [&, bytes](boost::system::error_code ec, node::AppStream stream) {
+          if (ec) {
+            reply = "AppAttach failed: " + ec.message();
+            return;
+          }
+          auto socket = std::make_shared<std::unique_ptr<transport::TlsSocket>>(std::move(stream.socket));
+          boost::asio::co_spawn(overlay.io, [&, socket, bytes]() -> boost::asio::awaitable<void> {
+            std::string got;
+            if (auto e = co_await (*socket)->write_all(wire::as_bytes(std::string_view(bytes)))) {
+              reply = "write failed: " + e.message();
+              co_return;
+            }
+            std::array<std::uint8_t, 4096> buffer;
+            for (;;) {
+              std::size_t n = 0;
+              auto e = co_await (*socket)->read_some(buffer, n);
+              got.append(reinterpret_cast<const char*>(buffer.data()), n);
+              if (e || got.find("</stream:stream>") != std::string::npos) break;
+            }
+            (*socket)->close();
+            reply = got;
+          }, boost::asio::detached);
+        });
+    test::check(overlay.run_until([&] { return reply.has_value(); }, 20s), "mallory's stream never ended");
+    return *reply;
+  };
+  const std::string header_start =
+      "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
+      "to='juliet@capulet.lit' version='1.0' ";
+  const auto before = inboxes["juliet/balcony"].total;
+  const auto claimed = as_mallory(header_start + "from='romeo@montague.lit'>");
+  test::check(claimed.find("invalid-from") != std::string::npos,
+              "a stream from mallory claiming to be romeo was not refused with <invalid-from/>: " + claimed);
+  std::printf("mallory's stream claiming from='romeo@montague.lit': <invalid-from/>\n");
+  const auto forged = as_mallory(header_start + "from='mallory@evil.lit'>" +
+                                 "<message from='romeo@montague.lit/verona' to='juliet@capulet.lit' type='chat'>"
+                                 "<body>forged</body></message></stream:stream>");
+  overlay.run_for(300ms);
+  test::check(inboxes["juliet/balcony"].total == before && !inboxes["juliet/balcony"].bodies.contains("forged"),
+              "juliet's client got something of mallory's: " + forged);
+  std::printf("mallory's own stream carrying a message from='romeo@montague.lit/verona': dropped, nothing delivered\n");
 
   overlay.leave_all();
   std::printf("PASS\n");

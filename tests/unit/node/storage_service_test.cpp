@@ -141,6 +141,43 @@ TEST_CASE("a hand-off nobody acknowledged leaves the data primary here, and is s
   CHECK_FALSE(p.service.periodic(t0 + 20s));
 }
 
+TEST_CASE("a hand-off goes to the predecessor responsible for the resource, not merely the nearest") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  p.store_as_alice(r);
+  // Two peers joined in front of us: the first right at the resource, the second after it.
+  const wire::NodeId owner(r.bytes());
+  const wire::NodeId nearer(wire::ring::add_power_of_two(owner, 100));
+  p.neighbors.add(owner);
+  p.neighbors.add(nearer);
+  REQUIRE(p.neighbors.predecessors().front() == nearer);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  REQUIRE(p.sender.sent.size() == 1);
+  CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == owner);
+  p.sender.sent[0].done(Outcome::held, p.bench.now);
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{2});  // the owner's second successor
+}
+
+TEST_CASE("a peer that joins in front of the owner while a hand-off is answered gets the data too") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  p.store_as_alice(r);
+  const wire::NodeId owner(r.bytes());
+  const wire::NodeId first(wire::ring::add_power_of_two(owner, 100));
+  p.neighbors.add(first);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  REQUIRE(p.sender.sent.size() == 1);
+  CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == first);
+  // The resource's owner joins while the answer is on its way: nothing is sent twice yet...
+  p.neighbors.add(owner);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  CHECK(p.sender.sent.size() == 1);
+  // ...and once it came, the owner gets the data.
+  p.sender.sent[0].done(Outcome::held, p.bench.now);
+  REQUIRE(p.sender.sent.size() == 2);
+  CHECK(std::get<wire::NodeId>(p.sender.sent[1].to.front()) == owner);
+}
+
 TEST_CASE("a replica store that failed is sent again while the data is still ours") {
   Peer p;
   const auto r = p.bench.alice.user_resource();
