@@ -71,6 +71,14 @@ AttachStates::Why AttachStates::link_up(const wire::NodeId& peer) {
   return why;
 }
 
+bool AttachStates::link_failed(const wire::NodeId& peer) {
+  auto it = awaited_.find(peer);
+  if (it == awaited_.end()) return false;
+  const bool chord_asked = it->second.why.purpose.has_value();
+  awaited_.erase(it);
+  return chord_asked;
+}
+
 std::vector<wire::NodeId> AttachStates::expire(TimePoint now) {
   std::vector<wire::NodeId> out;
   for (auto it = awaited_.begin(); it != awaited_.end();) {

@@ -79,6 +79,9 @@ class AttachStates {
 
   // The link to `peer` is up: what was awaited of it.
   Why link_up(const wire::NodeId& peer);
+  // The link to `peer` could not be set up, and this end knows it (ICE checks or DTLS that
+  // failed on the requester's side): true when Chord had asked for it and must hear of it.
+  bool link_failed(const wire::NodeId& peer);
   // Links awaited past their deadline (Chord hears these as failed Attaches).
   std::vector<wire::NodeId> expire(TimePoint now);
   std::optional<TimePoint> next_deadline() const;

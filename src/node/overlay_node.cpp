@@ -249,6 +249,7 @@ void OverlayNode::on_link_suspect(transport::Link& link) {
   const NodeId* peer = current_peer_of(link);
   if (!peer || stopping_) return;
   log(fmt::format("link to {} is quiet: out of routing", short_id(*peer)));
+  link_peers_.at(&link).quiet = true;
   chord_.on_link_quiet(*peer, Clock::now());
   run_effects();
 }
@@ -257,6 +258,7 @@ void OverlayNode::on_link_resumed(transport::Link& link) {
   const NodeId* peer = current_peer_of(link);
   if (!peer || stopping_) return;
   log(fmt::format("link to {} answers again", short_id(*peer)));
+  link_peers_.at(&link).quiet = false;
   chord_.on_link_resumed(*peer, Clock::now());
   run_effects();
 }

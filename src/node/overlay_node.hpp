@@ -309,7 +309,12 @@ class OverlayNode final : public transport::LinkHandler,
     wire::NodeId id;
     wire::Buffer as_via;  // its encoded Destination: what forwarding appends to via lists
     bool we_dialled = false;
+    bool quiet = false;  // its frames went unacknowledged past the RTO (on_link_suspect)
+    std::chrono::steady_clock::time_point probed{};  // the last Ping sent to test it
   };
+  // An Attach from a peer we hold a link to. True when that link had gone quiet and was
+  // dropped (the peer restarted and lost its end), so the Attach is served as any other.
+  bool drop_link_if_stale(const wire::NodeId& peer, std::chrono::steady_clock::time_point now);
   std::map<const transport::Link*, LinkPeer> link_peers_;
   wire::Buffer forward_buffer_;  // reused by every forward: no allocation once grown
   AttachStates attaches_;

@@ -6,12 +6,14 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <fmt/format.h>
 
 #include "node/no_ice_candidates.hpp"
 #include "node/reachable_addresses.hpp"
 #include "transport/endpoint.hpp"
 #include "wire/attach.hpp"
 #include "wire/codec.hpp"
+#include "wire/ping.hpp"
 
 namespace reload::node {
 
@@ -36,6 +38,38 @@ wire::Buffer OverlayNode::own_candidates_body(std::string_view role, bool send_u
   return wire::encode_to_buffer(a).value();
 }
 
+// A peer that Attaches to us while we hold a link to it either links again over a path it
+// already has (a finger Attach routed to us), or lost its end of that link: it crashed and
+// came back under the same Node-ID, and its old DTLS association is gone (a real kill -9
+// sends no Leave and no close_notify). Only the link can tell: a Ping over it draws an ack,
+// or the link goes quiet within its RTO. A quiet link is dropped here and the Attach served;
+// a link that answers stays, and the Attach gets its answer without a new link. The
+// restarted peer tries again (its join retries within 1.5 s) and finds the link quiet by
+// then, instead of waiting for the 30 s failure timeout. One Ping per peer per 5 s at most.
+bool OverlayNode::drop_link_if_stale(const NodeId& peer, std::chrono::steady_clock::time_point now) {
+  auto l = links_.find(peer);
+  if (l == links_.end()) return true;
+  auto stale = l->second;
+  auto& info = link_peers_.at(stale.get());
+  if (!info.quiet) {
+    constexpr auto probe_interval = std::chrono::seconds(5);
+    if (now - info.probed >= probe_interval) {
+      info.probed = now;
+      wire::PingReq ping;
+      request({peer}, wire::MessageCode::ping_req, wire::encode_to_buffer(ping).value(), [](auto) {},
+              RequestOptions{{}, 1});
+    }
+    return false;
+  }
+  log(fmt::format("{} Attaches while our link to it is quiet: its end is gone; linking anew", short_id(peer)));
+  link_peers_.erase(stale.get());
+  links_.erase(l);
+  stale->close();
+  chord_.on_detached(peer, now);
+  run_effects();
+  return true;
+}
+
 Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
   const auto& sender = r.sender;
   auto req = wire::decode_exact<wire::AttachReqAns>(r.message.contents.message_body, codec_);
@@ -57,7 +91,7 @@ Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
   Answer answer{wire::MessageCode::attach_ans,
                 ice ? ice_answer_without_candidates() : own_candidates_body(wire::role_active, false, target->type), {}};
   if (sender == self()) return answer;
-  if (links_.contains(sender)) {
+  if (links_.contains(sender) && !drop_link_if_stale(sender, r.now)) {
     if (req->send_update) chord_.send_update_to(sender, r.now);
     return answer;
   }

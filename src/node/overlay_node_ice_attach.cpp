@@ -109,8 +109,11 @@ asio::awaitable<void> OverlayNode::open_dtls_link(std::shared_ptr<transport::Ice
   if (dialled) attaches_.dial_ended(peer, *dialled);
   if (!link) {
     log(fmt::format("attach to {} over ICE failed: {}", short_id(peer), failure.message()));
-    // The requester's side hears of it when the awaited link expires (AttachStates).
-    if (!requester && !stopping_) {
+    // The requester ran the checks itself: its failure is final, and Chord hears of it now
+    // rather than when the awaited link expires (10 s). An answer with no candidates (the
+    // peer believes it is linked to us already, holding the link of an instance of ours that
+    // crashed) so becomes a retry within seconds, by when that peer has found its link quiet.
+    if (!stopping_ && (!requester || attaches_.link_failed(peer))) {
       chord_.on_attach_failed(peer, Clock::now());
       run_effects();
     }
