@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "crypto/random.hpp"
+#include "xmpp/device_mesh.hpp"
 #include "xmpp/stanza_envelope.hpp"
 #include "xmpp/stanza_error.hpp"
 #include "xmpp/stanza_rendering.hpp"
@@ -72,6 +73,7 @@ void XmppDevice::start() {
 void XmppDevice::tend_mesh() {
   if (stopped_) return;
   dial_user(self_.bare());  // section 6.1: every device of our own user
+  keep_within_budget();
   mesh_timer_.expires_after(options_.mesh_interval);
   mesh_timer_.async_wait([weak = weak_from_this()](error_code ec) {
     if (auto self = weak.lock(); self && !ec) self->tend_mesh();
@@ -171,6 +173,7 @@ void XmppDevice::dial_user(const xmpp::Jid& user, unsigned attempt) {
 void XmppDevice::dial_device(const RouteLocation& device, const std::string& expected_user) {
   auto stream = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.device == device.device; });
   // Open: what waits goes now. Opening: it goes when the stream opens (on_stream_open).
+  priority_of_[device.device] = device.priority;
   if (stream != streams_.end()) return stream->link ? flush_waiting(expected_user) : void();
   if (!dialling_.insert(device.device).second) return;
   ++dials_to_[expected_user];
@@ -252,11 +255,38 @@ void XmppDevice::on_stream_open(xmpp::StreamSession& session) {
                   node::short_id(stream->device)));
   if (handlers_.on_device) handlers_.on_device({link.bare_jid, stream->device, true, stream->pair});
   flush_waiting(link.bare_jid);
+  keep_within_budget();
+}
+
+void XmppDevice::keep_within_budget() {
+  if (streams_.size() <= options_.link_budget) return;
+  std::vector<xmpp::DeviceLink> links;
+  for (const auto& s : streams_) {
+    if (!s.link || s.retired) continue;
+    xmpp::DeviceLink l;
+    l.id = s.link;
+    l.bare_jid = s.session->peer_jid().bare_string();
+    l.node_id = s.device.hex();
+    auto p = priority_of_.find(s.device);
+    if (p != priority_of_.end()) l.priority = p->second;
+    links.push_back(std::move(l));
+  }
+  // Our own devices are never closed for the budget, so their records do not matter here.
+  const auto plan = xmpp::plan_device_mesh(self_.bare_string(), node_->self().hex(), links, {}, options_.link_budget);
+  const auto idle_since = std::chrono::steady_clock::now() - options_.idle_after;
+  for (const auto id : plan.close)
+    for (auto& s : streams_)
+      if (s.link == id && !s.retired && s.active <= idle_since) {
+        say(fmt::format("stream with {} ({}) closed: over the link budget of {}", s.session->peer_jid().bare_string(),
+                        node::short_id(s.device), options_.link_budget));
+        s.session->close();
+      }
 }
 
 void XmppDevice::on_stanza(xmpp::StreamSession& session, const xmpp::Element& stanza) {
   auto* stream = stream_of(session);
   if (!stream || stream->link == 0) return;
+  stream->active = std::chrono::steady_clock::now();
   auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(stanza));
   if (!envelope) {
     say(fmt::format("a stanza from {} dropped: {}", session.peer_jid().bare_string(), envelope.error().message()));
@@ -288,6 +318,7 @@ void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {
       if (link == router_.links().end() || stream == streams_.end()) continue;
       auto element = xmpp::render_send(*send, router_.self(), link->second);
       if (!element) continue;
+      stream->active = std::chrono::steady_clock::now();
       if (auto ec = stream->session->send(*element))
         say(fmt::format("a stanza to {} not sent: {}", link->second.bare_jid, ec.message()));
     } else if (auto* deliver = std::get_if<xmpp::fanout::DeliverLocally>(&effect)) {

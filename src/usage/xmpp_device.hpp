@@ -41,6 +41,13 @@ struct XmppDeviceOptions {
   // (section 6.1: strive to keep a stream to each; a device that just joined, or whose
   // AppAttach failed, is reached on a later round).
   std::chrono::milliseconds mesh_interval{10000};
+  // Streams kept at most (section 6.1): over it, redundant streams to other users' devices
+  // are closed, biggest route priority number first (xmpp/device_mesh.hpp); our own user's
+  // devices and a user's only device are never closed for it.
+  std::size_t link_budget = 64;
+  // Only a stream that carried nothing for this long is closed for the budget ("links to
+  // other users' devices close when idle"): one just opened may be the peer's way to answer.
+  std::chrono::milliseconds idle_after{60000};
   xmpp::StreamOptions stream;
 };
 
@@ -106,6 +113,7 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
     // arrives on it to the router under the kept stream's link, and sends nothing more.
     bool retired = false;
     std::optional<transport::IceSelectedPair> pair;
+    std::chrono::steady_clock::time_point active{std::chrono::steady_clock::now()};  // last stanza either way
   };
 
   void accept(node::AppStream stream);
@@ -114,6 +122,9 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   void dial_device(const RouteLocation& device, const std::string& expected_user);
   void adopt(node::AppStream stream, bool we_dialled, const std::string& expected_user);
   void apply(std::vector<xmpp::fanout::Effect> effects);
+  // Closes what plan_device_mesh says is over the link budget, of the streams idle for
+  // idle_after (at each stream opening and each mesh round).
+  void keep_within_budget();
   void flush_waiting(const std::string& user);
   void give_up_waiting(const std::string& user, boost::system::error_code why);
   void undeliverable(const xmpp::Element& stanza, boost::system::error_code why);
@@ -129,6 +140,7 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   xmpp::StanzaRouter router_;
   std::vector<Stream> streams_;
   std::set<wire::NodeId> dialling_;
+  std::map<wire::NodeId, std::uint8_t> priority_of_;  // route priorities from the lookups
   std::map<std::string, std::size_t> dials_to_;  // AppAttaches in flight, by bare JID
   std::map<std::string, std::vector<xmpp::Element>> waiting_;  // by bare JID
   std::set<std::string> looking_up_;

@@ -6,7 +6,9 @@
 //     (XEP-0415 section 6.1: every device of one's own user);
 //   - romeo sends MESSAGES chat messages to juliet@capulet.lit: he looks her up, AppAttaches
 //     both devices, and each of her devices delivers every message exactly once (one gets it
-//     from romeo, or as a <received/> carbon from the other, never both);
+//     from romeo, or as a <received/> carbon from the other, never both); romeo's link
+//     budget is one stream, so once idle (1 s here) one of the two is closed as redundant
+//     (section 6.1);
 //   - juliet's balcony device answers each: romeo gets every answer once, and juliet's phone
 //     gets each as a <sent/> carbon, once;
 //   - a message to nobody@verona.lit comes back as undeliverable (no location), to the
@@ -66,7 +68,7 @@ int main(int argc, char** argv) {
     node_of[user] = overlay.nodes().back();
   }
   test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 30s), "the ring of 10 did not settle");
-  auto device = [&](const char* user, const char* resource) {
+  auto device = [&](const char* user, const char* resource, std::size_t link_budget = 64) {
     auto st = test::enroll(rig, user);
     const std::string name = fmt::format("{}/{}", user, resource);
     usage::XmppDeviceHandlers handlers;
@@ -90,6 +92,8 @@ int main(int argc, char** argv) {
     handlers.log = [&overlay](const std::string& line) { overlay.log(line); };
     usage::XmppDeviceOptions options;
     options.mesh_interval = 1s;  // the devices come up one after another while the ring settles
+    options.link_budget = link_budget;
+    options.idle_after = 1s;
     auto made = usage::XmppDevice::create(node_of[user], st.certificate, resource, options, handlers);
     test::check(made.has_value(), fmt::format("{}: {}", name, made ? "" : made.error().message()));
     (*made)->start();
@@ -97,7 +101,9 @@ int main(int argc, char** argv) {
   };
   auto juliet = device("juliet", "balcony");
   auto phone = device("juliet-phone", "phone");
-  auto romeo = device("romeo", "verona");
+  // romeo keeps one stream (section 6.1's budget): of juliet's two devices he dials, one is
+  // closed as redundant once idle.
+  auto romeo = device("romeo", "verona", 1);
   const std::string juliet_bare = "juliet@capulet.lit", romeo_bare = "romeo@montague.lit";
   test::check(overlay.run_until([&] { return juliet->connected().contains(juliet_bare) && phone->connected().contains(juliet_bare); },
                                 30s),
@@ -139,6 +145,10 @@ int main(int argc, char** argv) {
   }
   test::check(inboxes["romeo/verona"].sent_carbons.empty() && inboxes["juliet/balcony"].sent_carbons.empty(),
               "a carbon went to a device with no sibling that sent");
+  test::check(overlay.run_until([&] { return romeo->connected()[juliet_bare] == 1; }, 10s),
+              fmt::format("romeo, with a budget of one stream, has {} streams to juliet's devices",
+                          romeo->connected()[juliet_bare]));
+  std::printf("romeo, with a link budget of 1, kept one stream to juliet's devices once they were idle\n");
 
   test::check(!romeo->send(test::chat("nobody@verona.lit", "anyone?")), "romeo could not send to nobody");
   test::check(overlay.run_until([&] { return !undeliverable.empty(); }, 30s), "the message to nobody never came back");
