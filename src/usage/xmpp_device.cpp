@@ -93,6 +93,10 @@ void XmppDevice::stop(std::function<void()> done) {
     for (auto& stanza : stanzas)
       if (handlers_.on_undeliverable) handlers_.on_undeliverable(stanza, asio::error::operation_aborted);
   waiting_.clear();  // the client is going: no stanza error for it
+  for (auto& [device, held] : held_)
+    for (auto& stanza : held.stanzas)
+      if (handlers_.on_undeliverable) handlers_.on_undeliverable(stanza, asio::error::operation_aborted);
+  held_.clear();
   keeper_->stop([done = std::move(done)](error_code) {
     if (done) done();
   });
@@ -104,9 +108,14 @@ void XmppDevice::abandon() {
   node_->stop_listening(xmpp_application);
   keeper_->abandon();
   waiting_.clear();
+  held_.clear();
   auto streams = std::move(streams_);
   streams_.clear();
-  for (auto& s : streams) s.session->abort();
+  // Nothing of the device is called any more: it may be gone before the aborts complete.
+  for (auto& s : streams) {
+    s.session->detach();
+    s.session->abort();
+  }
 }
 
 std::map<std::string, std::size_t> XmppDevice::connected() const {
@@ -186,6 +195,7 @@ void XmppDevice::dial_device(const RouteLocation& device, const std::string& exp
                             if (!ec) return self->adopt(std::move(stream), true, expected_user);
                             self->say(fmt::format("AppAttach to {} of {}: {}", node::short_id(device.device),
                                                   expected_user, ec.message()));
+                            self->give_up_held(device.device, ec);
                             // What waits goes with the first stream; when the last dial fails it has none.
                             if (last) self->give_up_waiting(expected_user, ec);
                           });
@@ -254,8 +264,33 @@ void XmppDevice::on_stream_open(xmpp::StreamSession& session) {
   say(fmt::format("stream {} {} ({}) open", stream->we_dialled ? "to" : "from", link.bare_jid,
                   node::short_id(stream->device)));
   if (handlers_.on_device) handlers_.on_device({link.bare_jid, stream->device, true, stream->pair});
+  release_held(stream->device, session);
   flush_waiting(link.bare_jid);
   keep_within_budget();
+}
+
+void XmppDevice::hold_for_device(const Stream& stream, xmpp::Element stanza) {
+  auto& held = held_[stream.device];
+  held.user = stream.session->peer_jid().bare_string();
+  if (held.stanzas.size() >= options_.max_waiting) return undeliverable(stanza, make_error_code(std::errc::no_buffer_space));
+  held.stanzas.push_back(std::move(stanza));
+}
+
+void XmppDevice::release_held(const wire::NodeId& device, xmpp::StreamSession& session) {
+  auto it = held_.find(device);
+  if (it == held_.end()) return;
+  auto held = std::move(it->second);
+  held_.erase(it);
+  for (auto& stanza : held.stanzas)
+    if (auto ec = session.send(stanza)) undeliverable(stanza, ec);
+}
+
+void XmppDevice::give_up_held(const wire::NodeId& device, error_code why) {
+  auto it = held_.find(device);
+  if (it == held_.end()) return;
+  auto held = std::move(it->second);
+  held_.erase(it);
+  for (const auto& stanza : held.stanzas) undeliverable(stanza, why);
 }
 
 void XmppDevice::keep_within_budget() {
@@ -305,8 +340,19 @@ void XmppDevice::on_stream_closed(xmpp::StreamSession& session, const xmpp::stre
                     xmpp::close_reason_name(why.reason)));
     change = DeviceChange{session.peer_jid().bare_string(), it->device, false, it->pair};
   }
+  const wire::NodeId device = it->device;
   streams_.erase(it);
   if (change && handlers_.on_device) handlers_.on_device(*change);
+  // Stanzas held for this device go on a new stream, unless another one is open already.
+  if (auto held = held_.find(device); held != held_.end() && !stopped_) {
+    auto open = std::find_if(streams_.begin(), streams_.end(),
+                             [&](const Stream& s) { return s.device == device && s.link && !s.retired; });
+    if (open != streams_.end()) return release_held(device, *open->session);
+    if (++held->second.redials > 2) return give_up_held(device, make_error_code(std::errc::connection_reset));
+    const auto p = priority_of_.find(device);
+    dial_device(RouteLocation{device, {device}, p != priority_of_.end() ? p->second : std::uint8_t{255}},
+                held->second.user);
+  }
 }
 
 void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {
@@ -319,8 +365,11 @@ void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {
       auto element = xmpp::render_send(*send, router_.self(), link->second);
       if (!element) continue;
       stream->active = std::chrono::steady_clock::now();
-      if (auto ec = stream->session->send(*element))
+      if (auto ec = stream->session->send(*element)) {
         say(fmt::format("a stanza to {} not sent: {}", link->second.bare_jid, ec.message()));
+        // A copy (a carbon) is not worth a new stream; the original is.
+        if (send->wrapping == xmpp::fanout::Wrapping::as_is) hold_for_device(*stream, std::move(*element));
+      }
     } else if (auto* deliver = std::get_if<xmpp::fanout::DeliverLocally>(&effect)) {
       auto element = xmpp::render_delivery(*deliver, router_.self());
       if (element && handlers_.on_stanza) handlers_.on_stanza(*element);

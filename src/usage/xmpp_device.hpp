@@ -122,6 +122,12 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   void dial_device(const RouteLocation& device, const std::string& expected_user);
   void adopt(node::AppStream stream, bool we_dialled, const std::string& expected_user);
   void apply(std::vector<xmpp::fanout::Effect> effects);
+  // A stanza the router sent to a stream that was no longer open (the peer closed it
+  // meanwhile): it waits for a new stream to the same device, which is dialled once the old
+  // one has closed; given up (undeliverable) when that AppAttach fails.
+  void hold_for_device(const Stream& stream, xmpp::Element stanza);
+  void release_held(const wire::NodeId& device, xmpp::StreamSession& session);
+  void give_up_held(const wire::NodeId& device, boost::system::error_code why);
   // Closes what plan_device_mesh says is over the link budget, of the streams idle for
   // idle_after (at each stream opening and each mesh round).
   void keep_within_budget();
@@ -143,6 +149,12 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   std::map<wire::NodeId, std::uint8_t> priority_of_;  // route priorities from the lookups
   std::map<std::string, std::size_t> dials_to_;  // AppAttaches in flight, by bare JID
   std::map<std::string, std::vector<xmpp::Element>> waiting_;  // by bare JID
+  struct Held {
+    std::string user;  // the device's bare JID
+    std::vector<xmpp::Element> stanzas;
+    unsigned redials = 0;  // new streams dialled for them; a peer that keeps closing gets two
+  };
+  std::map<wire::NodeId, Held> held_;  // hold_for_device
   std::set<std::string> looking_up_;
   xmpp::LinkId next_link_ = 1;
   bool stopped_ = false;
