@@ -67,18 +67,21 @@ int channel_bio_create(BIO* b) {
   return 1;
 }
 
+// Never freed: a socket may outlive every static of the program (an io_context with static
+// storage destroys its queued handlers, sessions and their SSL objects among them, at exit,
+// after function-local statics such as this one are gone). Freed, the method went first and
+// SSL_free read it afterwards.
 const BIO_METHOD* channel_bio_method() {
-  static const std::unique_ptr<BIO_METHOD, decltype(&BIO_meth_free)> method = [] {
-    std::unique_ptr<BIO_METHOD, decltype(&BIO_meth_free)> m(
-        BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "reload channel"), &BIO_meth_free);
-    if (m && (BIO_meth_set_write(m.get(), channel_bio_write) != 1 ||
-              BIO_meth_set_read(m.get(), channel_bio_read) != 1 ||
-              BIO_meth_set_ctrl(m.get(), channel_bio_ctrl) != 1 ||
-              BIO_meth_set_create(m.get(), channel_bio_create) != 1))
-      m.reset();
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "reload channel");
+    if (m && (BIO_meth_set_write(m, channel_bio_write) != 1 || BIO_meth_set_read(m, channel_bio_read) != 1 ||
+              BIO_meth_set_ctrl(m, channel_bio_ctrl) != 1 || BIO_meth_set_create(m, channel_bio_create) != 1)) {
+      BIO_meth_free(m);
+      m = nullptr;
+    }
     return m;
   }();
-  return method.get();
+  return method;
 }
 
 // Out of line, so that no caller keeps the thread's buffer address across a suspension
