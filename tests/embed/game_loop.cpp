@@ -2,7 +2,8 @@
 // headers and library (pkg-config reload-xmpp): a frame loop that polls the io_context once
 // a frame (16 ms), a reload::Node joined through a bootstrap peer, and an XMPP endpoint that
 // sends COUNT chat messages to PEER, one per frame, and waits for each to come back
-// ("echo: " + text). It uses only the public API: <reload/node.hpp> and <reload/xmpp.hpp>.
+// ("echo: " + text). A message reported undeliverable (PEER not online yet: no location
+// stored) is sent again 250 ms later, as a game would, at most 40 times. It uses only the public API: <reload/node.hpp> and <reload/xmpp.hpp>.
 //
 //   game_loop CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP RESOURCE PEER COUNT
 //
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <string>
 #include <thread>
@@ -87,8 +89,13 @@ int main(int argc, char** argv) {
     in_frame("on_device");
     say(std::string("device of ") + c.user + (c.connected ? " connected (" + c.local_candidate + " to " + c.remote_candidate + ")" : " gone"));
   };
+  std::deque<std::pair<Clock::time_point, std::string>> resend;  // (when, body)
+  int undeliverable = 0;
   endpoint_options.on_undeliverable = [&](const reload::xmpp::Stanza& s, boost::system::error_code why) {
-    say("undeliverable to " + s.to + ": " + why.message());
+    in_frame("on_undeliverable");
+    say("undeliverable to " + s.to + ": " + why.message() + "; sent again in 250 ms");
+    if (++undeliverable > 40) fail("more than 40 messages undeliverable");
+    resend.emplace_back(Clock::now() + std::chrono::milliseconds(250), s.body);
     return true;
   };
   reload::xmpp::Endpoint endpoint(node, endpoint_options);
@@ -122,6 +129,10 @@ int main(int argc, char** argv) {
       if (auto ec = endpoint.send_message(peer, "frame " + std::to_string(frames) + " message " + std::to_string(sent)))
         fail("send_message: " + ec.message());
       ++sent;
+    }
+    while (!resend.empty() && resend.front().first <= Clock::now()) {
+      if (auto ec = endpoint.send_message(peer, resend.front().second)) fail("send_message: " + ec.message());
+      resend.pop_front();
     }
     if (static_cast<int>(echoes.size()) == count) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(16));
