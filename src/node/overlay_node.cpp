@@ -79,7 +79,8 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
       responsible_(responsible_cache_capacity, responsible_cache_lifetime),
       storage_(options_.configuration, *this, chord_.neighbors(), trust_),
       topology_methods_(chord_, codec_, options_.configuration.node_id_length,
-                        [this](const std::string& line) { log(line); }),
+                        [this](const std::string& line) { log(line); },
+                        [this](const NodeId& joiner, TimePoint now) { admit_joiner(joiner, now); }),
       diagnostics_(chord_.neighbors(), codec_, [this] { return storage_.store().stats().resources; },
                    options_.seed ^ 0x9e3779b97f4a7c15ull),
       app_attach_(codec_, [this](const IncomingRequest& r, const wire::AppAttachReq& q) { return accept_app_attach(r, q); }),
@@ -135,6 +136,32 @@ bool OverlayNode::close_enough(const wire::ResourceId& target, const NodeId& res
 
 void OverlayNode::fail_later(ResponseHandler done, error_code error) {
   asio::post(ex_, [done = std::move(done), error] { done(error); });
+}
+
+void OverlayNode::admit_joiner(const NodeId& joiner, TimePoint now) {
+  if (chord_.state() == topology::Chord::State::joined) {
+    switch (admissions_.wait_for(joiner, now)) {
+      case JoinAdmissions::Wait::already_waiting: return;  // a retransmitted Join
+      case JoinAdmissions::Wait::full: break;
+      case JoinAdmissions::Wait::started: {
+        auto handed = storage_.hand_over_to_joiner(joiner, now, [weak = weak_from_this(), joiner] {
+          if (auto self = weak.lock()) self->finish_admission(joiner);
+        });
+        if (handed) {
+          log(fmt::format("handing {} its data before admitting it", short_id(joiner)));
+          return;
+        }
+        admissions_.finish(joiner);
+      }
+    }
+  }
+  chord_.on_join_request(joiner, now);
+}
+
+void OverlayNode::finish_admission(const NodeId& joiner) {
+  if (stopping_ || !admissions_.finish(joiner)) return;  // admitted already, when its time was up
+  chord_.on_join_request(joiner, Clock::now());
+  run_effects();
 }
 
 // ---------------------------------------------------------------- start, links, leave
@@ -232,12 +259,15 @@ void OverlayNode::add_link(std::shared_ptr<transport::Link> link, bool we_dialle
   }
   links_.emplace(peer, link);
   link_peers_.emplace(link.get(), LinkPeer{peer, wire::encode_destination(peer), we_dialled});
-  link->start(*this);
   log(fmt::format("link up {}", short_id(peer)));
   tell({.type = NodeEvent::Type::link_up, .peer = peer});
   const auto why = attaches_.link_up(peer);
   chord_.on_attached(peer, why.purpose, Clock::now());
   if (why.send_update) chord_.send_update_to(peer, Clock::now());
+  // Chord knows the link before it starts: a link may hand over what arrived during its
+  // handshake from inside start(), and a Join read before Chord knew the joiner's link was
+  // ignored.
+  link->start(*this);
   run_effects();
 }
 
@@ -448,7 +478,8 @@ void OverlayNode::handle_response(const wire::Message& m, const NodeId& sender) 
   auto done = requests_.take_answer(m.header.transaction_id, sender, error && is_forwarding_error(*error), *this,
                                     verdict);
   if (verdict == RequestTable::Verdict::wrong_responder)
-    log(fmt::format("refused an answer from {}: not the peer that was asked", short_id(sender)));
+    log(fmt::format("refused an answer ({}) from {}: not the peer that was asked",
+                    wire::message_code_name(m.contents.message_code), short_id(sender)));
   if (!done) return;  // late, duplicate, not ours, or from the wrong peer
   if (error) return done(make_error_code(*error));
   done(Response{&m, sender});
@@ -552,6 +583,11 @@ void OverlayNode::drain_effects() {
       }
     }
   }
+  if (chord_.admitted() && chord_.state() == topology::Chord::State::joined && !admitted_reported_) {
+    admitted_reported_ = true;
+    log("in the ring: admitted");
+  }
+  storage_.hold_replication(!chord_.admitted());
   if (neighbors_moved) {
     last_neighbor_change_ = Clock::now();
     if (chord_.state() == topology::Chord::State::joined) storage_.on_ring_changed(chord_.neighbors(), Clock::now());
@@ -581,6 +617,11 @@ asio::awaitable<void> OverlayNode::timer_loop() {
       chord_.on_attach_failed(peer, now);
     }
     if (auto t = attaches_.next_deadline()) next = std::min(next, *t);
+    for (const auto& joiner : admissions_.expire(now)) {
+      log(fmt::format("admitting {} before all its data was answered", short_id(joiner)));
+      chord_.on_join_request(joiner, now);
+    }
+    if (auto t = admissions_.next_deadline()) next = std::min(next, *t);
     if (auto t = reassembler_.expire(now)) next = std::min(next, *t);
     storage_.expire(now);
     if (auto t = storage_.next_expiry()) next = std::min(next, *t);
@@ -598,6 +639,8 @@ asio::awaitable<void> OverlayNode::timer_loop() {
       }
     }
     drain_effects();  // Updates and finger searches of the periodic work go out now
+    // Admitted just now (Chord's periodic work): the replication held until then is due.
+    if (storage_.replication_due()) next = std::min(next, now + StorageService::replication_delay);
     // Requests just sent have deadlines of their own.
     if (auto t = requests_.next_deadline()) next = std::min(next, *t);
     timer_.expires_at(next);

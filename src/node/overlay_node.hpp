@@ -31,6 +31,7 @@
 #include "node/forwarding_decision.hpp"
 #include "node/method_handler.hpp"
 #include "node/node_event.hpp"
+#include "node/join_admissions.hpp"
 #include "node/recent_answers.hpp"
 #include "node/responsible_cache.hpp"
 #include "node/storage_service.hpp"
@@ -183,6 +184,9 @@ class OverlayNode final : public transport::LinkHandler,
   bool close_enough(const wire::ResourceId& target, const wire::NodeId& responder) const override;
   // Completes `done` with `error` later, on the node's executor.
   void fail_later(ResponseHandler done, boost::system::error_code error);
+  // Section 10.5 steps 6 to 8: a joiner we answered gets its range's data, then Chord admits it.
+  void admit_joiner(const NodeId& joiner, TimePoint now);
+  void finish_admission(const NodeId& joiner);
 
   // LinkHandler
   void on_link_message(transport::Link& link, wire::Bytes message) override;
@@ -301,6 +305,7 @@ class OverlayNode final : public transport::LinkHandler,
   } attach_method_;
   MethodTable methods_;
   RecentAnswers recent_answers_;
+  JoinAdmissions admissions_;
   wire::Reassembler reassembler_;
   std::shared_ptr<transport::Listener> listener_;
   std::shared_ptr<transport::DtlsListener> dtls_listener_;  // where links may be DTLS
@@ -326,6 +331,7 @@ class OverlayNode final : public transport::LinkHandler,
   asio::steady_timer timer_;
   TimePoint last_neighbor_change_{};
   bool stable_reported_ = false;
+  bool admitted_reported_ = false;
   bool stopping_ = false;
 };
 

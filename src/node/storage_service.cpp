@@ -5,6 +5,7 @@
 
 #include "wire/body.hpp"
 #include "wire/codec.hpp"
+#include "wire/ring.hpp"
 
 namespace reload::node {
 
@@ -143,10 +144,11 @@ void StorageService::replicate(const wire::ResourceId& resource, const topology:
                          });
 }
 
-void StorageService::hand_off(const wire::ResourceId& resource, const wire::NodeId& to, TimePoint now) {
-  if (handing_off_.contains(resource)) return;  // its answers are still coming
+bool StorageService::hand_off(const wire::ResourceId& resource, const wire::NodeId& to, TimePoint now,
+                              std::function<void()> then) {
+  if (handing_off_.contains(resource)) return false;  // its answers are still coming
   auto parts = store_.hand_off(resource, 1, now, hand_off_budget(configuration_));
-  if (parts.empty()) return;
+  if (parts.empty()) return false;
   handing_off_.insert(resource);
   struct Answers {
     std::size_t waiting;
@@ -156,15 +158,19 @@ void StorageService::hand_off(const wire::ResourceId& resource, const wire::Node
   auto answers = std::make_shared<Answers>(Answers{parts.size()});
   for (auto& h : parts)
     sender_.send_store({to}, std::move(h.store_req), std::move(h.certificates),
-                       [this, resource, answers, to](ReplicaSender::Outcome outcome, TimePoint at) {
+                       [this, resource, answers, to, then](ReplicaSender::Outcome outcome, TimePoint at) {
                          answers->all_held = answers->all_held && outcome != ReplicaSender::Outcome::not_held;
                          answers->newer_there = answers->newer_there || outcome == ReplicaSender::Outcome::newer_there;
                          if (--answers->waiting) return;
                          handing_off_.erase(resource);
-                         // Only now is ours a replica: the new owner holds every part.
+                         // Only now is ours a replica: the new owner holds every part. Still
+                         // in our range, the owner is a joiner not yet admitted, which is to
+                         // be our first predecessor.
                          if (answers->all_held) {
-                           const auto& preds = neighbors_.predecessors();
-                           const std::size_t place = preds.empty() ? 0 : owner_among_predecessors(neighbors_, resource).second;
+                           const bool joiner = responsible_range(neighbors_).contains(resource);
+                           const std::size_t place = neighbors_.predecessors().empty() || joiner
+                                                         ? 0
+                                                         : owner_among_predecessors(neighbors_, resource).second;
                            store_.set_replica_number(resource, static_cast<std::uint8_t>(std::min<std::size_t>(place + 1, 255)));
                          } else {
                            retry_later(resource, at);
@@ -176,7 +182,29 @@ void StorageService::hand_off(const wire::ResourceId& resource, const wire::Node
                            const auto owner = owner_among_predecessors(neighbors_, resource).first;
                            if (owner != to) hand_off(resource, owner, at);
                          }
+                         if (then) then();
                        });
+  return true;
+}
+
+bool StorageService::hand_over_to_joiner(const wire::NodeId& joiner, TimePoint now, std::function<void()> done) {
+  const auto& self = neighbors_.self();
+  const auto& preds = neighbors_.predecessors();
+  // Alone, we hold the whole ring and the joiner takes (self, joiner]; else its range is
+  // ours only when it lies between our first predecessor and us.
+  if (joiner == self || (!preds.empty() && !wire::ring::in_open(joiner, preds.front(), self))) return false;
+  const storage::RingRange theirs{preds.empty() ? self : preds.front(), joiner};
+  auto waiting = std::make_shared<std::size_t>(0);
+  auto finished = [waiting, done = std::move(done)] {
+    if (--*waiting == 0) done();
+  };
+  std::optional<wire::ResourceId> last;
+  for (const auto& set : store_.stored_sets(now)) {
+    if (last == set.resource || set.replica_number != 0 || !theirs.contains(set.resource)) continue;
+    last = set.resource;
+    if (hand_off(set.resource, joiner, now, finished)) ++*waiting;
+  }
+  return *waiting > 0;
 }
 
 void StorageService::resync(const wire::ResourceId& resource, const wire::NodeId& peer) {
@@ -211,7 +239,7 @@ void StorageService::retry_later(const wire::ResourceId& resource, TimePoint now
 std::optional<StorageService::TimePoint> StorageService::periodic(TimePoint now) {
   std::vector<wire::ResourceId> due;
   std::optional<TimePoint> next;
-  if (!stored_.empty()) {
+  if (replication_due()) {
     if (now >= stored_since_ + replication_delay) replicate_stored(now);
     else next = stored_since_ + replication_delay;
   }

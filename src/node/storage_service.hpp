@@ -17,6 +17,9 @@
 //     Node-ID, and kept as a replica once the hand-off is acknowledged: until then it stays
 //     primary here, so the only copy is never demoted; when the owner changed while the
 //     answers came (another join), the new owner gets it too;
+//   * a peer admitting a joiner (section 10.5 step 6) first hands it the primary data of the
+//     joiner's range (hand_over_to_joiner), and only then admits it to the ring: until the
+//     joiner holds the data, nobody routes that range to it;
 //   * a hand-off or replica store that gets no answer (or a refusal that means the peer
 //     does not hold the data) is tried again after retry_interval, for as long as it is
 //     still due;
@@ -96,7 +99,17 @@ class StorageService final : public MethodHandler {
   static constexpr std::size_t max_waiting_replication = 1024;
   // Replicates what the Stores answered since the last call, now.
   void replicate_stored(TimePoint now);
-  bool replication_due() const noexcept { return !stored_.empty(); }
+  bool replication_due() const noexcept { return !stored_.empty() && !holding_replication_; }
+  // While a joining peer is not yet admitted, its successors do not know it and would
+  // refuse its replica stores: the data handed to it waits, and goes out once `hold` is
+  // false (periodic() then sends it).
+  void hold_replication(bool hold) noexcept { holding_replication_ = hold; }
+
+  // Section 10.5 step 6, before `joiner` is admitted: hands it the primary data of its range,
+  // (first predecessor, joiner] when it lies between our first predecessor and us. Returns
+  // false when there is nothing to hand over; otherwise `done` runs once every resource was
+  // answered (each one held by the joiner is then ours as replica 1), unless the node stops.
+  bool hand_over_to_joiner(const wire::NodeId& joiner, TimePoint now, std::function<void()> done);
 
   // After the neighbor table changed (or periodically): relabels, replicates, hands off.
   void on_ring_changed(const topology::NeighborTable& neighbors, TimePoint now);
@@ -111,7 +124,9 @@ class StorageService final : public MethodHandler {
                                              const topology::NeighborTable& neighbors,
                                              crypto::CertificateCache& cache, TimePoint now);
   void replicate(const wire::ResourceId& resource, const topology::NeighborTable& neighbors, TimePoint now);
-  void hand_off(const wire::ResourceId& resource, const wire::NodeId& to, TimePoint now);
+  // Returns whether anything was sent; `then` runs once all its answers came.
+  bool hand_off(const wire::ResourceId& resource, const wire::NodeId& to, TimePoint now,
+                std::function<void()> then = {});
   void retry_later(const wire::ResourceId& resource, TimePoint now);
   // Section 7.4.1.1: `peer` refused our copy of `resource` as older; fetch its own.
   void resync(const wire::ResourceId& resource, const wire::NodeId& peer);
@@ -129,6 +144,7 @@ class StorageService final : public MethodHandler {
   std::set<wire::ResourceId> resyncing_;            // Fetches of newer data awaiting answers
   std::vector<wire::ResourceId> stored_;            // answered Stores, to replicate next
   TimePoint stored_since_{};                        // when the first of them was answered
+  bool holding_replication_ = false;
 };
 
 // (first predecessor, self]: the keys this peer is responsible for; the whole ring when it

@@ -17,8 +17,8 @@ Answer empty_answer(C code) { return Answer{code, {}, {}}; }
 }  // namespace
 
 TopologyMethods::TopologyMethods(topology::Chord& chord, const wire::CodecContext& codec, std::size_t node_id_length,
-                                 std::function<void(const std::string&)> log)
-    : chord_(chord), codec_(codec), node_id_length_(node_id_length), log_(std::move(log)) {}
+                                 std::function<void(const std::string&)> log, Admit admit)
+    : chord_(chord), codec_(codec), node_id_length_(node_id_length), log_(std::move(log)), admit_(std::move(admit)) {}
 
 void TopologyMethods::register_in(MethodTable& table) {
   for (auto code : {C::join_req, C::leave_req, C::update_req, C::route_query_req}) table.add(code, *this);
@@ -39,7 +39,7 @@ Reply TopologyMethods::join(const IncomingRequest& r) {
   if (j->joining_peer_id != r.sender || r.previous_hop != r.sender || r.sender == chord_.self())
     return Refusal::text(errc::forbidden, "join only over the joiner's own link, for itself");
   log_(fmt::format("admitting {}", r.sender.hex().substr(0, 8)));
-  chord_.on_join_request(r.sender, r.now);
+  admit_(r.sender, r.now);
   return Answer{C::join_ans, wire::encode_to_buffer(wire::JoinAns{}).value(), {}};
 }
 

@@ -27,6 +27,7 @@ std::chrono::milliseconds Chord::jitter(std::chrono::milliseconds interval) {
 
 void Chord::create(TimePoint now) {
   state_ = State::joined;
+  admitted_ = true;
   started_ = now;
   next_update_ = now + jitter(settings_.update_interval);
   next_finger_ = now + settings_.ping_interval;
@@ -112,8 +113,10 @@ void Chord::on_attached(const NodeId& peer, std::optional<AttachPurpose> purpose
   NeighborTable before = neighbors_;
   admit(peer);
   refill(now);  // a spare may have waited for this Attach's slot
-  if (*purpose == AttachPurpose::join && state_ == State::joining)
+  if (*purpose == AttachPurpose::join && (state_ == State::joining || (state_ == State::joined && !admitted_))) {
+    admitting_peer_ = peer;
     effects_.emplace_back(effect::SendJoin{peer});
+  }
   neighbors_changed(before, false, now);
 }
 
@@ -167,6 +170,9 @@ void Chord::on_update(const NodeId& from, const wire::ChordUpdate& update, TimeP
   for (const auto& s : update.successors) learn(s, from);
   for (const auto& f : update.fingers) learn(f, from);
   neighbors_changed(before, false, now);
+  if (!admitted_ && admitting_peer_ == from &&
+      std::find(update.predecessors.begin(), update.predecessors.end(), self()) != update.predecessors.end())
+    take_place(now);
 }
 
 void Chord::on_join_request(const NodeId& joiner, TimePoint now) {
@@ -184,14 +190,25 @@ void Chord::send_update_to(const NodeId& peer, TimePoint now) {
   effects_.emplace_back(effect::SendUpdate{peer, make_update(wire::ChordUpdateType::full, now)});
 }
 
-void Chord::on_join_answer(const NodeId&, TimePoint now) {
+void Chord::on_join_answer(const NodeId& admitting_peer, TimePoint now) {
+  if (state_ == State::joined && !admitted_) {
+    admitting_peer_ = admitting_peer;  // the second Join's answer
+    return;
+  }
   if (state_ != State::joining) return;
   state_ = State::joined;
   next_update_ = now + jitter(settings_.update_interval);
   next_finger_ = now + settings_.ping_interval;
+  admitting_peer_ = admitting_peer;
+  admitted_by_ = now + admission_wait;
   effects_.emplace_back(effect::Joined{});
-  update_all_neighbors(now);  // step 9
+  update_all_neighbors(now);  // step 9, unless we wait for step 7
   search_fingers(true);
+}
+
+void Chord::take_place(TimePoint now) {
+  admitted_ = true;
+  if (state_ == State::joined) update_all_neighbors(now);  // else step 9 follows the JoinAns
 }
 
 void Chord::on_leave(const NodeId& from, const wire::ChordLeaveData& data, TimePoint now) {
@@ -237,6 +254,7 @@ void Chord::leave(TimePoint) {
 }
 
 void Chord::update_all_neighbors(TimePoint now) {
+  if (!admitted_) return;  // nobody hears of us before the admitting peer's Update
   auto update = make_update(wire::ChordUpdateType::neighbors, now);
   for (const auto& n : neighbors_.members()) effects_.emplace_back(effect::SendUpdate{n, update});
 }
@@ -262,6 +280,17 @@ void Chord::search_fingers(bool all_invalid) {
 
 TimePoint Chord::periodic(TimePoint now) {
   if (state_ != State::joined) return now + settings_.update_interval;
+  if (!admitted_ && now >= admitted_by_) {
+    if (admission_retries_ == 0) {
+      // Ignored (the admitting peer lost our link, or it left): Join again through whoever
+      // is responsible for self + 1 now, with a fresh view of the ring.
+      ++admission_retries_;
+      admitted_by_ = now + admission_wait;
+      effects_.emplace_back(effect::AttachToKey{ring::successor_point(self()), AttachPurpose::join, true});
+    } else {
+      take_place(now);  // an admitting peer that never labels us: take our place anyway
+    }
+  }
   if (now >= next_update_) {
     update_all_neighbors(now);
     next_update_ = now + jitter(settings_.update_interval);
@@ -270,15 +299,16 @@ TimePoint Chord::periodic(TimePoint now) {
     search_fingers(false);
     next_finger_ = now + settings_.ping_interval;
   }
-  return std::min(next_update_, next_finger_);
+  const TimePoint next = std::min(next_update_, next_finger_);
+  return admitted_ ? next : std::min(next, admitted_by_);
 }
 
 bool Chord::responsible_for(const NodeId& key) const {
-  // A joining peer is already responsible once it knows its predecessor: the admitting peer
-  // may route its range to it before the JoinAns arrives, and forwarding those messages back
-  // would loop them until their TTL runs out.
-  if (state_ == State::joining) return !neighbors_.predecessors().empty() && neighbors_.responsible_for(key);
-  return state_ == State::joined && neighbors_.responsible_for(key);
+  // Responsible once admitted (see on_join_answer), even before the JoinAns arrives: an
+  // admitting peer may route our range to us at once, and forwarding those messages back
+  // would loop them. Before, the admitting peer holds our range: a peer that knows only it
+  // would otherwise take nearly the whole ring for its own.
+  return (state_ == State::joining || state_ == State::joined) && admitted_ && neighbors_.responsible_for(key);
 }
 
 RouteDecision Chord::route(const NodeId& key) const {

@@ -114,7 +114,18 @@ class Chord {
   // As admitting peer: `joiner` (already attached) sent a JoinReq; the shell answers it.
   void on_join_request(const NodeId& joiner, TimePoint now);
   // As joining node: the admitting peer answered our Join.
+  //
+  // A joining node is part of the ring, responsible for its range and announced to its
+  // neighbors (step 9 of section 10.5), only once the admitting peer's Update labels it
+  // its predecessor (step 7). That Update comes after the data the joiner is to hold
+  // (step 6): responsible earlier, it would answer for its range from an empty store, and
+  // announced earlier, peers would route that range to it. If that Update has not come
+  // within admission_wait of the JoinAns, it joins once more (a fresh Attach to self + 1
+  // and a Join); after another admission_wait without it, it takes its place anyway.
   void on_join_answer(const NodeId& admitting_peer, TimePoint now);
+  static constexpr std::chrono::seconds admission_wait{5};
+  // In the ring as the admitting peer's predecessor (always, for the peer that created it).
+  bool admitted() const noexcept { return admitted_; }
   void on_leave(const NodeId& from, const wire::ChordLeaveData& data, TimePoint now);
   // `peer` asked for this node's view (a RouteQuery with send_update): an Update goes to it.
   void send_update_to(const NodeId& peer, TimePoint now);
@@ -144,6 +155,7 @@ class Chord {
   void refill(TimePoint now);
   bool may_attach() const noexcept;  // below the bound on Attaches in flight
   void update_all_neighbors(TimePoint now);
+  void take_place(TimePoint now);  // admitted: step 9 of section 10.5
   void search_fingers(bool all_invalid);
   std::optional<NodeId> first_predecessor() const;
   std::chrono::milliseconds jitter(std::chrono::milliseconds interval);
@@ -155,6 +167,10 @@ class Chord {
   TimePoint started_{};
   TimePoint next_update_{};
   TimePoint next_finger_{};
+  std::optional<NodeId> admitting_peer_;  // whose Update admits us (section 10.5 step 7)
+  bool admitted_ = false;
+  int admission_retries_ = 0;
+  TimePoint admitted_by_{};  // when we take our place without that Update
   std::set<NodeId> links_;                 // peers with a link up
   std::set<NodeId> members_;               // linked peers known to be in the ring
   std::set<NodeId> pending_;               // Attaches asked for, not yet up (bounded: may_attach)

@@ -60,7 +60,9 @@ struct Topology {
   topology::Chord chord{id_of(0x80), {}, 1};
   wire::CodecContext codec;
   std::vector<std::string> log;
-  TopologyMethods methods{chord, codec, 16, [this](const std::string& l) { log.push_back(l); }};
+  std::vector<wire::NodeId> admitted;
+  TopologyMethods methods{chord, codec, 16, [this](const std::string& l) { log.push_back(l); },
+                          [this](const wire::NodeId& joiner, topology::TimePoint) { admitted.push_back(joiner); }};
   MethodTable table;
   Topology() {
     chord.create({});
@@ -88,9 +90,11 @@ TEST_CASE("a Join counts only from the joiner itself, over its own link (6.4.2.1
   auto join = request(C::join_req, wire::JoinReq{joiner, {}});
   CHECK(refused_with(handle(t.table, join, joiner, id_of(0x41))) == errc::forbidden);  // relayed by another peer
   CHECK(refused_with(handle(t.table, join, id_of(0x41), id_of(0x41))) == errc::forbidden);  // for somebody else
+  CHECK(t.admitted.empty());
   auto ok = handle(t.table, join, joiner, joiner);
   REQUIRE(std::holds_alternative<Answer>(ok));
   CHECK(std::get<Answer>(ok).code == C::join_ans);
+  CHECK(t.admitted == std::vector<wire::NodeId>{joiner});  // handed to the shell, which admits it
   CHECK(refused_with(handle(t.table, Request(C::join_req, {1, 2}), joiner, joiner)) == errc::invalid_message);
 }
 
