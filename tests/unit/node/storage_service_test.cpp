@@ -87,13 +87,16 @@ struct Peer {
 
   // Alice's StoreReq of `value`, handled as the shell hands it over; true if answered.
   bool handle_store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
+    return handle_store_as(bench.alice, r, value);
+  }
+  bool handle_store_as(const Storer& storer, const wire::ResourceId& r, const wire::StoredData& value) {
     wire::Message m;
     const auto body = bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 0, {{single_kind, 0, {value}}}}).value());
     m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
     m.contents.message_body = body;
-    m.security.certificates = bench.certificates({&bench.alice});
-    const auto signer = bench.alice.verified();
-    auto reply = service.handle(IncomingRequest{m, signer, bench.alice.node_id, bench.alice.node_id, bench.now});
+    m.security.certificates = bench.certificates({&storer});
+    const auto signer = storer.verified();
+    auto reply = service.handle(IncomingRequest{m, signer, storer.node_id, storer.node_id, bench.now});
     return std::holds_alternative<Answer>(reply);
   }
   void store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
@@ -270,4 +273,86 @@ TEST_CASE("answered Stores wait for their replicas in a bounded list") {
   CHECK(p.service.replication_due());  // the last one waits its turn
   p.service.replicate_stored(p.bench.now);
   CHECK(p.sender.sent.size() == 2);
+}
+
+TEST_CASE("section 10.5 step 6: a joiner gets the data of its range before it is admitted, and only that") {
+  Peer p;
+  auto mine = p.bench.alice.user_resource(), theirs = p.bench.bob.user_resource();
+  // Alone, we hold the whole ring; a joiner right at `theirs` takes (self, theirs].
+  if (storage::RingRange{p.neighbors.self(), wire::NodeId(theirs.bytes())}.contains(mine)) std::swap(mine, theirs);
+  const wire::NodeId joiner(theirs.bytes());
+  for (const auto* r : {&mine, &theirs}) {
+    const Storer& storer = *r == p.bench.alice.user_resource() ? p.bench.alice : p.bench.bob;
+    REQUIRE(p.handle_store_as(storer, *r, p.bench.sign(storer, *r, single_kind, present("v"), 1)));
+  }
+  p.service.replicate_stored(p.bench.now);  // alone: no replicas to send
+  REQUIRE(p.sender.sent.empty());
+
+  bool done = false;
+  CHECK(p.service.hand_over_to_joiner(joiner, p.bench.now, [&] { done = true; }));
+  REQUIRE(p.sender.sent.size() == 1);  // its range only
+  CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == joiner);
+  CHECK_FALSE(done);
+  CHECK(p.service.store().replica_number(theirs) == std::uint8_t{0});  // ours until it answered
+  p.sender.sent[0].done(Outcome::held, p.bench.now);
+  CHECK(done);
+  CHECK(p.service.store().replica_number(theirs) == std::uint8_t{1});  // its first successor's copy
+  CHECK(p.service.store().replica_number(mine) == std::uint8_t{0});
+
+  // Once admitted, the ring change hands nothing over again.
+  p.neighbors.add(joiner);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  for (const auto& s : p.sender.sent) CHECK(std::get<wire::NodeId>(s.to.front()) == joiner);
+  CHECK(p.sender.sent.size() == 2);  // ours replicated to it, as our successor now
+  CHECK(p.service.store().replica_number(theirs) == std::uint8_t{1});
+}
+
+TEST_CASE("section 10.5 step 6: nothing to hand over, or a joiner not in front of us, is said at once") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  p.store_as_alice(r);
+  auto never = [] { FAIL("no hand-over was under way"); };
+  // A joiner right after us takes (self, joiner], where nothing is stored.
+  CHECK_FALSE(p.service.hand_over_to_joiner(wire::ring::successor_point(p.neighbors.self()), p.bench.now, never));
+  CHECK_FALSE(p.service.hand_over_to_joiner(p.neighbors.self(), p.bench.now, never));
+  // With a predecessor, a joiner outside (predecessor, self) is another peer's business.
+  const wire::NodeId predecessor(r.bytes());
+  p.neighbors.add(predecessor);
+  CHECK_FALSE(p.service.hand_over_to_joiner(wire::ring::successor_point(p.neighbors.self()), p.bench.now, never));
+  CHECK_FALSE(p.service.hand_over_to_joiner(predecessor, p.bench.now, never));  // already in the ring
+  CHECK(p.sender.sent.empty());
+}
+
+TEST_CASE("an original Store of data handed to a joiner makes it ours again, to be handed over once more") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  p.store_as_alice(r);
+  const wire::NodeId joiner(r.bytes());
+  REQUIRE(p.service.hand_over_to_joiner(joiner, p.bench.now, [] {}));
+  p.sender.sent[0].done(Outcome::held, p.bench.now);
+  REQUIRE(p.service.store().replica_number(r) == std::uint8_t{1});
+  // Alice stores a newer value while the joiner is not yet admitted: it is ours, primary.
+  REQUIRE(p.handle_store_as_alice(r, p.bench.sign(p.bench.alice, r, single_kind, present("newer"), 5)));
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{0});
+  // Admitted: the newer value goes to it.
+  p.neighbors.add(joiner);
+  const auto before = p.sender.sent.size();
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  REQUIRE(p.sender.sent.size() == before + 1);
+  CHECK(std::get<wire::NodeId>(p.sender.sent.back().to.front()) == joiner);
+}
+
+TEST_CASE("replication waits while the shell holds it (a joiner not yet admitted)") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  p.responsible_for(r);
+  p.service.hold_replication(true);
+  REQUIRE(p.handle_store_as_alice(r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 1)));
+  CHECK_FALSE(p.service.replication_due());
+  CHECK_FALSE(p.service.periodic(p.bench.now + 1s));
+  CHECK(p.sender.sent.empty());
+  p.service.hold_replication(false);
+  CHECK(p.service.replication_due());
+  p.service.periodic(p.bench.now + 1s);
+  CHECK(p.sender.sent.size() == 1);
 }

@@ -14,6 +14,7 @@ using reload::topology::test::random_ids;
 using reload::wire::NodeId;
 namespace ring = reload::wire::ring;
 using namespace std::chrono_literals;
+namespace wire = reload::wire;
 
 namespace {
 
@@ -289,6 +290,105 @@ TEST_CASE("section 10.5 steps 7-8: a peer joining over its bootstrap link, with 
     }
   CHECK(update_to_joiner);
   CHECK(ap.neighbors().predecessors().front() == joiner);
+}
+
+namespace {
+
+wire::ChordUpdate neighbors_update(std::vector<NodeId> predecessors, std::vector<NodeId> successors) {
+  wire::ChordUpdate u;
+  u.type = wire::ChordUpdateType::neighbors;
+  u.predecessors = std::move(predecessors);
+  u.successors = std::move(successors);
+  return u;
+}
+
+// The joiner's side of section 10.5 up to the JoinAns: its Attach to self + 1 reaches the
+// admitting peer `ap`, whose Update (send_update) names `ap_predecessor`, linked too.
+Chord joined_but_not_admitted(const NodeId& self, const NodeId& ap, const NodeId& ap_predecessor, TimePoint now) {
+  Chord jn(self, fast_settings(), 2);
+  jn.join(now);
+  jn.take_effects();
+  jn.on_attached(ap, AttachPurpose::join, now);
+  bool join_sent = false;
+  for (const auto& e : jn.take_effects()) join_sent = join_sent || std::holds_alternative<effect::SendJoin>(e);
+  REQUIRE(join_sent);
+  jn.on_attached(ap_predecessor, AttachPurpose::neighbor, now);
+  jn.on_update(ap, neighbors_update({ap_predecessor}, {}), now);
+  jn.on_join_answer(ap, now);
+  return jn;
+}
+
+std::vector<NodeId> updates_sent(Chord& c) {
+  std::vector<NodeId> to;
+  for (const auto& e : c.take_effects())
+    if (const auto* u = std::get_if<effect::SendUpdate>(&e)) to.push_back(u->to);
+  return to;
+}
+
+bool join_attach_sent(Chord& c) {
+  for (const auto& e : c.take_effects())
+    if (const auto* a = std::get_if<effect::AttachToKey>(&e); a && a->purpose == AttachPurpose::join) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("section 10.5 steps 7 and 9: a joiner serves its range and announces itself only once the admitting peer labels it predecessor") {
+  TimePoint now{};
+  const auto ap = at(0x80), p = at(0x20), self = at(0x40);
+  Chord jn = joined_but_not_admitted(self, ap, p, now);
+  CHECK(jn.state() == Chord::State::joined);
+  CHECK_FALSE(jn.admitted());
+  CHECK(updates_sent(jn).empty());  // nobody hears of it before the data came
+  CHECK_FALSE(jn.responsible_for(at(0x30)));  // its future range is still the admitting peer's
+  CHECK_FALSE(jn.responsible_for(at(0x90)));  // knowing only two peers, it would take most of the ring
+  CHECK(jn.route(at(0x30)).next_hop.has_value());
+  // An Update from another peer naming it does not count.
+  jn.on_update(p, neighbors_update({}, {self}), now);
+  CHECK_FALSE(jn.admitted());
+  CHECK(updates_sent(jn).empty());
+  // Step 7: the admitting peer's Update labels it predecessor; step 9 follows at once.
+  jn.on_update(ap, neighbors_update({self, p}, {}), now);
+  CHECK(jn.admitted());
+  auto to = updates_sent(jn);
+  CHECK(std::find(to.begin(), to.end(), ap) != to.end());
+  CHECK(std::find(to.begin(), to.end(), p) != to.end());
+  CHECK(jn.responsible_for(at(0x30)));
+  CHECK_FALSE(jn.responsible_for(at(0x90)));
+}
+
+TEST_CASE("section 10.5: a joiner the admitting peer never labels joins once more, then takes its place") {
+  TimePoint now{};
+  const auto ap = at(0x80), p = at(0x20), self = at(0x40);
+  Chord jn = joined_but_not_admitted(self, ap, p, now);
+  CHECK(jn.periodic(now) <= now + Chord::admission_wait);  // it wants to be woken for the wait
+  jn.periodic(now + Chord::admission_wait - 1ms);
+  CHECK_FALSE(join_attach_sent(jn));
+  // The first wait is over: a fresh Attach to self + 1, then a Join to whoever answers.
+  now += Chord::admission_wait;
+  jn.periodic(now);
+  CHECK(join_attach_sent(jn));
+  CHECK_FALSE(jn.admitted());
+  jn.on_attached(ap, AttachPurpose::join, now);
+  bool join_sent = false;
+  for (const auto& e : jn.take_effects()) join_sent = join_sent || std::holds_alternative<effect::SendJoin>(e);
+  CHECK(join_sent);
+  jn.on_join_answer(ap, now);
+  CHECK(updates_sent(jn).empty());
+  // The second wait is over: it takes its place and announces itself.
+  now += Chord::admission_wait;
+  jn.periodic(now);
+  CHECK(jn.admitted());
+  auto to = updates_sent(jn);
+  CHECK(std::find(to.begin(), to.end(), ap) != to.end());
+  CHECK(jn.responsible_for(at(0x30)));
+}
+
+TEST_CASE("the peer that creates the overlay is admitted from the start") {
+  Chord c(at(0x80), fast_settings(), 1);
+  c.create({});
+  CHECK(c.admitted());
+  CHECK(c.responsible_for(at(0x10)));
 }
 
 TEST_CASE("section 6.6.5: a quiet link leaves the routing table at once and returns when acks resume") {
