@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
 
   std::map<std::string, Inbox> inboxes;
   std::vector<std::pair<std::string, boost::system::error_code>> undeliverable;
-  // Every node first, and the ring settled, before any location is stored: a record stored
-  // before a later join is not yet handed to the new responsible peer (see the issue notes).
+  // Every node first, and the ring settled, before any location is stored: this test is
+  // about the XMPP streams; lookups right after joins are xmpp-locations' and node-api's.
   std::map<std::string, std::shared_ptr<node::OverlayNode>> node_of;
   for (const char* user : {"juliet", "juliet-phone", "romeo", "mallory"}) {
     overlay.add(user, 30s);

@@ -74,8 +74,8 @@ int main(int argc, char** argv) {
   auto rig = test::parse_rig_args(argc, argv, "xmpp_locations CONFIG_URL CA_FILE PASSWORD WORK_DIR");
   test::InProcessOverlay overlay(rig);
   overlay.add_ring(6, 30s);
-  // Every node first, and the ring settled, before any record is stored: a record stored
-  // before a later join is not yet handed to the new responsible peer (see the issue notes).
+  // Every node first, and the ring settled, before any record is stored (the joins that
+  // come after the records are stored are tested below, one lookup after each).
   for (const char* user : {"juliet", "juliet-phone", "romeo", "mallory", "tybalt", "mercutio"}) overlay.add(user, 30s);
   test::check(overlay.run_until([&] { return overlay.ring_mismatch().empty(); }, 30s), "the ring of 12 did not settle");
   auto juliet_a = keep(overlay, 6, "juliet", "juliet@capulet.lit", {600s, 1});
