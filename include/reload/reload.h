@@ -96,6 +96,9 @@ void reload_node_free(reload_node* node);
  *                      too (no thread hand-over per packet: the lowest latency)
  *   "log-level"        "debug", "info", "warning" or "error"
  *   "xmpp-resource"    run an XMPP device with this resource (the user is the certificate's XMPP address)
+ *   "xmpp-dial-in-order" "1": AppAttach a user's devices one after another by ascending priority
+ *                      (XEP-0415 section 6.1) instead of all at once
+ * Booleans are "1" or "true", "0" or "false"; anything else is RELOAD_E_ARGUMENT.
  */
 int reload_node_set(reload_node* node, const char* option, const char* value);
 void reload_node_on_log(reload_node* node, reload_log_fn fn, void* user_data);

@@ -60,6 +60,12 @@ struct EndpointOptions {
   // true when the program takes it (over its own c2s connection, XEP-0415 section 7);
   // otherwise on_stanza gets the XMPP stanza error for it.
   std::function<bool(const Stanza&, boost::system::error_code)> on_undeliverable;
+  // XEP-0415 section 6.1: AppAttach a user's devices one after another by ascending route
+  // priority, instead of all at once (the default). A device whose AppAttach failed, or whose
+  // stream broke, is dialled again only after a wait (1 s doubling to a minute); a stanza
+  // for a user whose every device is waiting is undeliverable at once, with
+  // resource_unavailable_try_again.
+  bool dial_in_order = false;
 };
 
 class Endpoint {

@@ -19,6 +19,7 @@ struct reload_node {
   asio::io_context io{1};
   reload::NodeOptions options;
   std::string resource;  // empty: no XMPP device
+  bool dial_in_order = false;
   std::unique_ptr<reload::Node> node;
   std::unique_ptr<reload::xmpp::Endpoint> endpoint;
   reload_log_fn log = nullptr;
@@ -48,6 +49,13 @@ std::string joined_words(const std::string& local, const std::string& remote) {
 int set_option(reload_node* n, std::string_view name, const char* value) {
   auto& o = n->options;
   std::string v = value;
+  // A boolean is "1" or "true", "0" or "false": anything else is refused, not read as false.
+  auto flag = [&](bool& to) -> int {
+    if (v == "1" || v == "true") to = true;
+    else if (v == "0" || v == "false") to = false;
+    else return n->refuse(RELOAD_E_ARGUMENT, std::string(name) + " " + v + ": expected 1, 0, true or false");
+    return RELOAD_OK;
+  };
   auto identity = [&]() -> reload::NodeOptions::Identity& {
     if (!o.identity) o.identity.emplace();
     return *o.identity;
@@ -62,11 +70,12 @@ int set_option(reload_node* n, std::string_view name, const char* value) {
   else if (name == "identity-certificate") identity().certificate_pem = v;
   else if (name == "listen") o.listen = v;
   else if (name == "bootstrap") o.bootstrap.push_back(v);
-  else if (name == "create") o.may_create = v == "1" || v == "true";
+  else if (name == "create") return flag(o.may_create);
   else if (name == "ice-address") o.ice_addresses.push_back(v);
   else if (name == "stun") o.stun = v;
-  else if (name == "ice-thread") o.ice_thread = v == "1" || v == "true";
+  else if (name == "ice-thread") return flag(o.ice_thread);
   else if (name == "xmpp-resource") n->resource = v;
+  else if (name == "xmpp-dial-in-order") return flag(n->dial_in_order);
   else if (name == "join-timeout") {
     unsigned seconds = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
@@ -158,6 +167,7 @@ int reload_node_start(reload_node* n) {
   if (!n->resource.empty()) {
     reload::xmpp::EndpointOptions e;
     e.resource = n->resource;
+    e.dial_in_order = n->dial_in_order;
     e.on_stanza = [n](const reload::xmpp::Stanza& s) {
       if (!n->message) return;
       const int flags = (s.sent_carbon ? RELOAD_MESSAGE_SENT_CARBON : 0) | (s.received_carbon ? RELOAD_MESSAGE_RECEIVED_CARBON : 0);

@@ -81,7 +81,10 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
     handlers.log = [weak](const std::string& line) {
       if (auto self = weak.lock()) self->node->say(LogLevel::info, line);
     };
-    auto made = usage::XmppDevice::create(node->node, node->identity->certificate, options.resource, {}, handlers);
+    usage::XmppDeviceOptions device_options;
+    device_options.dial_in_order = options.dial_in_order;
+    auto made = usage::XmppDevice::create(node->node, node->identity->certificate, options.resource, device_options,
+                                          handlers);
     if (!made) {
       error = made.error();
       node->say(LogLevel::error, fmt::format("no XMPP endpoint: {}", error.message()));

@@ -24,9 +24,8 @@ struct LocationOptions {
   // Short, so that a device that crashed stops being dialled soon.
   std::chrono::seconds lifetime{120};
   std::uint8_t priority = 0;  // smaller is preferred (section 6.1)
-  // Stored again this often (or at two thirds of the lifetime, if sooner): a record that a
-  // join moved to a new responsible peer is found there again after at most this long (the
-  // storage hand-over on join does not bring it there first yet).
+  // Stored again this often (or at two thirds of the lifetime, if sooner): a record lost with
+  // a peer that crashed before its replicas were made is back after at most this long.
   std::chrono::seconds refresh{20};
 };
 

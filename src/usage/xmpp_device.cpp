@@ -53,7 +53,8 @@ XmppDevice::XmppDevice(std::shared_ptr<node::OverlayNode> node, xmpp::Jid self, 
       handlers_(std::move(handlers)),
       keeper_(std::make_shared<LocationKeeper>(node_, self_, options_.location)),
       mesh_timer_(node_->executor()),
-      router_(xmpp::StanzaAddress{self_.bare_string(), self_.resourcepart().value_or("")}, &random_origin_id) {}
+      router_(xmpp::StanzaAddress{self_.bare_string(), self_.resourcepart().value_or("")}, &random_origin_id),
+      backoff_(options_.backoff) {}
 
 void XmppDevice::say(const std::string& line) const {
   if (handlers_.log) handlers_.log(fmt::format("{} {}", self_.to_string(), line));
@@ -74,7 +75,15 @@ void XmppDevice::tend_mesh() {
   if (stopped_) return;
   dial_user(self_.bare());  // section 6.1: every device of our own user
   keep_within_budget();
-  mesh_timer_.expires_after(options_.mesh_interval);
+  mesh_round_by(std::chrono::steady_clock::now() + options_.mesh_interval);
+}
+
+void XmppDevice::mesh_round_by(std::chrono::steady_clock::time_point when) {
+  if (stopped_) return;
+  // Sooner only: a round already due earlier stays.
+  if (mesh_timer_.expiry() > std::chrono::steady_clock::now() && next_mesh_round_ <= when) return;
+  next_mesh_round_ = when;
+  mesh_timer_.expires_at(when);
   mesh_timer_.async_wait([weak = weak_from_this()](error_code ec) {
     if (auto self = weak.lock(); self && !ec) self->tend_mesh();
   });
@@ -169,36 +178,81 @@ void XmppDevice::dial_user(const xmpp::Jid& user, unsigned attempt) {
     self->looking_up_.erase(bare);
     if (bare != self->self_.bare_string())
       self->say(fmt::format("lookup of {}: {} device(s)", bare, r->devices.size()));
-    std::size_t dialled = 0;
+    std::vector<RouteLocation> due;  // by ascending priority, as the lookup gives them
+    bool held_back = false;
+    const auto now = std::chrono::steady_clock::now();
     for (const auto& device : r->devices) {
       if (device.device == self->node_->self()) continue;
-      ++dialled;
-      self->dial_device(device, bare);
+      if (!self->backoff_.may_dial(device.device, now)) {
+        held_back = true;  // failed lately: a later round or stanza tries it again
+        continue;
+      }
+      due.push_back(device);
     }
-    if (dialled == 0) self->give_up_waiting(bare, make_error_code(lookup_errc::no_location));
+    if (due.empty())
+      return self->give_up_waiting(bare, held_back ? make_error_code(boost::system::errc::resource_unavailable_try_again)
+                                                   : make_error_code(lookup_errc::no_location));
+    if (self->options_.dial_in_order) {
+      auto& queue = self->in_order_[bare];
+      queue.insert(queue.end(), due.begin(), due.end());
+      if (!self->dials_to_.contains(bare)) self->dial_next_in_order(bare);
+      return;
+    }
+    for (const auto& device : due) self->dial_device(device, bare);
   });
 }
 
-void XmppDevice::dial_device(const RouteLocation& device, const std::string& expected_user) {
+void XmppDevice::dial_next_in_order(const std::string& user) {
+  auto it = in_order_.find(user);
+  if (it == in_order_.end()) return;
+  auto& queue = it->second;
+  while (!queue.empty()) {
+    const auto next = queue.front();
+    queue.erase(queue.begin());
+    if (dial_device(next, user)) break;  // one at a time: the next when this one is over
+  }
+  if (queue.empty()) in_order_.erase(it);
+}
+
+bool XmppDevice::dial_device(const RouteLocation& device, const std::string& expected_user) {
   auto stream = std::find_if(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.device == device.device; });
   // Open: what waits goes now. Opening: it goes when the stream opens (on_stream_open).
   priority_of_[device.device] = device.priority;
-  if (stream != streams_.end()) return stream->link ? flush_waiting(expected_user) : void();
-  if (!dialling_.insert(device.device).second) return;
+  if (stream != streams_.end()) {
+    if (stream->link) flush_waiting(expected_user);
+    return false;
+  }
+  if (!dialling_.insert(device.device).second) return false;
   ++dials_to_[expected_user];
   node_->async_app_attach(device.device, xmpp_application,
-                          [self = shared_from_this(), device, expected_user](error_code ec, node::AppStream stream) {
-                            self->dialling_.erase(device.device);
-                            const bool last = --self->dials_to_[expected_user] == 0;
-                            if (last) self->dials_to_.erase(expected_user);
-                            if (self->stopped_) return;
-                            if (!ec) return self->adopt(std::move(stream), true, expected_user);
-                            self->say(fmt::format("AppAttach to {} of {}: {}", node::short_id(device.device),
-                                                  expected_user, ec.message()));
-                            self->give_up_held(device.device, ec);
-                            // What waits goes with the first stream; when the last dial fails it has none.
-                            if (last) self->give_up_waiting(expected_user, ec);
+                          [self = shared_from_this(), device = device.device, expected_user](error_code ec,
+                                                                                            node::AppStream stream) {
+                            if (!ec && !self->stopped_) self->adopt(std::move(stream), true, expected_user);
+                            self->dial_done(device, expected_user, ec);
                           });
+  return true;
+}
+
+void XmppDevice::dial_done(const wire::NodeId& device, const std::string& user, error_code ec) {
+  dialling_.erase(device);
+  if (auto it = dials_to_.find(user); it != dials_to_.end() && --it->second == 0) dials_to_.erase(it);
+  if (stopped_) return;
+  if (ec) {
+    const auto now = std::chrono::steady_clock::now();
+    backoff_.failed(device, now);
+    say(fmt::format("AppAttach to {} of {}: {}", node::short_id(device), user, ec.message()));
+    give_up_held(device, ec);
+    // Our own user's device: tried again as soon as its wait is over (section 6.1, strive
+    // to keep a stream to each), not only at the next regular round.
+    if (user == self_.bare_string()) mesh_round_by(backoff_.next_dial(device, now));
+  }
+  dial_next_in_order(user);
+  // What waits goes with the first stream; when the last dial failed and no stream to the
+  // user is open or opening, it has none.
+  const bool streams_to_user = std::any_of(streams_.begin(), streams_.end(), [&](const Stream& s) {
+    return !s.retired && s.session->peer_jid().bare_string() == user;
+  });
+  if (ec && !dials_to_.contains(user) && !streams_to_user) give_up_waiting(user, ec);
 }
 
 void XmppDevice::accept(node::AppStream stream) {
@@ -256,6 +310,7 @@ void XmppDevice::on_stream_open(xmpp::StreamSession& session) {
     return;
   }
   stream->link = next_link_++;
+  backoff_.opened(stream->device, std::chrono::steady_clock::now());
   xmpp::DeviceLink link;
   link.id = stream->link;
   link.bare_jid = session.peer_jid().bare_string();
@@ -341,10 +396,25 @@ void XmppDevice::on_stream_closed(xmpp::StreamSession& session, const xmpp::stre
     change = DeviceChange{session.peer_jid().bare_string(), it->device, false, it->pair};
   }
   const wire::NodeId device = it->device;
+  const std::string user = it->session->peer_jid().bare_string();
+  const bool opened = it->link != 0;
   streams_.erase(it);
   if (change && handlers_.on_device) handlers_.on_device(*change);
+  if (stopped_) return;
+  const auto now = std::chrono::steady_clock::now();
+  // A stream that broke (not closed in good order, as an idle one is) waits before it is
+  // dialled again; one of our own user's devices is dialled again then, whatever closed it.
+  const bool broke = why.reason != xmpp::CloseReason::clean;
+  if (change && (broke || user == self_.bare_string())) backoff_.dropped(device, now);
+  if (change && user == self_.bare_string()) mesh_round_by(backoff_.next_dial(device, now));
+  // A stream that never opened took nothing waiting for its user; with no other way to the
+  // user left, that waits no longer.
+  const bool other_way = dials_to_.contains(user) || std::any_of(streams_.begin(), streams_.end(), [&](const Stream& s) {
+                           return !s.retired && s.session->peer_jid().bare_string() == user;
+                         });
+  if (!opened && !other_way) give_up_waiting(user, make_error_code(boost::system::errc::connection_aborted));
   // Stanzas held for this device go on a new stream, unless another one is open already.
-  if (auto held = held_.find(device); held != held_.end() && !stopped_) {
+  if (auto held = held_.find(device); held != held_.end()) {
     auto open = std::find_if(streams_.begin(), streams_.end(),
                              [&](const Stream& s) { return s.device == device && s.link && !s.retired; });
     if (open != streams_.end()) return release_held(device, *open->session);

@@ -14,6 +14,13 @@
 //    stream is closed before any XMPP byte. One stream per device pair: when both ends
 //    dialled at once, the one dialled by the smaller Node-ID stays.
 //  - What the router delivers locally goes to `on_stanza`.
+//  - Reconnection (section 6.1, "strive to maintain connections to all its user's
+//    devices"): a stream to one of our own user's devices that drops brings the next mesh
+//    round forward to when that device may be dialled again (a dead peer's stream ends at
+//    its idle timeout: see `stream`), as does a failed AppAttach to one. A device whose AppAttach failed,
+//    or whose stream broke, waits before it is dialled again, 1 s doubling to a minute
+//    (dial_backoff.hpp), for mesh rounds and stanzas alike: a stanza for a user whose every
+//    device is waiting is undeliverable at once (resource_unavailable_try_again).
 // Runs on the node's executor; every callback is called there.
 #pragma once
 
@@ -27,6 +34,7 @@
 #include <vector>
 
 #include "node/overlay_node.hpp"
+#include "usage/dial_backoff.hpp"
 #include "usage/location_keeper.hpp"
 #include "usage/location_lookup.hpp"
 #include "xmpp/fanout_router.hpp"
@@ -48,7 +56,22 @@ struct XmppDeviceOptions {
   // Only a stream that carried nothing for this long is closed for the budget ("links to
   // other users' devices close when idle"): one just opened may be the peer's way to answer.
   std::chrono::milliseconds idle_after{60000};
-  xmpp::StreamOptions stream;
+  // Section 6.1: AppAttach a user's devices one after another, by ascending route priority,
+  // instead of all at once (the RECOMMENDED default). Stanzas waiting for the user go with
+  // the first stream that opens; the others are still dialled, in turn.
+  bool dial_in_order = false;
+  DialBackoff::Settings backoff;
+  // The device streams' limits and timers. A device may vanish without a word (killed, or
+  // its NAT binding gone) and nothing on an AppAttach stream notices: so every stream sends
+  // a space after 30 s of silence and is closed after 95 s with nothing received (RFC 6120
+  // section 4.6.1), and one of our own user's devices is dialled again.
+  xmpp::StreamOptions stream = device_stream_options();
+  static xmpp::StreamOptions device_stream_options() {
+    xmpp::StreamOptions o;
+    o.stream.keepalive_interval = std::chrono::seconds(30);
+    o.stream.idle_timeout = std::chrono::seconds(95);
+    return o;
+  }
 };
 
 // A device's stream opened or closed, another user's or one of our own.
@@ -119,7 +142,12 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   void accept(node::AppStream stream);
   void tend_mesh();
   void dial_user(const xmpp::Jid& user, unsigned attempt = 0);
-  void dial_device(const RouteLocation& device, const std::string& expected_user);
+  // False when nothing was dialled: a stream to it is open or opening, or a dial in flight.
+  bool dial_device(const RouteLocation& device, const std::string& expected_user);
+  void dial_next_in_order(const std::string& user);
+  // The dial to `device` of `user` is over (failed when `ec`).
+  void dial_done(const wire::NodeId& device, const std::string& user, boost::system::error_code ec);
+  void mesh_round_by(std::chrono::steady_clock::time_point when);
   void adopt(node::AppStream stream, bool we_dialled, const std::string& expected_user);
   void apply(std::vector<xmpp::fanout::Effect> effects);
   // A stanza the router sent to a stream that was no longer open (the peer closed it
@@ -148,6 +176,9 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   std::set<wire::NodeId> dialling_;
   std::map<wire::NodeId, std::uint8_t> priority_of_;  // route priorities from the lookups
   std::map<std::string, std::size_t> dials_to_;  // AppAttaches in flight, by bare JID
+  std::map<std::string, std::vector<RouteLocation>> in_order_;  // still to dial, by bare JID (dial_in_order)
+  DialBackoff backoff_;
+  std::chrono::steady_clock::time_point next_mesh_round_{};
   std::map<std::string, std::vector<xmpp::Element>> waiting_;  // by bare JID
   struct Held {
     std::string user;  // the device's bare JID

@@ -5,8 +5,8 @@
  *
  *   echo_bot CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP RESOURCE COUNT
  *
- * It also checks the ABI's refusals: an unknown option, an option after start, a message to
- * a malformed JID. Exit 0 and "OK" when all went as expected.
+ * It also checks the ABI's refusals: an unknown option, a boolean that is not 1/0/true/false,
+ * an option after start, a message to a malformed JID. Exit 0 and "OK" when all went as expected.
  */
 #define _POSIX_C_SOURCE 199309L /* nanosleep */
 #include <reload/reload.h>
@@ -68,6 +68,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   printf("echo_bot: an unknown option: %s\n", reload_node_error(node));
+  if (reload_node_set(node, "xmpp-dial-in-order", "yes") != RELOAD_E_ARGUMENT) {
+    printf("FAIL: a boolean option took 'yes'\n");
+    return 1;
+  }
+  printf("echo_bot: a boolean option set to 'yes': %s\n", reload_node_error(node));
   reload_node_set(node, "config", argv[1]);
   reload_node_set(node, "ca-file", argv[2]);
   reload_node_set(node, "user", argv[3]);

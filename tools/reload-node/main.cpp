@@ -138,9 +138,9 @@ int main(int argc, char** argv) {
   auto app_probe = reload::tools::parse_app_probe_flags(args, identity->configuration.config.node_id_length);
   if (!app_probe) fail(app_probe.error());
   if (app_probe->attach_to && !storage_commands->empty()) fail("--app-attach runs alone, without --store or --fetch");
-  auto xmpp_resource = reload::tools::parse_xmpp_flags(args, identity->certificate);
-  if (!xmpp_resource) fail(xmpp_resource.error());
-  if (*xmpp_resource && one_shot) fail("--jid runs a device; it does not go with --store, --fetch or --app-attach");
+  auto xmpp_flags = reload::tools::parse_xmpp_flags(args, identity->certificate);
+  if (!xmpp_flags) fail(xmpp_flags.error());
+  if (*xmpp_flags && one_shot) fail("--jid runs a device; it does not go with --store, --fetch or --app-attach");
 
   reload::node::NodeOptions options{identity->configuration.config,
                                     {identity->key, identity->certificate},
@@ -175,8 +175,8 @@ int main(int argc, char** argv) {
 
   reload::tools::serve_app_echo(**node, io.get_executor(), app_probe->echo);
   std::shared_ptr<reload::tools::XmppMode> xmpp_mode;
-  if (*xmpp_resource)
-    xmpp_mode = reload::tools::start_xmpp_mode(*node, io.get_executor(), identity->certificate, **xmpp_resource, say);
+  if (*xmpp_flags)
+    xmpp_mode = reload::tools::start_xmpp_mode(*node, io.get_executor(), identity->certificate, **xmpp_flags, say);
 
   reload::tools::StatusFile status(req.state_dir / "status", **node);
   asio::steady_timer status_timer(io);

@@ -30,10 +30,10 @@ void print(const std::string& line) {
 class StdinDevice final : public XmppMode, public std::enable_shared_from_this<StdinDevice> {
  public:
   StdinDevice(std::shared_ptr<node::OverlayNode> node, asio::any_io_executor ex, crypto::Certificate certificate,
-              std::string resource, std::function<void(const std::string&)> say)
+              XmppFlags flags, std::function<void(const std::string&)> say)
       : node_(std::move(node)),
         certificate_(std::move(certificate)),
-        resource_(std::move(resource)),
+        flags_(std::move(flags)),
         say_(std::move(say)),
         wait_(ex),
         input_(ex) {}
@@ -54,7 +54,9 @@ class StdinDevice final : public XmppMode, public std::enable_shared_from_this<S
       return true;  // said here; no stanza error besides
     };
     handlers.log = say_;
-    auto device = usage::XmppDevice::create(node_, certificate_, resource_, {}, handlers);
+    usage::XmppDeviceOptions options;
+    options.dial_in_order = flags_.dial_in_order;
+    auto device = usage::XmppDevice::create(node_, certificate_, flags_.resource, options, handlers);
     if (!device) {
       print(fmt::format("! no XMPP device: {}", device.error().message()));
       return;
@@ -118,7 +120,7 @@ class StdinDevice final : public XmppMode, public std::enable_shared_from_this<S
 
   std::shared_ptr<node::OverlayNode> node_;
   crypto::Certificate certificate_;
-  std::string resource_;
+  XmppFlags flags_;
   std::function<void(const std::string&)> say_;
   asio::steady_timer wait_;
   asio::posix::stream_descriptor input_;
@@ -133,15 +135,19 @@ void add_xmpp_options(cxxopts::Options& options) {
   options.add_options("XMPP")
     ("jid", "run as this XMPP device (user@domain/resource; the bare part is the certificate's XMPP address): "
             "lines 'to-jid: text' on standard input are sent, messages received are printed",
-     cxxopts::value<std::string>());
+     cxxopts::value<std::string>())
+    ("dial-in-order", "with --jid: AppAttach a user's devices one after another by ascending priority "
+                      "(XEP-0415 section 6.1), not all at once");
 }
 
-boost::system::result<std::optional<std::string>, std::string> parse_xmpp_flags(const cxxopts::ParseResult& args,
-                                                                                const crypto::Certificate& certificate) {
-  using Result = boost::system::result<std::optional<std::string>, std::string>;
-  // A string converts to both sides of the result: say which.
+boost::system::result<std::optional<XmppFlags>, std::string> parse_xmpp_flags(const cxxopts::ParseResult& args,
+                                                                              const crypto::Certificate& certificate) {
+  using Result = boost::system::result<std::optional<XmppFlags>, std::string>;
   auto refuse = [](std::string why) { return Result(boost::system::in_place_error, std::move(why)); };
-  if (!args.count("jid")) return std::optional<std::string>();
+  if (!args.count("jid")) {
+    if (args.count("dial-in-order")) return refuse("--dial-in-order goes with --jid");
+    return std::optional<XmppFlags>();
+  }
   const auto text = args["jid"].as<std::string>();
   auto jid = xmpp::Jid::parse(text);
   if (!jid) return refuse(fmt::format("--jid {}: {}", text, jid.error().message()));
@@ -150,13 +156,13 @@ boost::system::result<std::optional<std::string>, std::string> parse_xmpp_flags(
     return refuse(fmt::format("--jid {}: this node's certificate has no usable XMPP address ({})", text,
                               own.error().message()));
   if (jid->bare() != *own) return refuse(fmt::format("--jid {}: this node's certificate is for {}", text, own->bare_string()));
-  return std::optional<std::string>(jid->resourcepart().value_or("reload-node"));
+  return std::optional<XmppFlags>(XmppFlags{jid->resourcepart().value_or("reload-node"), args.count("dial-in-order") > 0});
 }
 
 std::shared_ptr<XmppMode> start_xmpp_mode(std::shared_ptr<node::OverlayNode> node, boost::asio::any_io_executor ex,
-                                          const crypto::Certificate& certificate, const std::string& resource,
+                                          const crypto::Certificate& certificate, const XmppFlags& flags,
                                           std::function<void(const std::string&)> say) {
-  auto mode = std::make_shared<StdinDevice>(std::move(node), std::move(ex), certificate, resource, std::move(say));
+  auto mode = std::make_shared<StdinDevice>(std::move(node), std::move(ex), certificate, flags, std::move(say));
   mode->begin();
   return mode;
 }

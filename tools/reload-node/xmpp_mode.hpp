@@ -26,10 +26,15 @@ namespace reload::tools {
 
 void add_xmpp_options(cxxopts::Options& options);
 
-// The device's resource if --jid was given ("reload-node" when the JID has none); the JID's
-// bare part must be the certificate's xmppAddr. An error is one line naming the flag.
-boost::system::result<std::optional<std::string>, std::string> parse_xmpp_flags(const cxxopts::ParseResult& args,
-                                                                                const crypto::Certificate& certificate);
+struct XmppFlags {
+  std::string resource;  // "reload-node" when the JID has none
+  bool dial_in_order = false;
+};
+
+// The device's settings if --jid was given; the JID's bare part must be the certificate's
+// xmppAddr. An error is one line naming the flag.
+boost::system::result<std::optional<XmppFlags>, std::string> parse_xmpp_flags(const cxxopts::ParseResult& args,
+                                                                              const crypto::Certificate& certificate);
 
 class XmppMode {
  public:
@@ -40,7 +45,7 @@ class XmppMode {
 
 // Starts the device once `node` has joined; `say` is the node's log.
 std::shared_ptr<XmppMode> start_xmpp_mode(std::shared_ptr<node::OverlayNode> node, boost::asio::any_io_executor ex,
-                                          const crypto::Certificate& certificate, const std::string& resource,
+                                          const crypto::Certificate& certificate, const XmppFlags& flags,
                                           std::function<void(const std::string&)> say);
 
 }  // namespace reload::tools
