@@ -34,6 +34,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "reload/app_stream.hpp"
 #include "reload/detail/completion.hpp"
 #include "reload/errors.hpp"
 
@@ -171,6 +172,25 @@ class Node {
         token, std::string(resource), kind);
   }
 
+  // AppAttach (RFC 6940 section 6.5.2) to the peer whose Node-ID is `node_id` (hex), for
+  // `application`: ICE checks, then TLS whose certificate must carry that Node-ID. The peer
+  // refuses an application it does not serve (errc::not_found). Signature
+  // void(error_code, AppStream).
+  template <class Token>
+  auto async_app_attach(std::string_view node_id, std::uint16_t application, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, AppStream)>(
+        [this](auto handler, std::string node_id, std::uint16_t application) {
+          app_attach(node_id, application,
+                     detail::posted<boost::system::error_code, AppStream>(std::move(handler), executor()));
+        },
+        token, std::string(node_id), application);
+  }
+  // AppAttaches from other peers for `application` go to `accept`, on the node's executor,
+  // until stop_listening() or the node stops. Errors: not_started (the node has not
+  // joined), bad_argument (another acceptor has it: 5222 is an XMPP Endpoint's).
+  boost::system::error_code listen(std::uint16_t application, std::function<void(AppStream)> accept);
+  void stop_listening(std::uint16_t application);
+
   State state() const noexcept;
   const boost::asio::any_io_executor& executor() const noexcept;
   // The detail of the last failure (start, store, fetch): one line.
@@ -194,6 +214,8 @@ class Node {
              std::chrono::seconds lifetime, std::function<void(boost::system::error_code)> done);
   void fetch(const std::string& resource, std::uint32_t kind,
              std::function<void(boost::system::error_code, std::vector<StoredEntry>)> done);
+  void app_attach(const std::string& node_id, std::uint16_t application,
+                  std::function<void(boost::system::error_code, AppStream)> done);
 
   std::shared_ptr<Impl> impl_;
 };

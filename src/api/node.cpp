@@ -5,6 +5,7 @@
 #include <boost/asio/prefer.hpp>
 #include <fmt/format.h>
 
+#include "api/app_stream_impl.hpp"
 #include "api/node_impl.hpp"
 #include "node/storage_client.hpp"
 #include "storage/access_control.hpp"
@@ -354,6 +355,44 @@ void Node::fetch(const std::string& resource, std::uint32_t kind_id,
                       out.push_back(entry_of(v.value));
                 done({}, std::move(out));
               });
+}
+
+void Node::app_attach(const std::string& node_id, std::uint16_t application,
+                      std::function<void(error_code, AppStream)> done) {
+  auto& impl = *impl_;
+  if (impl.state != State::joined) return done(make_error_code(node_errc::not_started), AppStream());
+  auto peer = wire::NodeId::from_hex(node_id);
+  if (!peer || peer->size() != impl.node->self().size()) {
+    impl.error = fmt::format("'{}' is not a Node-ID of this overlay ({} hex digits)", node_id, 2 * impl.node->self().size());
+    return done(make_error_code(node_errc::bad_argument), AppStream());
+  }
+  impl.node->async_app_attach(*peer, application,
+                              [impl = impl_, done = std::move(done)](error_code ec, node::AppStream stream) {
+                                if (ec) {
+                                  impl->error = ec.message();
+                                  return done(ec, AppStream());
+                                }
+                                done({}, AppStream(std::make_shared<AppStream::Impl>(std::move(stream))));
+                              });
+}
+
+error_code Node::listen(std::uint16_t application, std::function<void(AppStream)> accept) {
+  auto& impl = *impl_;
+  if (impl.state != State::joined || !impl.node) return make_error_code(node_errc::not_started);
+  // The acceptor is the program's: it is not called once the Node is gone.
+  const bool taken = impl.node->listen(application, [weak = std::weak_ptr<Impl>(impl_), accept = std::move(accept)](
+                                                         node::AppStream stream) {
+    if (auto alive = weak.lock(); alive && alive->state == State::joined) accept(AppStream(std::make_shared<AppStream::Impl>(std::move(stream))));
+  });
+  if (!taken) {
+    impl.error = fmt::format("application {} has an acceptor already", application);
+    return make_error_code(node_errc::bad_argument);
+  }
+  return {};
+}
+
+void Node::stop_listening(std::uint16_t application) {
+  if (impl_->node) impl_->node->stop_listening(application);
 }
 
 Node::State Node::state() const noexcept { return impl_->state; }

@@ -9,6 +9,9 @@
 //   - a state directory kept across runs, then the same identity held in memory: same Node-ID;
 //   - storage: a USER-MATCH value stored and fetched back by another node; another user's
 //     resource refused with Error_Forbidden; an unknown Kind refused before anything is sent;
+//   - AppAttach: one node listens for an application and echoes, another dials it and gets
+//     its bytes back through asio::async_write / async_read; an application nobody serves
+//     is Error_Not_Found, a malformed Node-ID bad_argument, a read after close() aborted;
 //   - XMPP endpoints: a message and a raw stanza from romeo reach juliet, device events on
 //     both sides, a malformed stanza refused at once, a message to a user with no location
 //     answered with a stanza error when on_undeliverable declines it;
@@ -28,11 +31,14 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
 #include <reload/node.hpp>
 #include <reload/xmpp.hpp>
 
@@ -217,6 +223,67 @@ int main(int argc, char** argv) {
         "the fetched value is not the stored one");
   std::printf("stored at %s and fetched by another node; at another user's name: %s; Kind 999999: %s\n",
               second.user_name().c_str(), foreign->message().c_str(), unknown->message().c_str());
+
+  // AppAttach: the first node serves an echo on application 7000, the second dials it.
+  constexpr std::uint16_t echo_application = 7000;
+  std::vector<std::shared_ptr<reload::AppStream>> accepted;
+  check(!first.listen(echo_application,
+                      [&](reload::AppStream s) {
+                        auto stream = std::make_shared<reload::AppStream>(std::move(s));
+                        accepted.push_back(stream);
+                        asio::co_spawn(
+                            io,
+                            [stream]() -> asio::awaitable<void> {
+                              char buffer[512];
+                              for (;;) {
+                                auto [ec, n] = co_await stream->async_read_some(asio::buffer(buffer),
+                                                                               asio::as_tuple(asio::use_awaitable));
+                                if (ec) co_return;
+                                auto [wec, written] = co_await asio::async_write(*stream, asio::buffer(buffer, n),
+                                                                                 asio::as_tuple(asio::use_awaitable));
+                                if (wec) co_return;
+                              }
+                            },
+                            asio::detached);
+                      }),
+        "listen for application 7000");
+  check(first.listen(echo_application, [](reload::AppStream) {}) == reload::node_errc::bad_argument,
+        "a second acceptor for the same application was taken");
+  std::optional<error_code> attached;
+  reload::AppStream dialled;
+  second.async_app_attach(first.node_id(), echo_application, [&](error_code ec, reload::AppStream s) {
+    attached = ec;
+    dialled = std::move(s);
+  });
+  check(!attached, "async_app_attach completed inside the call");
+  check(run_until([&] { return attached.has_value(); }, 30s), "the AppAttach did not complete");
+  check(!*attached, "AppAttach: " + attached->message());
+  check(dialled.is_open() && dialled.peer() == first.node_id() && dialled.application() == echo_application &&
+            accepted.size() == 1 && accepted[0]->peer() == second.node_id() && accepted[0]->peer_user() == second.user_name(),
+        "the two ends of the AppAttach do not name each other");
+  const std::string said = "a game state over a direct stream";
+  std::string echoed(said.size(), '\0');
+  std::optional<error_code> wrote, read;
+  asio::async_write(dialled, asio::buffer(said), [&](error_code ec, std::size_t) { wrote = ec; });
+  asio::async_read(dialled, asio::buffer(echoed), [&](error_code ec, std::size_t) { read = ec; });
+  check(run_until([&] { return wrote && read; }, 10s), "the echo did not come back");
+  check(!*wrote && !*read && echoed == said, "the echo came back as '" + echoed + "'");
+  std::optional<error_code> unserved, malformed_id, after_close;
+  second.async_app_attach(first.node_id(), echo_application + 1, [&](error_code ec, reload::AppStream) { unserved = ec; });
+  second.async_app_attach("not hex", echo_application, [&](error_code ec, reload::AppStream) { malformed_id = ec; });
+  check(run_until([&] { return unserved && malformed_id; }, 30s), "the refused AppAttaches did not complete");
+  check(*unserved == reload::errc::not_found, "an application nobody serves: " + unserved->message());
+  check(*malformed_id == reload::node_errc::bad_argument, "a malformed Node-ID: " + malformed_id->message());
+  dialled.close();
+  dialled.async_read_some(asio::buffer(echoed), [&](error_code ec, std::size_t) { after_close = ec; });
+  check(run_until([&] { return after_close.has_value(); }, 5s) && *after_close == asio::error::operation_aborted,
+        "a read after close() did not end with operation_aborted");
+  std::printf("AppAttach %s -> %s (%s to %s): %zu bytes echoed through asio::async_write and async_read; "
+              "an application nobody serves: %s; a malformed Node-ID: %s\n",
+              second.node_id().substr(0, 8).c_str(), first.node_id().substr(0, 8).c_str(),
+              dialled.local_candidate().c_str(), dialled.remote_candidate().c_str(), echoed.size(),
+              unserved->message().c_str(), malformed_id->message().c_str());
+  first.stop_listening(echo_application);
 
   // XMPP endpoints.
   auto device = [&](const char* user) {
