@@ -3,7 +3,8 @@
 // a frame (16 ms), a reload::Node joined through a bootstrap peer, and an XMPP endpoint that
 // sends COUNT chat messages to PEER, one per frame, and waits for each to come back
 // ("echo: " + text). A message reported undeliverable (PEER not online yet: no location
-// stored) is sent again 250 ms later, as a game would, at most 40 times. It uses only the public API: <reload/node.hpp> and <reload/xmpp.hpp>.
+// stored, or its device not reachable yet) is sent again 250 ms later, as a game would; 400
+// such reports in all fail the run. It uses only the public API: <reload/node.hpp> and <reload/xmpp.hpp>.
 //
 //   game_loop CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP RESOURCE PEER COUNT
 //
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
   endpoint_options.on_undeliverable = [&](const reload::xmpp::Stanza& s, boost::system::error_code why) {
     in_frame("on_undeliverable");
     say("undeliverable to " + s.to + ": " + why.message() + "; sent again in 250 ms");
-    if (++undeliverable > 40) fail("more than 40 messages undeliverable");
+    if (++undeliverable > 400) fail("more than 400 messages undeliverable");
     resend.emplace_back(Clock::now() + std::chrono::milliseconds(250), s.body);
     return true;
   };
