@@ -119,6 +119,15 @@ storage::Result<wire::Buffer> StorageService::handle_store(const wire::StoreReq&
     if (stored_.size() >= max_waiting_replication) replicate_stored(now);
     if (stored_.empty()) stored_since_ = now;
     stored_.push_back(req.resource);
+  } else if (req.replica_number != 0 && !neighbors.predecessors().empty() &&
+             wire::ring::in_open(sender, neighbors.self(),
+                                 wire::ring::point_of(req.resource, configuration_.node_id_length))) {
+    // A hand-off from a peer after us for a resource before our range: its view of the ring
+    // is behind ours (peers joined in front of us that it does not know yet), and the data
+    // belongs to one of our predecessors. Kept as a replica, it would be primary nowhere
+    // (the sender demotes its copy once we answer): it is ours until its owner has it.
+    store_.set_replica_number(req.resource, 0);
+    hand_off(req.resource, owner_among_predecessors(neighbors, req.resource).first, now);
   }
   return answer;
 }

@@ -10,7 +10,9 @@
 //     the shell calls replicate_stored() once the answer is on its way;
 //   * a replica store is accepted from a peer in our neighbor table only, and when the
 //     resource lies in our own range (a hand-off to a new responsible peer) it becomes
-//     primary data here and is replicated on;
+//     primary data here and is replicated on; a hand-off from a peer after us for a resource
+//     before our range (its view is behind ours) is passed on to the predecessor that owns
+//     it, as primary data here until that one has it;
 //   * on every ring change: data in our range becomes primary; primary data is sent to the
 //     successors when they changed; primary data now outside our range (peers joined in
 //     front of us) is handed to its owner, the predecessor whose range holds it, by its

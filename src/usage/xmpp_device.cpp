@@ -146,7 +146,9 @@ boost::system::error_code XmppDevice::send(xmpp::Element stanza) {
     auto& queue = waiting_[to.bare];
     if (queue.size() >= options_.max_waiting) return asio::error::no_buffer_space;
     queue.push_back(*xmpp::stanza_element(*dropped->stanza));
-    if (auto user = xmpp::Jid::parse(to.bare)) dial_user(*user);
+    // Its devices are being dialled already: the stanza waits for those streams, and is not
+    // worth one more Fetch each.
+    if (auto user = xmpp::Jid::parse(to.bare); user && !dials_to_.contains(user->bare_string())) dial_user(*user);
     effect = xmpp::fanout::Dropped{xmpp::fanout::DropReason::no_route, nullptr};  // held, not lost
   }
   apply(std::move(effects));

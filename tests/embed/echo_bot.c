@@ -42,6 +42,13 @@ static void on_event(void* user, int type, const char* subject, const char* deta
   fflush(stdout);
 }
 
+static void on_log(void* user, int level, const char* line) {
+  (void)user;
+  (void)level;
+  printf("echo_bot: node: %s\n", line);
+  fflush(stdout);
+}
+
 static void on_message(void* user, const char* from, const char* to, const char* body, const char* xml, int flags) {
   reload_node* node = (reload_node*)user;
   char reply[1200];
@@ -80,7 +87,9 @@ int main(int argc, char** argv) {
   reload_node_set(node, "state-dir", argv[5]);
   reload_node_set(node, "bootstrap", argv[6]);
   reload_node_set(node, "xmpp-resource", argv[7]);
-  reload_node_set(node, "log-level", "warning");
+  /* ECHO_BOT_LOG=info shows the node's own lines. */
+  reload_node_set(node, "log-level", getenv("ECHO_BOT_LOG") && strcmp(getenv("ECHO_BOT_LOG"), "info") == 0 ? "info" : "warning");
+  reload_node_on_log(node, on_log, NULL);
   reload_node_on_event(node, on_event, node);
   reload_node_on_message(node, on_message, node);
   if (reload_node_start(node) != RELOAD_OK) {

@@ -356,3 +356,36 @@ TEST_CASE("replication waits while the shell holds it (a joiner not yet admitted
   p.service.periodic(p.bench.now + 1s);
   CHECK(p.sender.sent.size() == 1);
 }
+
+TEST_CASE("a hand-off for a resource before our range, from a peer behind the ring's changes, goes on to its owner") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  // The ring: owner (right at the resource), us, then the sender, which does not know the
+  // owner yet and takes us for it.
+  const wire::NodeId owner(r.bytes());
+  const wire::NodeId self = wire::ring::add_power_of_two(owner, 100);
+  const wire::NodeId sender = wire::ring::add_power_of_two(owner, 101);
+  p.neighbors = topology::NeighborTable(self);
+  p.neighbors.add(owner);
+  p.neighbors.add(sender);
+  auto replica_store = [&](const wire::NodeId& from, std::uint64_t time) {
+    wire::Message m;
+    const auto value = p.bench.sign(p.bench.alice, r, single_kind, present("v"), time);
+    m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
+    m.contents.message_body = p.bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 1, {{single_kind, time, {value}}}}).value());
+    m.security.certificates = p.bench.certificates({&p.bench.alice});
+    const auto signer = p.bench.bob.verified();
+    return p.service.handle(IncomingRequest{m, signer, from, from, p.bench.now});
+  };
+  // From the owner itself (its replica 1 for us): a replica, nothing sent.
+  REQUIRE(std::holds_alternative<Answer>(replica_store(owner, 1)));
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{1});
+  CHECK(p.sender.sent.empty());
+  // From the peer after us: kept as primary, and handed to the owner.
+  REQUIRE(std::holds_alternative<Answer>(replica_store(sender, 2)));
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{0});
+  REQUIRE(p.sender.sent.size() == 1);
+  CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == owner);
+  p.sender.sent[0].done(Outcome::held, p.bench.now);
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{1});  // the owner's first successor's copy
+}
