@@ -68,8 +68,16 @@ class AppStream {
         token, first_of<boost::asio::const_buffer>(buffers));
   }
 
-  // Ends the stream at once (no close_notify): what is pending completes with
-  // operation_aborted.
+  // Ends the stream in good order: TLS's close_notify goes after what was written, and the
+  // peer's reads end with asio::error::eof. Then close(). Signature void(error_code).
+  template <class Token>
+  auto async_shutdown(Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) { shutdown(detail::posted<boost::system::error_code>(std::move(handler), get_executor())); },
+        token);
+  }
+  // Ends the stream at once (no close_notify: the peer may not notice until its own
+  // timeouts): what is pending completes with operation_aborted.
   void close() noexcept;
 
  private:
@@ -84,6 +92,7 @@ class AppStream {
   }
   void read_some(boost::asio::mutable_buffer into, std::function<void(boost::system::error_code, std::size_t)> done);
   void write_some(boost::asio::const_buffer from, std::function<void(boost::system::error_code, std::size_t)> done);
+  void shutdown(std::function<void(boost::system::error_code)> done);
 
   std::shared_ptr<Impl> impl_;
 };

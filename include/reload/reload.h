@@ -22,6 +22,8 @@
 #ifndef RELOAD_RELOAD_H
 #define RELOAD_RELOAD_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -116,6 +118,28 @@ int reload_node_run_for(reload_node* node, int milliseconds);
 
 int reload_node_send_message(reload_node* node, const char* to, const char* body);
 int reload_node_send_stanza(reload_node* node, const char* stanza_xml);
+
+/* AppAttach streams (RFC 6940 section 6.5.2): a byte stream straight to another peer, over
+ * the flow ICE chose, with TLS whose certificate carries that peer's Node-ID. Callbacks run
+ * inside reload_node_poll and reload_node_run_for. A stream is the library's until
+ * reload_stream_close(), which ends and frees it; no callback names it after that. */
+typedef struct reload_stream reload_stream;
+/* A stream opened (error NULL) or an AppAttach that failed (stream NULL, error says why). */
+typedef void (*reload_stream_fn)(void* user_data, reload_stream* stream, const char* error);
+/* Bytes that arrived (valid during the call); size 0 once the stream has ended. */
+typedef void (*reload_stream_data_fn)(void* user_data, reload_stream* stream, const unsigned char* data, size_t size);
+
+/* Dials the peer whose Node-ID is `node_id` (hex) for `application`. */
+int reload_node_app_attach(reload_node* node, const char* node_id, unsigned short application, reload_stream_fn fn,
+                           void* user_data);
+/* Streams other peers open for `application` go to `fn` (once started and joined). */
+int reload_node_listen(reload_node* node, unsigned short application, reload_stream_fn fn, void* user_data);
+/* Starts reading: every chunk that arrives goes to `fn`. */
+void reload_stream_on_data(reload_stream* stream, reload_stream_data_fn fn, void* user_data);
+/* Copies `data` and sends it after what was sent before. RELOAD_E_STATE once the stream ended. */
+int reload_stream_send(reload_stream* stream, const void* data, size_t size);
+const char* reload_stream_peer(const reload_stream* stream); /* the peer's Node-ID, hex */
+void reload_stream_close(reload_stream* stream);
 
 int reload_node_state(const reload_node* node);
 /* Strings owned by the node, valid until the next call on it. */

@@ -78,4 +78,15 @@ void AppStream::write_some(asio::const_buffer from, std::function<void(error_cod
       asio::detached);
 }
 
+void AppStream::shutdown(std::function<void(error_code)> done) {
+  if (!is_open()) return done(impl_ ? asio::error::operation_aborted : asio::error::not_connected);
+  asio::co_spawn(
+      impl_->stream.socket->get_executor(),
+      [impl = impl_, done = std::move(done)]() -> asio::awaitable<void> {
+        const auto ec = co_await impl->stream.socket->send_close_notify();
+        done(impl->closed ? asio::error::operation_aborted : ec);
+      },
+      asio::detached);
+}
+
 }  // namespace reload

@@ -2,18 +2,41 @@
 // run only inside reload_node_poll() and reload_node_run_for().
 #include "reload/reload.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
 
 #include "reload/node.hpp"
 #include "reload/xmpp.hpp"
 
 namespace asio = boost::asio;
 using boost::system::error_code;
+
+// A handle the program holds until reload_stream_close(); what the stream's pending reads
+// and writes need is in State, which they keep alive, so that a handle closed (freed) while
+// they wait is never touched: they see `closed` and return.
+struct reload_stream {
+  struct State {
+    reload::AppStream stream;
+    reload_stream_data_fn on_data = nullptr;
+    void* data_user = nullptr;
+    std::deque<std::string> out;  // what waits to be written, in order
+    bool writing = false, reading = false, ended = false, closed = false;
+    std::array<unsigned char, 16384> in{};
+  };
+  std::shared_ptr<State> state;
+  reload_node* node = nullptr;
+  std::string peer;
+};
 
 struct reload_node {
   asio::io_context io{1};
@@ -29,6 +52,17 @@ struct reload_node {
   reload_message_fn message = nullptr;
   void* message_user = nullptr;
   std::string error, text;  // text: what the last string getter returned
+  std::vector<std::unique_ptr<reload_stream>> streams;  // open until reload_stream_close
+
+  reload_stream* adopt(reload::AppStream s) {
+    auto handle = std::make_unique<reload_stream>();
+    handle->state = std::make_shared<reload_stream::State>();
+    handle->peer = s.peer();
+    handle->state->stream = std::move(s);
+    handle->node = this;
+    streams.push_back(std::move(handle));
+    return streams.back().get();
+  }
 
   void tell(int type, const std::string& subject, const std::string& detail) {
     if (event) event(event_user, type, subject.empty() ? nullptr : subject.c_str(), detail.empty() ? nullptr : detail.c_str());
@@ -121,6 +155,11 @@ reload_node* reload_node_new(void) {
 
 void reload_node_free(reload_node* n) {
   if (!n) return;
+  for (auto& h : n->streams) {
+    h->state->closed = true;
+    h->state->stream.close();
+  }
+  n->streams.clear();
   n->endpoint.reset();
   n->node.reset();
   delete n;
@@ -214,6 +253,94 @@ int reload_node_send_message(reload_node* n, const char* to, const char* body) {
   if (!n->endpoint) return n->refuse(RELOAD_E_STATE, "no XMPP device (set xmpp-resource before starting)");
   if (auto ec = n->endpoint->send_message(to, body)) return n->refuse(RELOAD_E_SEND, ec.message());
   return RELOAD_OK;
+}
+
+namespace {
+
+void read_next(reload_stream* h) {
+  auto st = h->state;
+  if (st->reading || st->ended || st->closed || !st->on_data) return;
+  st->reading = true;
+  st->stream.async_read_some(asio::buffer(st->in), [st, h](error_code ec, std::size_t n) {
+    st->reading = false;
+    if (st->closed) return;  // h is gone
+    if (ec) {
+      st->ended = true;
+      st->on_data(st->data_user, h, nullptr, 0);
+      return;
+    }
+    st->on_data(st->data_user, h, st->in.data(), n);
+    if (!st->closed) read_next(h);
+  });
+}
+
+void write_next(reload_stream* h) {
+  auto st = h->state;
+  if (st->writing || st->out.empty() || st->closed) return;
+  st->writing = true;
+  asio::async_write(st->stream, asio::buffer(st->out.front()), [st, h](error_code ec, std::size_t) {
+    st->writing = false;
+    if (st->closed) return;
+    st->out.pop_front();
+    if (ec) {
+      st->ended = true;
+      st->out.clear();
+      return;
+    }
+    write_next(h);
+  });
+}
+
+}  // namespace
+
+int reload_node_app_attach(reload_node* n, const char* node_id, unsigned short application, reload_stream_fn fn,
+                           void* user) {
+  if (!n || !node_id || !fn) return RELOAD_E_ARGUMENT;
+  if (!n->node || n->node->state() != reload::Node::State::joined) return n->refuse(RELOAD_E_STATE, "the node has not joined");
+  n->node->async_app_attach(node_id, application, [n, fn, user](error_code ec, reload::AppStream s) {
+    if (ec) {
+      const std::string why = ec.message();
+      fn(user, nullptr, why.c_str());
+      return;
+    }
+    fn(user, n->adopt(std::move(s)), nullptr);
+  });
+  return RELOAD_OK;
+}
+
+int reload_node_listen(reload_node* n, unsigned short application, reload_stream_fn fn, void* user) {
+  if (!n || !fn) return RELOAD_E_ARGUMENT;
+  if (!n->node) return n->refuse(RELOAD_E_STATE, "the node has not joined");
+  auto ec = n->node->listen(application, [n, fn, user](reload::AppStream s) { fn(user, n->adopt(std::move(s)), nullptr); });
+  if (ec == reload::node_errc::not_started) return n->refuse(RELOAD_E_STATE, ec.message());
+  if (ec) return n->refuse(RELOAD_E_ARGUMENT, n->node->error_message());
+  return RELOAD_OK;
+}
+
+void reload_stream_on_data(reload_stream* h, reload_stream_data_fn fn, void* user) {
+  if (!h) return;
+  h->state->on_data = fn;
+  h->state->data_user = user;
+  read_next(h);
+}
+
+int reload_stream_send(reload_stream* h, const void* data, size_t size) {
+  if (!h || (!data && size)) return RELOAD_E_ARGUMENT;
+  if (h->state->ended || h->state->closed) return RELOAD_E_STATE;
+  if (size == 0) return RELOAD_OK;
+  h->state->out.emplace_back(static_cast<const char*>(data), size);
+  write_next(h);
+  return RELOAD_OK;
+}
+
+const char* reload_stream_peer(const reload_stream* h) { return h ? h->peer.c_str() : ""; }
+
+void reload_stream_close(reload_stream* h) {
+  if (!h) return;
+  h->state->closed = true;
+  h->state->stream.close();
+  auto& streams = h->node->streams;
+  streams.erase(std::remove_if(streams.begin(), streams.end(), [h](const auto& p) { return p.get() == h; }), streams.end());
 }
 
 int reload_node_send_stanza(reload_node* n, const char* xml) {

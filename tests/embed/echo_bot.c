@@ -1,7 +1,9 @@
 /* An engine-side client in C, built out of the tree against the installed reload.h and
  * library (pkg-config reload-xmpp): it joins, runs an XMPP device, and answers every chat
- * message with "echo: " + its body, to the sender's full JID, polling once a frame. After
- * COUNT messages (and a second for stragglers) it stops, polls until stopped, and frees.
+ * message with "echo: " + its body, to the sender's full JID, polling once a frame. It also
+ * listens for AppAttach streams of application 7000 and sends back every byte, until the
+ * stream ends. After COUNT messages and one stream (and a second for stragglers) it stops,
+ * polls until stopped, and frees.
  *
  *   echo_bot CONFIG_URL CA_FILE USER PASSWORD STATE_DIR BOOTSTRAP RESOURCE COUNT
  *
@@ -17,6 +19,30 @@
 #include <time.h>
 
 static int received = 0, started = 0, start_failed = 0, stopped = 0, devices_up = 0;
+static int streams_echoed = 0, listening = 0;
+static size_t stream_bytes = 0;
+
+/* AppAttach streams for application 7000: every byte sent back; counted once it ends. */
+static void on_stream_data(void* user, reload_stream* stream, const unsigned char* data, size_t size) {
+  (void)user;
+  if (size == 0) {
+    ++streams_echoed;
+    printf("echo_bot: a stream from %s ended after %zu bytes\n", reload_stream_peer(stream), stream_bytes);
+    reload_stream_close(stream);
+    return;
+  }
+  stream_bytes += size;
+  if (reload_stream_send(stream, data, size) != RELOAD_OK) printf("echo_bot: could not echo on a stream\n");
+}
+
+static void on_stream(void* user, reload_stream* stream, const char* error) {
+  (void)user;
+  if (!stream) {
+    printf("echo_bot: a stream failed: %s\n", error);
+    return;
+  }
+  reload_stream_on_data(stream, on_stream_data, NULL);
+}
 
 static void sleep_frame(void) {
   struct timespec t = {0, 16 * 1000 * 1000};
@@ -103,15 +129,22 @@ int main(int argc, char** argv) {
   while (!start_failed && frames < 90 * 60) {
     reload_node_poll(node);
     ++frames;
+    if (started && !listening) {
+      if (reload_node_listen(node, 7000, on_stream, NULL) != RELOAD_OK) {
+        printf("FAIL: listen: %s\n", reload_node_error(node));
+        return 1;
+      }
+      listening = 1;
+    }
     if (started && frames % 60 == 0 && reload_node_send_message(node, "not a jid@", "x") != RELOAD_E_SEND) {
       printf("FAIL: a malformed JID was accepted\n");
       return 1;
     }
-    if (received >= count && ++after > 60) break;
+    if (received >= count && streams_echoed >= 1 && ++after > 60) break;
     sleep_frame();
   }
-  if (start_failed || received != count) {
-    printf("FAIL: %d of %d messages received\n", received, count);
+  if (start_failed || received != count || streams_echoed != 1) {
+    printf("FAIL: %d of %d messages received, %d AppAttach stream(s) echoed\n", received, count, streams_echoed);
     return 1;
   }
   printf("echo_bot: %s answered %d messages; %d device stream(s) came up\n", reload_node_jid(node), received, devices_up);

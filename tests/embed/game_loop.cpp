@@ -2,7 +2,8 @@
 // headers and library (pkg-config reload-xmpp): a frame loop that polls the io_context once
 // a frame (16 ms), a reload::Node joined through a bootstrap peer, and an XMPP endpoint that
 // sends COUNT chat messages to PEER, one per frame, and waits for each to come back
-// ("echo: " + text). A message reported undeliverable (PEER not online yet: no location
+// ("echo: " + text), and once a device of PEER is connected, AppAttaches to it for
+// application 7000 and gets its bytes echoed. A message reported undeliverable (PEER not online yet: no location
 // stored, or its device not reachable yet) is sent again 250 ms later, as a game would; 400
 // such reports in all fail the run. It uses only the public API: <reload/node.hpp> and <reload/xmpp.hpp>.
 //
@@ -19,6 +20,8 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <reload/node.hpp>
 #include <reload/xmpp.hpp>
 
@@ -86,9 +89,11 @@ int main(int argc, char** argv) {
     if (s.kind != "message" || s.body.rfind("echo: ", 0) != 0) return;
     if (++echoes[s.body.substr(6)] == 1 && echoes.size() == 1) first_round_trip = ms_since(first_sent);
   };
+  std::string peer_device;  // the Node-ID of the first device of PEER that connected
   endpoint_options.on_device = [&](const reload::xmpp::DeviceChange& c) {
     in_frame("on_device");
     say(std::string("device of ") + c.user + (c.connected ? " connected (" + c.local_candidate + " to " + c.remote_candidate + ")" : " gone"));
+    if (c.connected && c.user == peer && peer_device.empty()) peer_device = c.node_id;
   };
   std::deque<std::pair<Clock::time_point, std::string>> resend;  // (when, body)
   int undeliverable = 0;
@@ -116,6 +121,11 @@ int main(int argc, char** argv) {
   });
   if (started || start_failed) fail("async_start completed inside the call");
 
+  bool app_started = false, app_done = false;
+  reload::AppStream app;
+  const std::string app_sent = "player 1 moved to (3, 4)";
+  std::string app_back(app_sent.size(), '\0');
+
   // The game loop: poll once a frame.
   int sent = 0;
   std::size_t frames = 0;
@@ -135,10 +145,37 @@ int main(int argc, char** argv) {
       if (auto ec = endpoint.send_message(peer, resend.front().second)) fail("send_message: " + ec.message());
       resend.pop_front();
     }
-    if (static_cast<int>(echoes.size()) == count) break;
+    // A game's own traffic on a direct stream to the peer's device: AppAttach for
+    // application 7000, some bytes out, the same bytes back (echo_bot echoes them).
+    if (!peer_device.empty() && !app_started) {
+      app_started = true;
+      node.async_app_attach(peer_device, 7000, [&](boost::system::error_code ec, reload::AppStream s) {
+        in_frame("the AppAttach completion");
+        if (ec) fail("AppAttach for application 7000: " + ec.message());
+        app = std::move(s);
+        boost::asio::async_write(app, boost::asio::buffer(app_sent), [&](boost::system::error_code wec, std::size_t) {
+          if (wec) fail("writing on the AppAttach stream: " + wec.message());
+        });
+        boost::asio::async_read(app, boost::asio::buffer(app_back), [&](boost::system::error_code rec, std::size_t) {
+          in_frame("the stream's read completion");
+          if (rec) fail("reading on the AppAttach stream: " + rec.message());
+          if (app_back != app_sent) fail("the AppAttach stream gave back '" + app_back + "'");
+          say("AppAttach stream to " + app.peer().substr(0, 8) + " (" + app.local_candidate() + " to " +
+              app.remote_candidate() + "): " + std::to_string(app_back.size()) + " bytes echoed");
+          app.async_shutdown([&](boost::system::error_code sec) {
+            in_frame("the stream's shutdown completion");
+            if (sec) fail("shutting the AppAttach stream down: " + sec.message());
+            app.close();
+            app_done = true;
+          });
+        });
+      });
+    }
+    if (static_cast<int>(echoes.size()) == count && app_done) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(16));
   }
   if (start_failed) fail("the node did not start");
+  if (!app_done) fail("no echo on the AppAttach stream");
   if (static_cast<int>(echoes.size()) != count)
     fail(std::to_string(echoes.size()) + " of " + std::to_string(count) + " echoes came back");
   for (const auto& [text, times] : echoes)
