@@ -81,8 +81,8 @@ void XmppDevice::tend_mesh() {
 void XmppDevice::mesh_round_by(std::chrono::steady_clock::time_point when) {
   if (stopped_) return;
   // Sooner only: a round already due earlier stays.
-  if (mesh_timer_.expiry() > std::chrono::steady_clock::now() && next_mesh_round_ <= when) return;
-  next_mesh_round_ = when;
+  const auto due = mesh_timer_.expiry();
+  if (due > std::chrono::steady_clock::now() && due <= when) return;
   mesh_timer_.expires_at(when);
   mesh_timer_.async_wait([weak = weak_from_this()](error_code ec) {
     if (auto self = weak.lock(); self && !ec) self->tend_mesh();
@@ -254,10 +254,7 @@ void XmppDevice::dial_done(const wire::NodeId& device, const std::string& user, 
   dial_next_in_order(user);
   // What waits goes with the first stream; when the last dial failed and no stream to the
   // user is open or opening, it has none.
-  const bool streams_to_user = std::any_of(streams_.begin(), streams_.end(), [&](const Stream& s) {
-    return !s.retired && s.session->peer_jid().bare_string() == user;
-  });
-  if (ec && !dials_to_.contains(user) && !streams_to_user) give_up_waiting(user, ec);
+  if (ec && !has_way_to(user)) give_up_waiting(user, ec);
 }
 
 void XmppDevice::accept(node::AppStream stream) {
@@ -292,6 +289,12 @@ void XmppDevice::adopt(node::AppStream app, bool we_dialled, const std::string& 
                                                        options_.stream.shutdown_timeout);
   streams_.push_back(Stream{session, app.peer, we_dialled, 0, false, app.pair});
   session->start(*this);
+}
+
+bool XmppDevice::has_way_to(const std::string& user) const {
+  return dials_to_.contains(user) || std::any_of(streams_.begin(), streams_.end(), [&](const Stream& s) {
+           return !s.retired && s.session->peer_jid().bare_string() == user;
+         });
 }
 
 XmppDevice::Stream* XmppDevice::stream_of(const xmpp::StreamSession& session) {
@@ -414,10 +417,7 @@ void XmppDevice::on_stream_closed(xmpp::StreamSession& session, const xmpp::stre
   if (change && user == self_.bare_string()) mesh_round_by(backoff_.next_dial(device, now));
   // A stream that never opened took nothing waiting for its user; with no other way to the
   // user left, that waits no longer.
-  const bool other_way = dials_to_.contains(user) || std::any_of(streams_.begin(), streams_.end(), [&](const Stream& s) {
-                           return !s.retired && s.session->peer_jid().bare_string() == user;
-                         });
-  if (!opened && !other_way) give_up_waiting(user, make_error_code(boost::system::errc::connection_aborted));
+  if (!opened && !has_way_to(user)) give_up_waiting(user, make_error_code(boost::system::errc::connection_aborted));
   // Stanzas held for this device go on a new stream, unless another one is open already.
   if (auto held = held_.find(device); held != held_.end()) {
     auto open = std::find_if(streams_.begin(), streams_.end(),

@@ -163,6 +163,9 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   void give_up_waiting(const std::string& user, boost::system::error_code why);
   void undeliverable(const xmpp::Element& stanza, boost::system::error_code why);
   Stream* stream_of(const xmpp::StreamSession& session);
+  // An AppAttach to the user in flight, or a stream to it open or opening: what waits for
+  // the user may still go.
+  bool has_way_to(const std::string& user) const;
   void say(const std::string& line) const;
 
   std::shared_ptr<node::OverlayNode> node_;
@@ -178,7 +181,6 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   std::map<std::string, std::size_t> dials_to_;  // AppAttaches in flight, by bare JID
   std::map<std::string, std::vector<RouteLocation>> in_order_;  // still to dial, by bare JID (dial_in_order)
   DialBackoff backoff_;
-  std::chrono::steady_clock::time_point next_mesh_round_{};
   std::map<std::string, std::vector<xmpp::Element>> waiting_;  // by bare JID
   struct Held {
     std::string user;  // the device's bare JID

@@ -90,13 +90,20 @@ struct Peer {
     return handle_store_as(bench.alice, r, value);
   }
   bool handle_store_as(const Storer& storer, const wire::ResourceId& r, const wire::StoredData& value) {
+    return handle_store(storer, r, value, 0, 0, storer.node_id);
+  }
+  // A StoreReq of `value` (stored by `storer`) as the shell hands it over, sent by the peer
+  // `from`: an original store (replica 0) or a replica store (generation as the primary's).
+  bool handle_store(const Storer& storer, const wire::ResourceId& r, const wire::StoredData& value,
+                    std::uint8_t replica_number, std::uint64_t generation, const wire::NodeId& from) {
     wire::Message m;
-    const auto body = bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 0, {{single_kind, 0, {value}}}}).value());
+    const auto body =
+        bench.keep(wire::encode_to_buffer(wire::StoreReq{r, replica_number, {{single_kind, generation, {value}}}}).value());
     m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
     m.contents.message_body = body;
     m.security.certificates = bench.certificates({&storer});
     const auto signer = storer.verified();
-    auto reply = service.handle(IncomingRequest{m, signer, storer.node_id, storer.node_id, bench.now});
+    auto reply = service.handle(IncomingRequest{m, signer, from, from, bench.now});
     return std::holds_alternative<Answer>(reply);
   }
   void store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
@@ -369,20 +376,14 @@ TEST_CASE("a hand-off for a resource before our range, from a peer behind the ri
   p.neighbors.add(owner);
   p.neighbors.add(sender);
   auto replica_store = [&](const wire::NodeId& from, std::uint64_t time) {
-    wire::Message m;
-    const auto value = p.bench.sign(p.bench.alice, r, single_kind, present("v"), time);
-    m.contents.message_code = static_cast<std::uint16_t>(wire::MessageCode::store_req);
-    m.contents.message_body = p.bench.keep(wire::encode_to_buffer(wire::StoreReq{r, 1, {{single_kind, time, {value}}}}).value());
-    m.security.certificates = p.bench.certificates({&p.bench.alice});
-    const auto signer = p.bench.bob.verified();
-    return p.service.handle(IncomingRequest{m, signer, from, from, p.bench.now});
+    return p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), time), 1, time, from);
   };
   // From the owner itself (its replica 1 for us): a replica, nothing sent.
-  REQUIRE(std::holds_alternative<Answer>(replica_store(owner, 1)));
+  REQUIRE(replica_store(owner, 1));
   CHECK(p.service.store().replica_number(r) == std::uint8_t{1});
   CHECK(p.sender.sent.empty());
   // From the peer after us: kept as primary, and handed to the owner.
-  REQUIRE(std::holds_alternative<Answer>(replica_store(sender, 2)));
+  REQUIRE(replica_store(sender, 2));
   CHECK(p.service.store().replica_number(r) == std::uint8_t{0});
   REQUIRE(p.sender.sent.size() == 1);
   CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == owner);
