@@ -241,10 +241,10 @@ void XmppDevice::dial_done(const wire::NodeId& device, const std::string& user, 
   if (stopped_) return;
   if (ec) {
     const auto now = std::chrono::steady_clock::now();
-    // Only a failure that cost something (a request that timed out, ICE checks, a refusal)
-    // holds the device back: no route to it yet (it joined in front of us a moment ago and
-    // is not admitted) is said at once and sends nothing.
-    if (ec != boost::asio::error::host_unreachable) backoff_.failed(device, now);
+    // Every failure holds the device back, "no route" too: that is a device that joined a
+    // moment ago (and is tried again in a second) or one whose peer is gone for good (and
+    // each stanza would cost another lookup).
+    backoff_.failed(device, now);
     say(fmt::format("AppAttach to {} of {}: {}", node::short_id(device), user, ec.message()));
     give_up_held(device, ec);
     // Our own user's device: tried again as soon as its wait is over (section 6.1, strive

@@ -5,8 +5,10 @@
 //     AppAttaches her phone first (the smaller priority number) and her balcony only once
 //     the phone's stream is open; the message reaches both devices once;
 //   - back-off: tybalt's device dies (no Leave: its record stays). romeo's message to tybalt
-//     waits for an AppAttach that fails and is undeliverable; his next one, sent at once, is
-//     undeliverable at once (resource_unavailable_try_again) with no AppAttach at all;
+//     waits for an AppAttach that fails (when the request times out, or at once when romeo
+//     now holds the dead Node-ID's place in the ring) and is undeliverable; his next one,
+//     sent at once, is undeliverable at once (resource_unavailable_try_again) with no
+//     AppAttach at all;
 //   - reconnection: juliet's phone dies too. Her balcony's stream to it ends at its idle
 //     timeout (2 s here), and the balcony, whose regular mesh round is a minute away, dials
 //     the phone again a second later (that AppAttach fails when it times out), and waits
