@@ -1,0 +1,156 @@
+// One simulated RELOAD peer: the project's Chord core (src/topology) behind a small shell
+// that does what src/node's OverlayNode does for it in production, on virtual time. Every
+// message is a real RFC 6940 message, encoded with src/wire; an intermediate peer reads only
+// the forwarding header (peek_header), decides with src/node's decide() and rewrites the
+// header (rewrite_header), as reload-node does; only the peer it is for decodes it.
+//
+// What the shell does, as OverlayNode does it: Chord's effects become Attach, Join, Update
+// and Leave requests; an Attach answered by a peer we have no link to makes a link (the
+// simulated ICE and DTLS set-up, LinkLayer::connect); a link that comes up is handed to
+// Chord with the purpose this node asked for it; periodic() is called whenever Chord asked
+// to be woken. Requests time out after `request_timeout`.
+//
+// Not modelled (docs/simulator.md): ICE candidates and their checks (an Attach carries one
+// host candidate and the link comes up after a fixed number of round trips), the link
+// layer's acks and retransmissions, fragmentation, the data store and its replication,
+// configuration updates, and signatures (stand_in_security.hpp).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <unordered_map>
+
+#include <ns3/event-id.h>
+
+#include "link_layer.hpp"
+#include "node/forwarding_decision.hpp"
+#include "stand_in_security.hpp"
+#include "topology/chord.hpp"
+#include "wire/codec_context.hpp"
+#include "wire/destination.hpp"
+#include "wire/message.hpp"
+#include "wire/message_contents.hpp"
+
+namespace reload::sim {
+
+using wire::NodeId;
+
+struct NodeSettings {
+  topology::ChordSettings chord;
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(3)};
+  std::chrono::milliseconds join_retry{std::chrono::seconds(1)};
+  std::uint32_t overlay = 0x5253494d;
+  std::size_t node_id_length = 16;
+  std::uint32_t max_message_size = 5000;
+  SecuritySettings security;
+};
+
+struct LookupResult {
+  bool answered = false;  // false: timed out
+  NodeId responder;       // the peer that answered (from its certificate)
+  int hops = 0;           // links the request crossed (from the answer's via list)
+  std::chrono::nanoseconds latency{};
+};
+
+// What went wrong inside one node; the overlay adds them up.
+struct NodeCounters {
+  std::uint64_t ttl_exhausted = 0;  // a message that went round in circles until its TTL ran out
+  std::uint64_t no_route = 0;       // forwarding found no linked peer to pass a message to
+  std::uint64_t dropped = 0;        // anything else refused or not handled
+  std::uint64_t undecodable = 0;  // a message for this node that did not decode
+  std::uint64_t timeouts = 0;     // requests of any kind that got no answer
+};
+
+class SimNode final : private node::RoutingOracle {
+ public:
+  using LookupDone = std::function<void(const LookupResult&)>;
+
+  // `settings` and `links` outlive the node.
+  SimNode(NodeId id, const NodeSettings& settings, LinkLayer& links, std::uint64_t seed);
+  ~SimNode() override;
+  SimNode(const SimNode&) = delete;
+  SimNode& operator=(const SimNode&) = delete;
+
+  void create();  // the first peer of the overlay
+  void join();    // through the bootstrap link, which must already be up
+  void leave();   // a Leave to every neighbour (section 10.9)
+  // A Ping routed to the peer responsible for `key` (section 6.5.3).
+  void lookup(const NodeId& key, LookupDone done);
+
+  void on_link_up(const NodeId& peer);
+  void on_link_failed(const NodeId& peer);  // a connect() of ours that never came up
+  void on_link_down(const NodeId& peer);    // closed by the peer, or its failure detected
+  void receive(const NodeId& previous_hop, wire::Bytes bytes);
+
+  const NodeId& id() const noexcept { return chord_.self(); }
+  const topology::Chord& chord() const noexcept { return chord_; }
+  bool linked(const NodeId& peer) const { return links_.contains(peer); }
+  const std::map<NodeId, wire::Buffer>& links() const noexcept { return links_; }
+  const NodeCounters& counters() const noexcept { return counters_; }
+
+ private:
+  using Answered = std::function<void(const wire::Message*)>;  // nullptr: no answer in time
+  struct Pending {
+    Answered done;
+    ns3::EventId timer;
+  };
+  // An Attach this node sent: why, and for which peer if it named one.
+  struct Dial {
+    topology::AttachPurpose purpose = topology::AttachPurpose::finger;
+    std::optional<NodeId> peer;
+  };
+
+  // node::RoutingOracle, for decide().
+  const NodeId& self() const override { return chord_.self(); }
+  bool responsible_for(const NodeId& key) const override { return chord_.responsible_for(key); }
+  std::optional<NodeId> next_hop(const NodeId& key) const override;
+  bool connected(const NodeId& peer) const override { return links_.contains(peer); }
+
+  // sim_node.cpp: messages in and out.
+  void request(wire::DestinationList to, wire::MessageCode code, wire::Buffer body, Answered done);
+  void reply(const wire::Message& request, const NodeId& previous_hop, wire::MessageCode code,
+             wire::Buffer body);
+  wire::Buffer build(std::uint64_t transaction_id, wire::DestinationList to, wire::MessageCode code,
+                     wire::Bytes body) const;
+  void pass_on(const NodeId& previous_hop, wire::Bytes bytes, bool own);
+  void deliver(const NodeId& previous_hop, wire::Bytes bytes);
+  void answered(const wire::Message& m);
+  void settle();  // after every event: Chord's effects carried out, its wake-up set
+
+  // sim_node_methods.cpp: what each request does, and what Chord's effects become.
+  void handle_request(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
+  void on_attach(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
+  void on_join(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
+  void on_update(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
+  void on_leave(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
+  void on_ping(const wire::Message& m, const NodeId& previous_hop);
+  void carry_out_effects();
+  void send_attach(wire::DestinationList to, Dial dial, bool send_update);
+  void attach_answered(const NodeId& answerer, const Dial& dial);
+  void send_join(const NodeId& admitting_peer);
+  void retry_join();
+  wire::Buffer attach_body(bool send_update) const;
+
+  const NodeSettings& settings_;
+  LinkLayer& link_layer_;
+  topology::Chord chord_;
+  StandInSecurity security_;
+  wire::CodecContext codec_;
+  node::LocalPolicy policy_;
+  wire::Buffer own_via_;  // this node's Destination, encoded: appended when it forwards
+  std::map<NodeId, wire::Buffer> links_;  // linked peers, each with its encoded Destination
+  std::map<NodeId, Dial> dialling_;       // Attach answered, link not up yet
+  std::map<NodeId, bool> answering_;      // we answered their Attach; send_update asked for
+  std::unordered_map<std::uint64_t, Pending> pending_;
+  std::mt19937_64 random_;
+  ns3::EventId wake_;
+  ns3::EventId join_retry_;
+  topology::TimePoint wake_at_{topology::TimePoint::max()};
+  NodeCounters counters_;
+};
+
+}  // namespace reload::sim

@@ -1,0 +1,115 @@
+#include "simulation.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <ns3/object-factory.h>
+#include <ns3/rng-seed-manager.h>
+#include <ns3/simulator.h>
+
+#include "host_usage.hpp"
+#include "sim_time.hpp"
+
+namespace reload::sim {
+
+Simulation::Simulation(const SimulationSettings& settings, std::ostream* trace) : settings_(settings) {
+  // Every ns-3 random stream is numbered explicitly (channel, workload), so with the seed as
+  // ns-3's run number the same seed draws the same numbers.
+  ns3::RngSeedManager::SetSeed(1);
+  ns3::RngSeedManager::SetRun(settings.overlay.seed);
+  ns3::Simulator::SetScheduler(ns3::ObjectFactory("ns3::HeapScheduler"));
+  rss_before_kib_ = peak_rss_kib();
+  overlay_ = std::make_unique<Overlay>(settings_.overlay, stats_);
+  workload_ = std::make_unique<Workload>(settings_.workload, *overlay_, stats_, trace);
+}
+
+Simulation::~Simulation() {
+  workload_.reset();
+  overlay_.reset();  // nodes cancel their timers: before the simulator goes
+  ns3::Simulator::Destroy();
+}
+
+void Simulation::run() {
+  const double timeout_s = std::chrono::duration<double>(settings_.overlay.node.request_timeout).count();
+  stop_at_ = workload_->schedule(timeout_s);
+  const auto started = std::chrono::steady_clock::now();
+  ns3::Simulator::Stop(ns3::Seconds(stop_at_));
+  ns3::Simulator::Run();
+  wall_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  events_ = ns3::Simulator::GetEventCount();
+}
+
+Report Simulation::report() const {
+  const auto& s = stats_;
+  const auto& w = settings_.workload;
+  auto f3 = [](double x) { return fmt::format("{:.3f}", x); };
+  auto u = [](std::uint64_t x) { return std::to_string(x); };
+  const std::uint64_t finished = s.lookups_answered() + s.lookups_timed_out();
+  const std::uint64_t abandoned = s.lookups_issued() - finished;
+  double hop_sum = 0;
+  for (int h : s.hops()) hop_sum += h;
+  double latency_sum = 0;
+  for (double l : s.latencies_ms()) latency_sum += l;
+  const double answered = static_cast<double>(s.lookups_answered());
+  const double node_seconds = s.window_node_seconds();
+  const auto counters = overlay_->counters();
+  const auto& traffic = s.window_traffic();
+  const std::size_t peak = peak_rss_kib();
+  const auto m = static_cast<std::size_t>(TrafficClass::maintenance);
+  const auto l = static_cast<std::size_t>(TrafficClass::lookup);
+
+  Report r;
+  r.push_back({"seed", u(settings_.overlay.seed)});
+  r.push_back({"signatures", describe(settings_.overlay.node.security)});
+  r.push_back({"nodes", u(w.nodes)});
+  r.push_back({"live_at_end", u(overlay_->size())});
+  r.push_back({"joins", u(s.joins())});
+  r.push_back({"crashes", u(s.crashes())});
+  r.push_back({"leaves", u(s.leaves())});
+  r.push_back({"virtual_s", f3(stop_at_)});
+  r.push_back({"window_s", f3(s.window_seconds())});
+  r.push_back({"events", u(events_)});
+  r.push_back({"lookups", u(s.lookups_issued())});
+  r.push_back({"answered", u(s.lookups_answered())});
+  r.push_back({"correct", u(s.lookups_correct())});
+  r.push_back({"wrong_owner", u(s.lookups_answered() - s.lookups_correct())});
+  r.push_back({"timed_out", u(s.lookups_timed_out())});
+  r.push_back({"abandoned", u(abandoned)});  // the origin departed before the answer
+  r.push_back({"success_rate", finished ? fmt::format("{:.4f}", static_cast<double>(s.lookups_correct()) /
+                                                                    static_cast<double>(finished))
+                                        : "n/a"});
+  r.push_back({"hops_mean", answered > 0 ? f3(hop_sum / answered) : "n/a"});
+  r.push_back({"hops_p50", fmt::format("{:g}", percentile(s.hops(), 50))});
+  r.push_back({"hops_p99", fmt::format("{:g}", percentile(s.hops(), 99))});
+  r.push_back({"hops_max", fmt::format("{:g}", percentile(s.hops(), 100))});
+  r.push_back({"half_log2_n", f3(0.5 * std::log2(static_cast<double>(w.nodes)))});
+  r.push_back({"latency_mean_ms", answered > 0 ? f3(latency_sum / answered) : "n/a"});
+  r.push_back({"latency_p50_ms", f3(percentile(s.latencies_ms(), 50))});
+  r.push_back({"latency_p99_ms", f3(percentile(s.latencies_ms(), 99))});
+  r.push_back({"maintenance_bytes_per_node_s",
+               node_seconds > 0 ? f3(static_cast<double>(traffic.bytes[m]) / node_seconds) : "n/a"});
+  r.push_back({"maintenance_msgs_per_node_s",
+               node_seconds > 0 ? fmt::format("{:.4f}", static_cast<double>(traffic.messages[m]) / node_seconds)
+                                : "n/a"});
+  r.push_back({"lookup_bytes", u(traffic.bytes[l])});
+  r.push_back({"total_bytes_run", u(s.total_traffic().bytes[m] + s.total_traffic().bytes[l])});
+  r.push_back({"lost_in_channel", u(s.lost_in_channel_count())});
+  r.push_back({"lost_to_departed", u(s.lost_to_departed_count())});
+  r.push_back({"ring_wrong_successors", u(overlay_->wrong_successors())});
+  r.push_back({"ttl_exhausted", u(counters.ttl_exhausted)});
+  r.push_back({"no_route", u(counters.no_route)});
+  r.push_back({"dropped_other", u(counters.dropped)});
+  r.push_back({"undecodable", u(counters.undecodable)});
+  r.push_back({"request_timeouts", u(counters.timeouts)});
+  r.push_back({"values_lost", "n/a (storage not simulated yet)"});
+  r.push_back({"wall_s", f3(wall_seconds_), true});
+  r.push_back({"peak_rss_mib", fmt::format("{:.1f}", static_cast<double>(peak) / 1024.0), true});
+  r.push_back({"rss_per_node_kib",
+               fmt::format("{:.1f}", static_cast<double>(peak - std::min(peak, rss_before_kib_)) /
+                                         static_cast<double>(std::max<std::size_t>(1, w.nodes))),
+               true});
+  return r;
+}
+
+}  // namespace reload::sim

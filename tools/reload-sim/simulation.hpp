@@ -1,0 +1,47 @@
+// One run: ns-3's scheduler and random streams set up from the seed, the overlay, the
+// workload, and the report. ns-3's Simulator is a process-wide singleton, so only one
+// Simulation exists at a time; its destructor calls Simulator::Destroy so another can follow.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+
+#include "overlay.hpp"
+#include "report.hpp"
+#include "run_stats.hpp"
+#include "workload.hpp"
+
+namespace reload::sim {
+
+struct SimulationSettings {
+  OverlaySettings overlay;
+  WorkloadSettings workload;
+};
+
+class Simulation {
+ public:
+  // `trace`, if given, receives one CSV row per lookup.
+  explicit Simulation(const SimulationSettings& settings, std::ostream* trace = nullptr);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  void run();
+  Report report() const;
+
+  const Overlay& overlay() const noexcept { return *overlay_; }
+  const RunStats& stats() const noexcept { return stats_; }
+
+ private:
+  SimulationSettings settings_;
+  RunStats stats_;
+  std::unique_ptr<Overlay> overlay_;
+  std::unique_ptr<Workload> workload_;
+  double stop_at_ = 0;
+  double wall_seconds_ = 0;
+  std::uint64_t events_ = 0;
+  std::size_t rss_before_kib_ = 0;
+};
+
+}  // namespace reload::sim

@@ -1,0 +1,84 @@
+// The scenario of one run, on the overlay: nodes join at a rate, the overlay settles, then a
+// measurement window with random lookups (Pings to random keys) and, if asked, churn.
+//
+//   t = 0 ............ the first node creates the ring
+//   t = i / join_rate  node i joins through a random admitted node
+//   + settle_s         the window opens: lookups at lookup_rate, churn starts
+//   + measure_s        the window closes; answers still under way may arrive for one
+//                      request timeout more
+//
+// Churn: every node present when the window opens, and every node that joins during it,
+// gets a session time (exponential or Weibull with the given median). When it ends the node
+// crashes, or Leaves cleanly with probability leave_fraction, and a fresh node joins in its
+// place at once, so the population stays near `nodes`. A mass failure crashes a fraction of
+// the nodes at one instant, with no replacements.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <ns3/ptr.h>
+#include <ns3/random-variable-stream.h>
+
+#include "overlay.hpp"
+#include "run_stats.hpp"
+
+namespace reload::sim {
+
+enum class SessionModel : std::uint8_t { exponential, weibull };
+
+struct ChurnSettings {
+  double median_session_s = 0;  // 0: no churn
+  SessionModel sessions = SessionModel::exponential;
+  double weibull_shape = 0.5;
+  double leave_fraction = 0;   // of departures, the share that Leave; the others crash
+  double mass_failure = 0;     // fraction of live nodes that crash at once (0: none)
+  double mass_failure_at_s = -1;  // seconds into the window; negative: its middle
+};
+
+struct WorkloadSettings {
+  std::size_t nodes = 300;
+  double join_rate = 20;    // joins per second
+  double settle_s = 30;     // after the last join, before the window
+  double measure_s = 60;    // the window
+  double lookup_rate = 20;  // lookups per second, overlay-wide
+  ChurnSettings churn;
+};
+
+class Workload {
+ public:
+  // `trace`, if given, gets one CSV row per lookup as it ends.
+  Workload(const WorkloadSettings& settings, Overlay& overlay, RunStats& stats, std::ostream* trace);
+
+  // Schedules the whole run on ns-3's scheduler; returns the virtual time (s) to stop at.
+  double schedule(double request_timeout_s);
+
+ private:
+  NodeId fresh_id();
+  std::optional<NodeId> random_member();  // a live node admitted to the ring
+  void add_node();
+  void remove_from_population(const NodeId& id);
+  void lookup_one();
+  void start_session(const NodeId& id);
+  void end_session(const NodeId& id);
+  void mass_failure();
+
+  const WorkloadSettings& settings_;
+  Overlay& overlay_;
+  RunStats& stats_;
+  std::ostream* trace_;
+  double window_end_ = 0;
+  ns3::Ptr<ns3::UniformRandomVariable> ids_;       // Node-IDs and lookup keys
+  ns3::Ptr<ns3::UniformRandomVariable> picks_;     // bootstraps and lookup origins
+  ns3::Ptr<ns3::UniformRandomVariable> coins_;     // leave or crash, mass failure victims
+  ns3::Ptr<ns3::ExponentialRandomVariable> exponential_;
+  ns3::Ptr<ns3::WeibullRandomVariable> weibull_;
+  std::vector<NodeId> population_;  // live nodes, in no order; for uniform picks
+  std::map<NodeId, std::size_t> where_;
+};
+
+}  // namespace reload::sim
