@@ -1,0 +1,139 @@
+#!/usr/bin/python3
+"""reload-sim end to end on a few hundred nodes: every lookup is answered by the peer that
+owns the key, hops lie near 0.5 log2 N, the same seed gives the same figures and the same
+per-lookup trace, churn is counted, and bad command lines are refused.
+
+Usage: sim_smoke_test.py PATH-TO-reload-sim
+"""
+
+import csv
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SIM = None  # set from argv in main
+
+# 300 nodes joining at one per second: at faster rates some seeds leave a joiner outside the
+# ring (docs/simulator.md, "Findings"), and this test asserts a healthy overlay.
+SMOKE = ["--nodes", "300", "--join-rate", "1", "--settle", "30", "--measure", "60", "--lookup-rate", "20"]
+HOST_FIELDS = {"wall_s", "peak_rss_mib", "rss_per_node_kib"}
+
+
+def run(args, check=True):
+    return subprocess.run([SIM] + args, capture_output=True, text=True, timeout=120, check=check)
+
+
+def figures(stdout):
+    out = {}
+    for line in stdout.splitlines():
+        name, _, value = line.partition(":")
+        out[name.strip()] = value.strip().removesuffix("(host)").strip()
+    return out
+
+
+def deterministic(stdout):
+    return [line for line in stdout.splitlines() if not line.endswith("(host)")]
+
+
+class SmokeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        d = cls.dir.name
+        cls.runs = []
+        for name in ("a", "b"):
+            csv_path, trace_path = os.path.join(d, name + ".csv"), os.path.join(d, name + ".trace")
+            r = run(SMOKE + ["--seed", "2", "--csv", csv_path, "--trace", trace_path])
+            cls.runs.append((r.stdout, csv_path, trace_path))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def test_every_lookup_answered_by_the_owner(self):
+        f = figures(self.runs[0][0])
+        self.assertEqual(f["nodes"], "300")
+        self.assertEqual(f["live_at_end"], "300")
+        self.assertEqual(int(f["lookups"]), 1200)
+        self.assertEqual(f["correct"], f["lookups"])
+        self.assertEqual(f["success_rate"], "1.0000")
+        for zero in ("wrong_owner", "timed_out", "abandoned", "ring_wrong_successors", "ttl_exhausted",
+                     "no_route", "dropped_other", "undecodable", "lost_in_channel", "lost_to_departed"):
+            self.assertEqual(f[zero], "0", zero)
+        self.assertIn("stand-in", f["signatures"])
+
+    def test_hops_near_half_log2_n(self):
+        f = figures(self.runs[0][0])
+        half = 0.5 * math.log2(300)
+        self.assertEqual(float(f["half_log2_n"]), round(half, 3))
+        self.assertLessEqual(abs(float(f["hops_mean"]) - half), 1.0)
+        self.assertLessEqual(float(f["hops_p99"]), math.log2(300) + 1)
+        # Latency: each hop costs between 2 * access (4 ms) and the square's diagonal + 4 ms.
+        mean_ms, mean_hops = float(f["latency_mean_ms"]), float(f["hops_mean"])
+        self.assertGreater(mean_ms, 2 * 4 * mean_hops)
+        self.assertLess(mean_ms, 2 * (100 * math.sqrt(2) + 4) * (mean_hops + 1))
+
+    def test_maintenance_is_counted(self):
+        f = figures(self.runs[0][0])
+        # Updates every 60 s (jittered) to 6 neighbours, each about 700 bytes, and their answers:
+        # at least ~100 B per node per second; far more would mean a storm.
+        self.assertGreater(float(f["maintenance_bytes_per_node_s"]), 50)
+        self.assertLess(float(f["maintenance_bytes_per_node_s"]), 2000)
+        self.assertGreater(int(f["lookup_bytes"]), 1200 * 2 * 600)
+
+    def test_same_seed_same_run(self):
+        (out_a, csv_a, trace_a), (out_b, csv_b, trace_b) = self.runs
+        self.assertEqual(deterministic(out_a), deterministic(out_b))
+        with open(trace_a) as a, open(trace_b) as b:
+            ta, tb = a.read(), b.read()
+        self.assertEqual(ta, tb)
+        self.assertEqual(len(ta.splitlines()), 1 + 1200)
+        rows = []
+        for path in (csv_a, csv_b):
+            with open(path) as f:
+                r = list(csv.DictReader(f))
+            self.assertEqual(len(r), 1)
+            rows.append({k: v for k, v in r[0].items() if k not in HOST_FIELDS})
+        self.assertEqual(rows[0], rows[1])
+        self.assertEqual(rows[0]["hops_mean"], figures(out_a)["hops_mean"])
+
+    def test_another_seed_another_run(self):
+        with tempfile.TemporaryDirectory() as d:
+            trace = os.path.join(d, "t")
+            run(SMOKE + ["--seed", "3", "--trace", trace])
+            with open(trace) as t, open(self.runs[0][2]) as base:
+                self.assertNotEqual(t.read(), base.read())
+
+    def test_churn_is_simulated_and_counted(self):
+        r = run(["--nodes", "200", "--join-rate", "1", "--settle", "30", "--measure", "60", "--seed", "2",
+                 "--churn-median", "120", "--leave-fraction", "0.5"])
+        f = figures(r.stdout)
+        departures = int(f["crashes"]) + int(f["leaves"])
+        self.assertGreater(int(f["crashes"]), 0)
+        self.assertGreater(int(f["leaves"]), 0)
+        self.assertEqual(int(f["joins"]), 200 + departures)  # each departure is replaced
+        self.assertEqual(f["live_at_end"], "200")
+        # Lookups fail while failures go undetected; most still succeed.
+        self.assertGreater(float(f["success_rate"]), 0.8)
+
+    def test_mass_failure(self):
+        r = run(["--nodes", "200", "--join-rate", "1", "--settle", "30", "--measure", "40", "--seed", "2",
+                 "--mass-failure", "0.25"])
+        f = figures(r.stdout)
+        self.assertEqual(f["crashes"], "50")
+        self.assertEqual(f["live_at_end"], "150")
+
+    def test_bad_command_lines(self):
+        for args in (["--nodes", "0"], ["--seed", "0"], ["--loss", "1"], ["--sessions", "pareto"],
+                     ["--signatures", "ecdsa"], ["--no-such-flag"]):
+            r = run(args, check=False)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertTrue(r.stderr.startswith("reload-sim: "), r.stderr)
+
+
+if __name__ == "__main__":
+    SIM = sys.argv.pop(1)
+    unittest.main(verbosity=2)
