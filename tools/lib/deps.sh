@@ -9,6 +9,7 @@ RELOAD_PACKAGES=(
   tshark python3
   libicu-dev libidn2-dev python3-precis-i18n python3-idna libstrophe-dev  # XMPP: JIDs, their oracles, interop
   curl openssl  # the enrollment tests enroll with them; certs/ scripts use openssl
+  libns3-dev  # reload-sim (-Dsimulator=true): ns-3's discrete-event scheduler, 13 MB
 )
 
 ensure_packages() {
