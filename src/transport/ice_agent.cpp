@@ -1,5 +1,7 @@
 #include "transport/ice_agent.hpp"
 
+#include <fcntl.h>
+
 #include <boost/asio/post.hpp>
 #include <nice/agent.h>
 
@@ -187,6 +189,27 @@ std::size_t IceAgent::send(std::span<const std::uint8_t> bytes, boost::system::e
   }
   if (n == 0 && !bytes.empty()) ec = make_error_code(errc::operation_would_block);
   return static_cast<std::size_t>(n);
+}
+
+std::optional<TakenIceFlow> IceAgent::take_selected_flow() {
+  if (!agent_ || reliable_) return std::nullopt;
+  // NULL for a relayed or TCP pair: their datagrams are framed or wrapped by libnice.
+  GSocket* socket = nice_agent_get_selected_socket(agent_, stream_, 1);
+  if (!socket) return std::nullopt;
+  std::optional<TakenIceFlow> taken;
+  NiceCandidate* local = nullptr;
+  NiceCandidate* remote = nullptr;
+  if (nice_agent_get_selected_pair(agent_, stream_, 1, &local, &remote) && remote) {
+    char ip[NICE_ADDRESS_STRING_LEN] = {};
+    nice_address_to_string(&remote->addr, ip);
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(ip, ec);
+    const int fd = ec ? -1 : fcntl(g_socket_get_fd(socket), F_DUPFD_CLOEXEC, 0);
+    if (fd >= 0)
+      taken = TakenIceFlow{fd, {address, static_cast<unsigned short>(nice_address_get_port(&remote->addr))}};
+  }
+  g_object_unref(socket);
+  return taken;
 }
 
 void IceAgent::close() {

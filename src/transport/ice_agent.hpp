@@ -68,6 +68,13 @@ struct IceSelectedPair {
   bool tcp = false;
 };
 
+// The chosen UDP flow taken out of the agent: a duplicate of the local socket's descriptor
+// (the caller owns it) and the remote address of the pair.
+struct TakenIceFlow {
+  int descriptor = -1;
+  boost::asio::ip::udp::endpoint remote;
+};
+
 class IceAgent : public std::enable_shared_from_this<IceAgent> {
  public:
   using GatheredHandler = std::function<void(boost::system::error_code, IceCandidateList)>;
@@ -108,6 +115,12 @@ class IceAgent : public std::enable_shared_from_this<IceAgent> {
   // peer's sender waits (flow control for a reader that fell behind).
   void pause_receiving();
   void resume_receiving();
+
+  // A non-reliable agent's selected pair as a socket of its own (TakenIceFlow), for a flow
+  // that a host or server-reflexive UDP pair carries; nothing for a relayed or TCP pair, or
+  // before a pair is selected. The agent keeps running until close(): close it at once, or
+  // both read the socket.
+  std::optional<TakenIceFlow> take_selected_flow();
 
   IceState state() const noexcept { return state_; }
   std::optional<IceSelectedPair> selected_pair() const noexcept { return selected_; }

@@ -215,7 +215,8 @@ class IceChannel final : public ByteChannel {
 
 std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, GlibLoop& loop,
                                               asio::any_io_executor executor, IceChannelLimits limits,
-                                              std::shared_ptr<void> loop_owner) {
+                                              std::shared_ptr<void> loop_owner,
+                                              std::function<void(IceState)> also_on_state) {
   auto s = std::make_shared<Shared>(loop, std::move(executor), agent, limits);
   // The handlers hold the shared state weakly: the agent must not keep its own owner alive.
   std::weak_ptr<Shared> weak = s;
@@ -226,7 +227,8 @@ std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, G
   agent->on_writable([weak] {
     if (auto s = weak.lock()) s->pump(s);
   });
-  agent->on_state([weak](IceState state) {
+  agent->on_state([weak, also = std::move(also_on_state)](IceState state) {
+    if (also) also(state);
     auto s = weak.lock();
     if (!s || state != IceState::failed) return;
     asio::post(s->executor, [s] { s->fail(asio::error::connection_reset); });

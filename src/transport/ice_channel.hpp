@@ -15,14 +15,15 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 #include "transport/byte_channel.hpp"
+#include "transport/ice_agent.hpp"
 
 namespace reload::transport {
 
 class GlibLoop;
-class IceAgent;
 
 struct IceChannelLimits {
   std::size_t max_in_flight = 256 * 1024;
@@ -36,9 +37,11 @@ struct IceChannelLimits {
 // the agent's receive, writable and state handlers, and closing the channel closes the
 // agent. `executor` is where the channel is used. `loop_owner`, when given, is what keeps
 // the loop alive (its IceExecutor): the channel holds it, so that a channel handed to an
-// application can outlive the node that made it.
+// application can outlive the node that made it. `also_on_state`, when given, sees every
+// later state of the agent too, on the loop's executor.
 std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, GlibLoop& loop,
                                               asio::any_io_executor executor, IceChannelLimits limits = {},
-                                              std::shared_ptr<void> loop_owner = nullptr);
+                                              std::shared_ptr<void> loop_owner = nullptr,
+                                              std::function<void(IceState)> also_on_state = nullptr);
 
 }  // namespace reload::transport

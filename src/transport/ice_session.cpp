@@ -7,8 +7,11 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "transport/glib_loop.hpp"
+#include "transport/handover_channel.hpp"
 #include "transport/ice_channel.hpp"
 #include "transport/ice_executor.hpp"
+#include "transport/ice_flow_takeover.hpp"
+#include "transport/pseudo_tcp_channel.hpp"
 #include "wire/codec.hpp"
 
 // g++ 12 at -O2 inlines Asio's coroutine-frame allocation next to its deallocation and then
@@ -28,6 +31,11 @@ struct IceSession::Shared : std::enable_shared_from_this<Shared> {
 
   std::shared_ptr<IceExecutor> ice;
   asio::any_io_executor home;
+  // A byte stream over UDP: the agent carries datagrams and the node runs pseudo-TCP on
+  // them, on a flow taken out of libnice once ICE is ready (IceFlowTakeover).
+  bool stream_over_udp = false;
+  bool controlling = false;
+  IceCredentials local;
   // ICE thread.
   std::shared_ptr<IceAgent> agent;
   bool handed_over = false;  // the channel owns the agent now
@@ -65,6 +73,10 @@ asio::awaitable<boost::system::result<std::unique_ptr<IceSession>>> IceSession::
     std::shared_ptr<IceExecutor> ice, IceAgentOptions options, IceCredentials local, std::chrono::milliseconds timeout) {
   auto shared = std::make_shared<Shared>(ice, co_await asio::this_coro::executor);
   std::unique_ptr<IceSession> session(new IceSession(shared));  // from here on its destructor closes the agent
+  shared->stream_over_udp = options.reliable && !options.ice_tcp;
+  shared->controlling = options.controlling;
+  shared->local = local;
+  if (shared->stream_over_udp) options.reliable = false;
   ice->loop().post([shared, options, local] {
     error_code ec;
     shared->agent = IceAgent::create(shared->ice->loop(), options, local, ec);
@@ -112,18 +124,35 @@ asio::awaitable<boost::system::result<std::unique_ptr<ByteChannel>>> IceSession:
       if (auto c = wire::decode_exact<wire::IceCandidate>(b, {})) candidates.push_back(std::move(*c));
     std::weak_ptr<Shared> weak = shared;
     IceAgent* agent = shared->agent.get();  // not owned: the agent keeps this handler
-    agent->on_state([weak, agent](IceState state) {
+    agent->on_state([weak, agent, remote_ufrag = credentials.ufrag](IceState state) {
       auto s = weak.lock();
       if (!s || s->handed_over) return;
       if (state == IceState::failed) return s->back([](Shared& s) { s.connected = make_error_code(errc::connection_refused); });
       if (state != IceState::connected && state != IceState::ready) return;
       s->handed_over = true;
-      auto channel = make_ice_channel(agent->shared_from_this(), s->ice->loop(), s->home, {}, s->ice);
-      s->back([channel = std::move(channel), pair = agent->selected_pair()](Shared& s) mutable {
+      std::shared_ptr<IceFlowTakeover> takeover;
+      std::function<void(IceState)> on_later_state;
+      if (s->stream_over_udp) {
+        takeover = std::make_shared<IceFlowTakeover>(
+            s->ice, s->home, agent->weak_from_this(),
+            IceFlowTakeoverOptions{.local = s->local, .remote_ufrag = remote_ufrag, .controlling = s->controlling});
+        on_later_state = [takeover](IceState later) {
+          if (later == IceState::ready) takeover->on_ready();
+        };
+      }
+      auto channel = make_ice_channel(agent->shared_from_this(), s->ice->loop(), s->home, {}, s->ice, on_later_state);
+      s->back([channel = std::move(channel), pair = agent->selected_pair(), takeover](Shared& s) mutable {
+        if (takeover) {
+          auto [datagrams, handover] = make_handover_channel(std::move(channel));
+          takeover->set_handover(std::move(handover));
+          channel = make_pseudo_tcp_channel(std::move(datagrams));
+        }
         s.channel = std::move(channel);
         s.pair = pair;
         s.connected = error_code{};
       });
+      // Posted after the channel is made on the home executor, so the hand-over is there.
+      if (takeover && state == IceState::ready) takeover->on_ready();
     });
     if (!agent->set_remote(credentials, candidates))
       shared->back([](Shared& s) { s.connected = make_error_code(errc::invalid_argument); });

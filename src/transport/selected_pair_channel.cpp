@@ -1,0 +1,55 @@
+#include "transport/selected_pair_channel.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace reload::transport {
+
+using boost::system::error_code;
+
+SelectedPairChannel::SelectedPairChannel(asio::ip::udp::socket socket, std::unique_ptr<IceCheckAnswerer> answerer)
+    : socket_(std::move(socket)), answerer_(std::move(answerer)) {
+  error_code ignored;  // a socket that cannot be made non-blocking fails its first wait
+  socket_.non_blocking(true, ignored);
+}
+
+std::size_t SelectedPairChannel::read_some(std::span<std::uint8_t> into, error_code& ec) {
+  for (;;) {
+    const std::size_t n = socket_.receive(asio::buffer(into.data(), into.size()), 0, ec);
+    if (ec || into.empty()) return n;
+    if (n == 0) continue;  // carries nothing, and a read of 0 would look like the end
+    const auto datagram = into.first(n);
+    if (!IceCheckAnswerer::looks_like_stun(datagram)) return n;
+    // The remote endpoint is the only one a connected socket hears from.
+    error_code peer_ec;
+    const auto from = socket_.remote_endpoint(peer_ec);
+    if (peer_ec) continue;
+    switch (answerer_->handle(datagram, from, answer_)) {
+      case StunVerdict::not_stun: return n;
+      case StunVerdict::dropped: continue;
+      case StunVerdict::answered: {
+        error_code ignored;  // lost like any datagram: the peer checks again
+        socket_.send(asio::buffer(answer_), 0, ignored);
+        ++checks_answered_;
+        continue;
+      }
+    }
+  }
+}
+
+std::size_t SelectedPairChannel::write_some(std::span<const std::uint8_t> bytes, error_code& ec) {
+  return socket_.send(asio::buffer(bytes.data(), bytes.size()), 0, ec);
+}
+
+asio::awaitable<error_code> SelectedPairChannel::wait(asio::socket_base::wait_type what) {
+  error_code ec;
+  co_await socket_.async_wait(what, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
+void SelectedPairChannel::close() noexcept {
+  error_code ignored;
+  socket_.close(ignored);
+}
+
+}  // namespace reload::transport

@@ -1,0 +1,43 @@
+// The UDP flow ICE chose, taken out of libnice once the checks are done: its socket (a
+// duplicate of the agent's descriptor, connected to the peer's address of the pair) read and
+// written by the node's own loop, with no GLib main-loop iteration, agent lock or thread
+// hand-over per datagram. A datagram ByteChannel, like the ICE channel it replaces; the
+// peer's connectivity checks that still come are answered (IceCheckAnswerer), everything else
+// that is STUN is dropped, and the rest goes to the layer above.
+//
+// Being connected, the socket takes datagrams from the pair's remote address only (the
+// kernel filters) and reports the peer's port closing as connection_refused.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/ip/udp.hpp>
+
+#include "transport/byte_channel.hpp"
+#include "transport/ice_check_answerer.hpp"
+
+namespace reload::transport {
+
+class SelectedPairChannel final : public ByteChannel {
+ public:
+  // `socket` is open and connected to the pair's remote address.
+  SelectedPairChannel(asio::ip::udp::socket socket, std::unique_ptr<IceCheckAnswerer> answerer);
+
+  std::size_t read_some(std::span<std::uint8_t> into, boost::system::error_code& ec) override;
+  std::size_t write_some(std::span<const std::uint8_t> bytes, boost::system::error_code& ec) override;
+  asio::awaitable<boost::system::error_code> wait(asio::socket_base::wait_type what) override;
+  void close() noexcept override;
+  bool is_open() const noexcept override { return socket_.is_open(); }
+  bool datagrams() const noexcept override { return true; }
+  asio::any_io_executor get_executor() noexcept override { return socket_.get_executor(); }
+
+  std::size_t checks_answered() const noexcept { return checks_answered_; }
+
+ private:
+  asio::ip::udp::socket socket_;
+  std::unique_ptr<IceCheckAnswerer> answerer_;
+  std::vector<std::uint8_t> answer_;
+  std::size_t checks_answered_ = 0;
+};
+
+}  // namespace reload::transport
