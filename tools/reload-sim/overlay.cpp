@@ -90,11 +90,11 @@ void Overlay::leave(const NodeId& id) {
   n->leave();
   const auto i = index_.at(id);
   ns3::Simulator::Schedule(to_ns3(settings_.leave_linger), [this, i] {
-    if (SimNode* gone = at(i)) remove(gone->id(), ns3::Time(-1));
+    if (SimNode* gone = at(i)) remove(gone->id(), std::nullopt);
   });
 }
 
-void Overlay::remove(const NodeId& id, ns3::Time notice) {
+void Overlay::remove(const NodeId& id, std::optional<ns3::Time> notice) {
   auto it = index_.find(id);
   if (it == index_.end()) return;
   const std::uint32_t i = it->second;
@@ -108,8 +108,8 @@ void Overlay::remove(const NodeId& id, ns3::Time notice) {
     auto p = index_.find(peer);
     if (p == index_.end()) continue;
     const std::uint32_t j = p->second;
-    // A negative notice: the link was closed, which the peer sees one way-latency later.
-    const ns3::Time delay = notice.IsNegative() ? channel_.latency(i, j) : notice;
+    // No notice given: the link was closed, which the peer sees one way-latency later.
+    const ns3::Time delay = notice ? *notice : channel_.latency(i, j);
     ns3::Simulator::Schedule(delay, [this, j, id] {
       if (SimNode* n = at(j)) n->on_link_down(id);
     });
@@ -154,7 +154,7 @@ void Overlay::send(const NodeId& from, const NodeId& to, wire::Buffer bytes) {
     });
     return;
   }
-  stats_.sent(bytes, seconds_of(now()));
+  stats_.sent(bytes);
   auto t = index_.find(to);
   if (t == index_.end()) {
     stats_.lost_to_departed();

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -71,8 +72,9 @@ class Overlay final : public LinkLayer {
   SimNode* at(std::uint32_t index) { return index < nodes_.size() ? nodes_[index].get() : nullptr; }
   void link_to_bootstrap(std::uint32_t joiner, std::uint32_t bootstrap);
   ns3::Time round_trip(std::uint32_t a, std::uint32_t b) const;
-  // Takes the node out of the table; each peer sees the link go down after `notice`.
-  void remove(const NodeId& id, ns3::Time notice);
+  // Takes the node out of the table; each peer sees the link go down after `notice`
+  // (failure detection), or without one as soon as the closing reaches it.
+  void remove(const NodeId& id, std::optional<ns3::Time> notice);
 
   const OverlaySettings& settings_;
   RunStats& stats_;

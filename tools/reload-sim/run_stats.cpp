@@ -33,7 +33,7 @@ void RunStats::end_window(double t) {
   window_end_ = t;
 }
 
-void RunStats::sent(wire::Bytes message, double) {
+void RunStats::sent(wire::Bytes message) {
   const auto c = static_cast<std::size_t>(class_of(message));
   ++total_.messages[c];
   total_.bytes[c] += message.size();

@@ -30,7 +30,7 @@ class RunStats {
 
   // One message put on one link (a forwarded message counts once per hop); `bytes` is the
   // encoded RELOAD message.
-  void sent(wire::Bytes message, double t);
+  void sent(wire::Bytes message);
   void lost_in_channel() noexcept { ++lost_in_channel_; }
   void lost_to_departed() noexcept { ++lost_to_departed_; }
 

@@ -73,8 +73,8 @@ class Workload {
   std::ostream* trace_;
   double window_end_ = 0;
   ns3::Ptr<ns3::UniformRandomVariable> ids_;       // Node-IDs and lookup keys
-  ns3::Ptr<ns3::UniformRandomVariable> picks_;     // bootstraps and lookup origins
-  ns3::Ptr<ns3::UniformRandomVariable> coins_;     // leave or crash, mass failure victims
+  ns3::Ptr<ns3::UniformRandomVariable> picks_;     // bootstraps, lookup origins, mass failure victims
+  ns3::Ptr<ns3::UniformRandomVariable> coins_;     // leave or crash
   ns3::Ptr<ns3::ExponentialRandomVariable> exponential_;
   ns3::Ptr<ns3::WeibullRandomVariable> weibull_;
   std::vector<NodeId> population_;  // live nodes, in no order; for uniform picks
