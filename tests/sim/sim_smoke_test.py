@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """reload-sim end to end on a few hundred nodes: every lookup is answered by the peer that
 owns the key, hops lie near 0.5 log2 N, the same seed gives the same figures and the same
-per-lookup trace, churn is counted, and bad command lines are refused.
+per-lookup trace, churn is counted, a latency matrix sets the delays, and bad command lines
+and matrices are refused.
 
 Usage: sim_smoke_test.py PATH-TO-reload-sim
 """
@@ -125,6 +126,28 @@ class SmokeTest(unittest.TestCase):
         f = figures(r.stdout)
         self.assertEqual(f["crashes"], "50")
         self.assertEqual(f["live_at_end"], "150")
+
+    def test_latency_matrix(self):
+        with tempfile.TemporaryDirectory() as d:
+            one_site = os.path.join(d, "one-site")
+            with open(one_site, "w") as f:
+                f.write("# every pair of nodes 50 ms apart\n50\n")
+            r = run(["--nodes", "100", "--join-rate", "1", "--settle", "30", "--measure", "30", "--seed", "2",
+                     "--latency-matrix", one_site, "--access-ms", "0"])
+            f = figures(r.stdout)
+            self.assertEqual(f["success_rate"], "1.0000")
+            # Every hop there and back costs 50 ms, plus under 2 ms of serialisation at 10 Mbit/s.
+            ratio = float(f["latency_mean_ms"]) / (100 * float(f["hops_mean"]))
+            self.assertGreaterEqual(ratio, 1.0)
+            self.assertLess(ratio, 1.04)
+            for text, why in (("0 50\n50\n", "row 2 has 1 entries"), ("0 x\n1 0\n", "'x' is not a delay"),
+                              ("0 -1\n1 0\n", "'-1' is not a delay"), ("# nothing\n", "no rows")):
+                bad = os.path.join(d, "bad")
+                with open(bad, "w") as b:
+                    b.write(text)
+                r = run(["--latency-matrix", bad], check=False)
+                self.assertEqual(r.returncode, 2)
+                self.assertIn(why, r.stderr)
 
     def test_bad_command_lines(self):
         for args in (["--nodes", "0"], ["--seed", "0"], ["--loss", "1"], ["--sessions", "pareto"],

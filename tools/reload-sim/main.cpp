@@ -8,6 +8,7 @@
 
 #include <cxxopts.hpp>
 
+#include "latency_matrix.hpp"
 #include "simulation.hpp"
 
 using namespace reload::sim;
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     ("measure", "seconds of the measurement window", cxxopts::value<double>()->default_value("60"))
     ("lookup-rate", "lookups (Ping to a random key) per second, overlay-wide", cxxopts::value<double>()->default_value("20"))
     ("area-ms", "side of the coordinate square, ms of one-way delay", cxxopts::value<double>()->default_value("100"))
+    ("latency-matrix", "one-way delays between sites (ms; a square matrix, one row per line); nodes at random sites", cxxopts::value<std::string>())
     ("access-ms", "access delay at each end, ms", cxxopts::value<double>()->default_value("2"))
     ("uplink-mbps", "each node's uplink, Mbit/s", cxxopts::value<double>()->default_value("10"))
     ("loss", "probability a message is lost", cxxopts::value<double>()->default_value("0"))
@@ -81,6 +83,7 @@ int main(int argc, char** argv) {
     o.seed = r["seed"].as<std::uint64_t>();
     o.channel.area_ms = r["area-ms"].as<double>();
     o.channel.access_ms = r["access-ms"].as<double>();
+    if (r.count("latency-matrix")) o.channel.matrix = load_latency_matrix(r["latency-matrix"].as<std::string>());
     o.channel.uplink_bps = r["uplink-mbps"].as<double>() * 1e6;
     o.channel.loss = r["loss"].as<double>();
     o.node.chord.update_interval = ms_of_seconds(r["update-interval"].as<double>());

@@ -17,8 +17,12 @@ OverlayChannel::OverlayChannel(ChannelSettings settings, std::int64_t first_stre
 
 std::uint32_t OverlayChannel::add_endpoint() {
   Endpoint e;
-  e.x = position_->GetValue(0, settings_.area_ms);
-  e.y = position_->GetValue(0, settings_.area_ms);
+  if (settings_.matrix.empty()) {
+    e.x = position_->GetValue(0, settings_.area_ms);
+    e.y = position_->GetValue(0, settings_.area_ms);
+  } else {
+    e.site = position_->GetInteger(0, static_cast<std::uint32_t>(settings_.matrix.size() - 1));
+  }
   endpoints_.push_back(e);
   return static_cast<std::uint32_t>(endpoints_.size() - 1);
 }
@@ -27,7 +31,8 @@ ns3::Time OverlayChannel::latency(std::uint32_t a, std::uint32_t b) const {
   if (a == b) return ns3::Time(0);
   const auto& p = endpoints_.at(a);
   const auto& q = endpoints_.at(b);
-  const double ms = std::hypot(p.x - q.x, p.y - q.y) + 2 * settings_.access_ms;
+  const double path_ms = settings_.matrix.empty() ? std::hypot(p.x - q.x, p.y - q.y) : settings_.matrix[p.site][q.site];
+  const double ms = path_ms + 2 * settings_.access_ms;
   return ns3::MicroSeconds(static_cast<std::int64_t>(ms * 1000.0));
 }
 

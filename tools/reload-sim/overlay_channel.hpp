@@ -3,8 +3,9 @@
 // cost more than the protocol under test).
 //
 // Each node sits at a random point of a square whose side is `area_ms` milliseconds of
-// one-way delay (a plane of network coordinates, as Vivaldi estimates them), plus an access
-// delay at each end. Each node has one uplink of `uplink_bps`: a message waits for the bytes
+// one-way delay (a plane of network coordinates, as Vivaldi estimates them), or, when a
+// latency matrix is given, at a random site of the matrix; an access delay is added at each
+// end. Each node has one uplink of `uplink_bps`: a message waits for the bytes
 // before it to leave, then takes its own serialisation time, so a node that sends much
 // queues. A message is lost with probability `loss`; nothing is retransmitted (the link layer
 // of RFC 6940 section 5.6 is not modelled). All randomness comes from ns-3 streams, so the
@@ -20,6 +21,8 @@
 #include <ns3/ptr.h>
 #include <ns3/random-variable-stream.h>
 
+#include "latency_matrix.hpp"
+
 namespace reload::sim {
 
 struct ChannelSettings {
@@ -27,6 +30,7 @@ struct ChannelSettings {
   double access_ms = 2;      // each end's access link, in ms
   double uplink_bps = 10e6;  // per node, bits per second
   double loss = 0;           // probability that a message is lost
+  LatencyMatrix matrix;      // empty: coordinates in the square
 };
 
 class OverlayChannel {
@@ -48,7 +52,8 @@ class OverlayChannel {
 
  private:
   struct Endpoint {
-    double x = 0, y = 0;       // ms
+    double x = 0, y = 0;       // ms, in the square
+    std::size_t site = 0;      // row of the latency matrix
     ns3::Time uplink_free{0};  // when the uplink has sent everything queued so far
   };
 
