@@ -1,0 +1,89 @@
+// IceSession for AppAttach: a byte stream over ICE-UDP carries TLS 1.3, and once ICE is ready
+// the flow leaves libnice (IceFlowTakeover): the stream still carries bytes both ways after
+// the ICE executor, and with it every libnice agent and GLib, stopped for good.
+#include "transport/ice_session.hpp"
+
+#include <doctest/doctest.h>
+
+#include "ice_tls_fixtures.hpp"
+
+using namespace reload;
+using namespace reload::transport;
+using namespace reload::transport::test;
+using boost::system::error_code;
+
+namespace {
+
+using SessionResult = boost::system::result<std::unique_ptr<IceSession>>;
+using ChannelResult = boost::system::result<std::unique_ptr<ByteChannel>>;
+
+// Writes `bytes` on `from` and reads as many on `to`.
+void carry(TlsPeers& t, TlsSocket& from, TlsSocket& to, const wire::Buffer& bytes) {
+  std::optional<error_code> wrote, read;
+  wire::Buffer got(bytes.size());
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { wrote = co_await from.write_all(bytes); }, asio::detached);
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> {
+    std::size_t have = 0;
+    while (have < got.size()) {
+      std::size_t n = 0;
+      if (auto ec = co_await to.read_some(std::span(got).subspan(have), n)) {
+        read = ec;
+        co_return;
+      }
+      have += n;
+    }
+    read = error_code{};
+  }, asio::detached);
+  t.run_until([&] { return wrote && read; }, 10s);
+  CHECK_FALSE(*wrote);
+  CHECK_FALSE(*read);
+  CHECK(got == bytes);
+}
+
+}  // namespace
+
+TEST_CASE("an AppAttach stream over ICE-UDP runs TLS, and carries on after libnice stopped") {
+  TlsPeers t;
+  auto busy = asio::make_work_guard(t.io);
+  auto ice = std::make_shared<IceExecutor>();
+  std::optional<SessionResult> a, b;
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> {
+    a = co_await IceSession::gather(ice, loopback(true, true), credentials_a, 5s);
+  }, asio::detached);
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> {
+    b = co_await IceSession::gather(ice, loopback(false, true), credentials_b, 5s);
+  }, asio::detached);
+  t.run_until([&] { return a && b; }, 10s);
+  REQUIRE(*a);
+  REQUIRE(*b);
+  std::optional<ChannelResult> ca, cb;
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { ca = co_await (**a)->connect((**b)->offer(), 5s); }, asio::detached);
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { cb = co_await (**b)->connect((**a)->offer(), 5s); }, asio::detached);
+  t.run_until([&] { return ca && cb; }, 10s);
+  REQUIRE(*ca);
+  REQUIRE(*cb);
+  CHECK_FALSE((**ca)->datagrams());  // a byte stream
+
+  auto client_tls = t.context_for(0x11), server_tls = t.context_for(0x22);
+  TlsSocket client(std::move(**ca), *client_tls), server(std::move(**cb), *server_tls);
+  std::optional<error_code> c, s;
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { c = co_await client.handshake(asio::ssl::stream_base::client); }, asio::detached);
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { s = co_await server.handshake(asio::ssl::stream_base::server); }, asio::detached);
+  t.run_until([&] { return c && s; }, 10s);
+  REQUIRE_FALSE(*c);
+  REQUIRE_FALSE(*s);
+  carry(t, client, server, wire::Buffer(100, 'a'));
+
+  // On loopback ICE is ready within milliseconds of the first pair; the flow then moves.
+  t.run_for(300ms);
+  a.reset();
+  b.reset();
+  t.run_for(20ms);
+  ice->stop();  // no GLib iteration, no agent, from here on
+
+  carry(t, client, server, wire::Buffer(200 * 1024, 'b'));
+  carry(t, server, client, wire::Buffer(1000, 'c'));
+  client.close();
+  server.close();
+  t.run_for(20ms);
+}
