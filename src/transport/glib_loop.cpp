@@ -69,15 +69,20 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
       if (p.events & G_IO_OUT) e |= EPOLLOUT;
       if (e) wanted[p.fd] |= e;
     }
-    const int set = ready.native_handle();
+    bool stale = false;
     for (auto it = registered.begin(); it != registered.end();) {
       if (wanted.contains(it->first)) {
         ++it;
         continue;
       }
-      ::epoll_ctl(set, EPOLL_CTL_DEL, it->first, nullptr);  // ENOENT/EBADF: GLib closed it
+      // EBADF: GLib closed it. Its registration is gone with it, unless another descriptor
+      // still refers to the same socket (an ICE flow the node took over holds a duplicate):
+      // epoll keeps watching the socket then, and nothing can remove that entry by number.
+      if (::epoll_ctl(ready.native_handle(), EPOLL_CTL_DEL, it->first, nullptr) != 0 && errno == EBADF) stale = true;
       it = registered.erase(it);
     }
+    if (stale) fresh_set();
+    const int set = ready.native_handle();
     for (const auto& [fd, events] : wanted) {
       auto it = registered.find(fd);
       if (it != registered.end() && it->second == events) continue;
@@ -87,6 +92,17 @@ struct GlibLoop::State : std::enable_shared_from_this<GlibLoop::State> {
       if (it == registered.end() || ::epoll_ctl(set, EPOLL_CTL_MOD, fd, &ev) != 0) ::epoll_ctl(set, EPOLL_CTL_ADD, fd, &ev);
       registered[fd] = events;
     }
+  }
+
+  // A new, empty epoll set in place of one that may watch a socket GLib no longer lists
+  // (which would wake this loop for every datagram the socket's new owner receives).
+  void fresh_set() {
+    const int fd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0) return;  // keep the old set: spurious wake-ups cost time, not correctness
+    boost::system::error_code ignored;
+    ready.close(ignored);
+    ready.assign(fd, ignored);
+    registered.clear();
   }
 
   void prepare_and_wait() {

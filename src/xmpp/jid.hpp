@@ -52,6 +52,7 @@ class Jid {
 
  private:
   Jid() = default;
+  static boost::system::result<Jid> parse_unremembered(std::string_view text);
 
   std::optional<std::string> localpart_;
   std::string domainpart_;

@@ -183,3 +183,19 @@ TEST_CASE("the XMPP-LOCATION Resource-ID is the hash of the prepared bare JID") 
   CHECK(location_resource_id(*Jid::parse("fu\u00DFball@example.com")) !=
         location_resource_id(*Jid::parse("fussball@example.com")));
 }
+
+TEST_CASE("a text parsed again, after the remembered ones were dropped too, prepares the same; errors stay errors") {
+  // More texts than the per-thread table keeps, twice over: each answer must not depend on
+  // what was parsed before it.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 600; ++i) {
+      const std::string text = "User" + std::to_string(i) + "@Example.COM/Res" + std::to_string(i);
+      auto jid = Jid::parse(text);
+      REQUIRE(jid);
+      CHECK(jid->to_string() == "user" + std::to_string(i) + "@example.com/Res" + std::to_string(i));
+    }
+    auto bad = Jid::parse("juliet smith@example.com");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error() == jid_errc::disallowed_character);
+  }
+}
