@@ -94,7 +94,7 @@ void Overlay::leave(const NodeId& id) {
   });
 }
 
-void Overlay::remove(const NodeId& id, std::optional<ns3::Time> notice) {
+void Overlay::remove(NodeId id, std::optional<ns3::Time> notice) {
   auto it = index_.find(id);
   if (it == index_.end()) return;
   const std::uint32_t i = it->second;

@@ -73,8 +73,9 @@ class Overlay final : public LinkLayer {
   void link_to_bootstrap(std::uint32_t joiner, std::uint32_t bootstrap);
   ns3::Time round_trip(std::uint32_t a, std::uint32_t b) const;
   // Takes the node out of the table; each peer sees the link go down after `notice`
-  // (failure detection), or without one as soon as the closing reaches it.
-  void remove(const NodeId& id, std::optional<ns3::Time> notice);
+  // (failure detection), or without one as soon as the closing reaches it. `id` is a copy:
+  // callers may pass the node's own, which goes with the node.
+  void remove(NodeId id, std::optional<ns3::Time> notice);
 
   const OverlaySettings& settings_;
   RunStats& stats_;
