@@ -170,6 +170,15 @@ void Chord::on_update(const NodeId& from, const wire::ChordUpdate& update, TimeP
   for (const auto& s : update.successors) learn(s, from);
   for (const auto& f : update.fingers) learn(f, from);
   neighbors_changed(before, false, now);
+  // A peer that counts us among its neighbors while we do not count it among ours holds a
+  // wrong view of the ring: tell it ours (the original Chord's "notify"). Without it, peers
+  // that joined at the same time through a peer that was responsible a moment before could
+  // stay outside the ring for good: reload-sim found 52 such among 10,000 peers.
+  if (state_ == State::joined && admitted_ && update.type != wire::ChordUpdateType::peer_ready &&
+      links_.contains(from) && !neighbors_.contains(from) &&
+      (std::find(update.successors.begin(), update.successors.end(), self()) != update.successors.end() ||
+       std::find(update.predecessors.begin(), update.predecessors.end(), self()) != update.predecessors.end()))
+    effects_.emplace_back(effect::SendUpdate{from, make_update(wire::ChordUpdateType::neighbors, now)});
   if (!admitted_ && admitting_peer_ == from &&
       std::find(update.predecessors.begin(), update.predecessors.end(), self()) != update.predecessors.end())
     take_place(now);

@@ -440,3 +440,26 @@ TEST_CASE("a quiet link that never joined the ring is not made a member when it 
   CHECK(c.links().contains(at(0x90)));
   CHECK(c.neighbors().successors().empty());
 }
+
+TEST_CASE("a peer that names us its neighbor while it is not one of ours is told our neighbors") {
+  TimePoint now{};
+  Chord x(at(0x80), fast_settings(), 1);
+  x.create(now);
+  for (std::uint8_t p : {0x50, 0x60, 0x70, 0x90, 0xa0, 0xb0, 0x20}) {
+    x.on_attached(at(p), AttachPurpose::neighbor, now);
+    x.on_update(at(p), neighbors_update({}, {}), now);
+  }
+  x.take_effects();
+  REQUIRE(x.neighbors().predecessors().size() == 3);
+  REQUIRE(x.neighbors().successors().size() == 3);
+  // 0x20 believes 0x80 follows it: 0x30 to 0x70 are missing from its view.
+  x.on_update(at(0x20), neighbors_update({}, {at(0x80)}), now);
+  const auto to = updates_sent(x);
+  REQUIRE(to.size() == 1);
+  CHECK(to.front() == at(0x20));
+  // An Update that does not name us, or one from a neighbor, asks for nothing.
+  x.on_update(at(0x20), neighbors_update({}, {at(0x30)}), now);
+  CHECK(updates_sent(x).empty());
+  x.on_update(at(0x90), neighbors_update({at(0x80)}, {at(0xa0)}), now);
+  CHECK(updates_sent(x).empty());
+}
