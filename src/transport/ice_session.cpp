@@ -31,9 +31,11 @@ struct IceSession::Shared : std::enable_shared_from_this<Shared> {
 
   std::shared_ptr<IceExecutor> ice;
   asio::any_io_executor home;
-  // A byte stream over UDP: the agent carries datagrams and the node runs pseudo-TCP on
-  // them, on a flow taken out of libnice once ICE is ready (IceFlowTakeover).
+  // A byte stream over UDP: the agent carries datagrams and the node runs pseudo-TCP on them.
   bool stream_over_udp = false;
+  // The agent carries datagrams (DTLS for Attach, pseudo-TCP for AppAttach): the flow is
+  // taken out of libnice once ICE is ready (IceFlowTakeover).
+  bool datagrams = false;
   bool controlling = false;
   IceCredentials local;
   // ICE thread.
@@ -77,6 +79,7 @@ asio::awaitable<boost::system::result<std::unique_ptr<IceSession>>> IceSession::
   shared->controlling = options.controlling;
   shared->local = local;
   if (shared->stream_over_udp) options.reliable = false;
+  shared->datagrams = !options.reliable;
   ice->loop().post([shared, options, local] {
     error_code ec;
     shared->agent = IceAgent::create(shared->ice->loop(), options, local, ec);
@@ -132,7 +135,7 @@ asio::awaitable<boost::system::result<std::unique_ptr<ByteChannel>>> IceSession:
       s->handed_over = true;
       std::shared_ptr<IceFlowTakeover> takeover;
       std::function<void(IceState)> on_later_state;
-      if (s->stream_over_udp) {
+      if (s->datagrams) {
         takeover = std::make_shared<IceFlowTakeover>(
             s->ice, s->home, agent->weak_from_this(),
             IceFlowTakeoverOptions{.local = s->local, .remote_ufrag = remote_ufrag, .controlling = s->controlling});
@@ -145,8 +148,9 @@ asio::awaitable<boost::system::result<std::unique_ptr<ByteChannel>>> IceSession:
         if (takeover) {
           auto [datagrams, handover] = make_handover_channel(std::move(channel));
           takeover->set_handover(std::move(handover));
-          channel = make_pseudo_tcp_channel(std::move(datagrams));
+          channel = std::move(datagrams);
         }
+        if (s.stream_over_udp) channel = make_pseudo_tcp_channel(std::move(channel));
         s.channel = std::move(channel);
         s.pair = pair;
         s.connected = error_code{};
