@@ -67,4 +67,12 @@ StunVerdict IceCheckAnswerer::handle(std::span<const std::uint8_t> datagram, con
   return StunVerdict::answered;
 }
 
+std::vector<std::uint8_t> IceCheckAnswerer::keepalive() {
+  std::vector<std::uint8_t> indication(64);
+  StunMessage msg;
+  if (!stun_agent_init_indication(&stun_->agent, &msg, indication.data(), indication.size(), STUN_BINDING)) return {};
+  indication.resize(stun_agent_finish_message(&stun_->agent, &msg, nullptr, 0));
+  return indication;
+}
+
 }  // namespace reload::transport

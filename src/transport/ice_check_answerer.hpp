@@ -41,6 +41,11 @@ class IceCheckAnswerer {
   StunVerdict handle(std::span<const std::uint8_t> datagram, const boost::asio::ip::udp::endpoint& from,
                      std::vector<std::uint8_t>& answer);
 
+  // A Binding indication: the keepalive RFC 8445 section 11 asks for on a pair that carried
+  // nothing for a while (libnice sent it while it had the flow), which keeps NAT bindings
+  // open under an application that is quiet. The peer drops it.
+  std::vector<std::uint8_t> keepalive();
+
  private:
   struct Stun;
   std::unique_ptr<Stun> stun_;

@@ -7,10 +7,29 @@ namespace reload::transport {
 
 using boost::system::error_code;
 
-SelectedPairChannel::SelectedPairChannel(asio::ip::udp::socket socket, std::unique_ptr<IceCheckAnswerer> answerer)
-    : socket_(std::move(socket)), answerer_(std::move(answerer)) {
+SelectedPairChannel::SelectedPairChannel(asio::ip::udp::socket socket, std::unique_ptr<IceCheckAnswerer> answerer,
+                                         std::chrono::milliseconds keepalive_after)
+    : socket_(std::move(socket)), keepalive_after_(keepalive_after), keepalive_(socket_.get_executor()),
+      answerer_(std::move(answerer)) {
   error_code ignored;  // a socket that cannot be made non-blocking fails its first wait
   socket_.non_blocking(true, ignored);
+  remote_ = socket_.remote_endpoint(ignored);
+  arm_keepalive();
+}
+
+SelectedPairChannel::~SelectedPairChannel() { *alive_ = false; }
+
+void SelectedPairChannel::arm_keepalive() {
+  keepalive_.expires_at(last_write_ + keepalive_after_);
+  keepalive_.async_wait([this, alive = alive_](error_code ec) {
+    if (!*alive || ec || !socket_.is_open()) return;
+    if (std::chrono::steady_clock::now() - last_write_ >= keepalive_after_) {
+      error_code ignored;
+      write_some(answerer_->keepalive(), ignored);
+      ++keepalives_sent_;
+    }
+    arm_keepalive();
+  });
 }
 
 std::size_t SelectedPairChannel::read_some(std::span<std::uint8_t> into, error_code& ec) {
@@ -21,10 +40,7 @@ std::size_t SelectedPairChannel::read_some(std::span<std::uint8_t> into, error_c
     const auto datagram = into.first(n);
     if (!IceCheckAnswerer::looks_like_stun(datagram)) return n;
     // The remote endpoint is the only one a connected socket hears from.
-    error_code peer_ec;
-    const auto from = socket_.remote_endpoint(peer_ec);
-    if (peer_ec) continue;
-    switch (answerer_->handle(datagram, from, answer_)) {
+    switch (answerer_->handle(datagram, remote_, answer_)) {
       case StunVerdict::not_stun: return n;
       case StunVerdict::dropped: continue;
       case StunVerdict::answered: {
@@ -38,6 +54,7 @@ std::size_t SelectedPairChannel::read_some(std::span<std::uint8_t> into, error_c
 }
 
 std::size_t SelectedPairChannel::write_some(std::span<const std::uint8_t> bytes, error_code& ec) {
+  last_write_ = std::chrono::steady_clock::now();
   return socket_.send(asio::buffer(bytes.data(), bytes.size()), 0, ec);
 }
 
@@ -50,6 +67,7 @@ asio::awaitable<error_code> SelectedPairChannel::wait(asio::socket_base::wait_ty
 void SelectedPairChannel::close() noexcept {
   error_code ignored;
   socket_.close(ignored);
+  keepalive_.cancel();
 }
 
 }  // namespace reload::transport

@@ -6,12 +6,16 @@
 // that is STUN is dropped, and the rest goes to the layer above.
 //
 // Being connected, the socket takes datagrams from the pair's remote address only (the
-// kernel filters) and reports the peer's port closing as connection_refused.
+// kernel filters) and reports the peer's port closing as connection_refused. After
+// `keepalive_after` with nothing written, a STUN Binding indication goes out (RFC 8445
+// section 11, as libnice did), so that NAT bindings outlive a quiet application.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "transport/byte_channel.hpp"
 #include "transport/ice_check_answerer.hpp"
@@ -21,7 +25,9 @@ namespace reload::transport {
 class SelectedPairChannel final : public ByteChannel {
  public:
   // `socket` is open and connected to the pair's remote address.
-  SelectedPairChannel(asio::ip::udp::socket socket, std::unique_ptr<IceCheckAnswerer> answerer);
+  SelectedPairChannel(asio::ip::udp::socket socket, std::unique_ptr<IceCheckAnswerer> answerer,
+                      std::chrono::milliseconds keepalive_after = std::chrono::seconds(15));
+  ~SelectedPairChannel() override;
 
   std::size_t read_some(std::span<std::uint8_t> into, boost::system::error_code& ec) override;
   std::size_t write_some(std::span<const std::uint8_t> bytes, boost::system::error_code& ec) override;
@@ -32,12 +38,21 @@ class SelectedPairChannel final : public ByteChannel {
   asio::any_io_executor get_executor() noexcept override { return socket_.get_executor(); }
 
   std::size_t checks_answered() const noexcept { return checks_answered_; }
+  std::size_t keepalives_sent() const noexcept { return keepalives_sent_; }
 
  private:
+  void arm_keepalive();
+
   asio::ip::udp::socket socket_;
+  asio::ip::udp::endpoint remote_;
+  std::chrono::milliseconds keepalive_after_;
+  asio::steady_timer keepalive_;
+  std::chrono::steady_clock::time_point last_write_ = std::chrono::steady_clock::now();
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // read by a timer handler run late
   std::unique_ptr<IceCheckAnswerer> answerer_;
   std::vector<std::uint8_t> answer_;
   std::size_t checks_answered_ = 0;
+  std::size_t keepalives_sent_ = 0;
 };
 
 }  // namespace reload::transport
