@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
     ("settle", "seconds after the last join before measuring", cxxopts::value<double>()->default_value("30"))
     ("measure", "seconds of the measurement window", cxxopts::value<double>()->default_value("60"))
     ("lookup-rate", "lookups (Ping to a random key) per second, overlay-wide", cxxopts::value<double>()->default_value("20"))
+    ("values", "values to store (Store, replication, hand-over; 0: no storage)", cxxopts::value<std::size_t>()->default_value("0"))
+    ("value-bytes", "bytes of each value", cxxopts::value<std::size_t>()->default_value("64"))
+    ("lookups", "ping (random keys) or fetch (stored values; needs --values)", cxxopts::value<std::string>()->default_value("ping"))
     ("area-ms", "side of the coordinate square, ms of one-way delay", cxxopts::value<double>()->default_value("100"))
     ("latency-matrix", "one-way delays between sites (ms; a square matrix, one row per line); nodes at random sites", cxxopts::value<std::string>())
     ("access-ms", "access delay at each end, ms", cxxopts::value<double>()->default_value("2"))
@@ -71,6 +74,13 @@ int main(int argc, char** argv) {
     w.settle_s = r["settle"].as<double>();
     w.measure_s = r["measure"].as<double>();
     w.lookup_rate = r["lookup-rate"].as<double>();
+    s.storage.values = r["values"].as<std::size_t>();
+    s.storage.value_bytes = r["value-bytes"].as<std::size_t>();
+    const auto lookups = r["lookups"].as<std::string>();
+    if (lookups == "fetch") w.fetch_lookups = true;
+    else if (lookups != "ping") return fail("--lookups must be ping or fetch");
+    if (w.fetch_lookups && s.storage.values == 0) return fail("--lookups fetch needs --values");
+    if (s.storage.value_bytes < 1 || s.storage.value_bytes > 2000) return fail("--value-bytes must be 1 to 2000");
     w.churn.median_session_s = r["churn-median"].as<double>();
     const auto sessions = r["sessions"].as<std::string>();
     if (sessions == "weibull") w.churn.sessions = SessionModel::weibull;

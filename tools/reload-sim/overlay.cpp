@@ -18,11 +18,12 @@ void add_to(NodeCounters& sum, const NodeCounters& c) {
   sum.dropped += c.dropped;
   sum.undecodable += c.undecodable;
   sum.timeouts += c.timeouts;
+  sum.storage_refused += c.storage_refused;
 }
 }  // namespace
 
-Overlay::Overlay(const OverlaySettings& settings, RunStats& stats)
-    : settings_(settings), stats_(stats), channel_(settings.channel, channel_streams) {}
+Overlay::Overlay(const OverlaySettings& settings, RunStats& stats, StorageWorld* storage)
+    : settings_(settings), stats_(stats), storage_(storage), channel_(settings.channel, channel_streams) {}
 
 Overlay::~Overlay() = default;
 
@@ -30,7 +31,7 @@ std::uint32_t Overlay::add(const NodeId& id) {
   if (index_.contains(id)) throw std::logic_error("a Node-ID twice in the overlay");
   const std::uint32_t i = channel_.add_endpoint();
   // Each node's own random stream (transaction ids, Chord's jitter) follows from the seed.
-  nodes_.push_back(std::make_unique<SimNode>(id, settings_.node, *this, settings_.seed * 1000003 + i));
+  nodes_.push_back(std::make_unique<SimNode>(id, settings_.node, *this, settings_.seed * 1000003 + i, storage_));
   index_.emplace(id, i);
   stats_.population(seconds_of(now()), index_.size());
   stats_.joined();
@@ -142,6 +143,35 @@ NodeCounters Overlay::counters() const {
   NodeCounters sum = departed_;
   for (const auto& [id, i] : index_) add_to(sum, nodes_[i]->counters());
   return sum;
+}
+
+std::vector<std::vector<std::uint32_t>> Overlay::holders() const {
+  std::vector<std::vector<std::uint32_t>> out(storage_ ? storage_->values().size() : 0);
+  if (!storage_) return out;
+  const TimePoint t = now();
+  for (const auto& [id, i] : index_) {
+    const auto* service = nodes_[i]->storage();
+    if (!service) continue;
+    std::optional<wire::ResourceId> last;
+    for (const auto& set : service->store().stored_sets(t)) {
+      if (last == set.resource || set.values == 0) continue;
+      last = set.resource;
+      const auto v = storage_->index_of(set.resource);
+      if (v < out.size()) out[v].push_back(i);
+    }
+  }
+  return out;
+}
+
+std::vector<NodeId> Overlay::owner_and_successors(const NodeId& key, std::size_t count) const {
+  std::vector<NodeId> out;
+  if (index_.empty()) return out;
+  auto it = index_.lower_bound(key);
+  for (std::size_t seen = 0; seen < index_.size() && out.size() <= count; ++seen, ++it) {
+    if (it == index_.end()) it = index_.begin();
+    if (nodes_[it->second]->chord().admitted()) out.push_back(it->first);
+  }
+  return out;
 }
 
 void Overlay::send(const NodeId& from, const NodeId& to, wire::Buffer bytes) {

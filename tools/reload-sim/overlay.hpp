@@ -38,8 +38,8 @@ struct OverlaySettings {
 
 class Overlay final : public LinkLayer {
  public:
-  // `settings` and `stats` outlive the overlay.
-  Overlay(const OverlaySettings& settings, RunStats& stats);
+  // `settings`, `stats` and `storage` (null: no storage) outlive the overlay.
+  Overlay(const OverlaySettings& settings, RunStats& stats, StorageWorld* storage = nullptr);
   ~Overlay() override;
 
   // The first node: it creates the ring.
@@ -63,6 +63,13 @@ class Overlay final : public LinkLayer {
   std::size_t wrong_successors() const;
   // Every node's counters, departed ones included.
   NodeCounters counters() const;
+  // With storage: for each value of the StorageWorld, the live nodes that hold a live copy
+  // of it (primary or replica), by channel endpoint.
+  std::vector<std::vector<std::uint32_t>> holders() const;
+  // The admitted ring's owner of `key` and the `count` admitted nodes after it: where the
+  // value at `key` belongs (the owner and its replicas, section 10.4).
+  std::vector<NodeId> owner_and_successors(const NodeId& key, std::size_t count) const;
+  std::uint32_t endpoint_of(const NodeId& id) const { return index_.at(id); }
 
   void send(const NodeId& from, const NodeId& to, wire::Buffer bytes) override;
   void connect(const NodeId& dialler, const NodeId& answerer) override;
@@ -79,6 +86,7 @@ class Overlay final : public LinkLayer {
 
   const OverlaySettings& settings_;
   RunStats& stats_;
+  StorageWorld* storage_;
   OverlayChannel channel_;
   std::vector<std::unique_ptr<SimNode>> nodes_;  // by channel endpoint; empty once departed
   std::map<NodeId, std::uint32_t> index_;        // live nodes

@@ -14,8 +14,11 @@ TrafficClass class_of(wire::Bytes message) {
   if (!h || message.size() < h->header_size + 2) return TrafficClass::maintenance;
   const auto code = static_cast<std::uint16_t>(message[h->header_size] << 8 | message[h->header_size + 1]);
   using C = wire::MessageCode;
-  if (code == static_cast<std::uint16_t>(C::ping_req) || code == static_cast<std::uint16_t>(C::ping_ans))
+  if (code == static_cast<std::uint16_t>(C::ping_req) || code == static_cast<std::uint16_t>(C::ping_ans) ||
+      code == static_cast<std::uint16_t>(C::fetch_req) || code == static_cast<std::uint16_t>(C::fetch_ans))
     return TrafficClass::lookup;
+  if (code == static_cast<std::uint16_t>(C::store_req) || code == static_cast<std::uint16_t>(C::store_ans))
+    return TrafficClass::storage;
   return TrafficClass::maintenance;
 }
 

@@ -12,13 +12,14 @@
 
 namespace reload::sim {
 
-// Lookups (Ping requests and answers) against everything else, which keeps the overlay
-// together: Attach, Join, Update, Leave and their answers.
-enum class TrafficClass : std::uint8_t { maintenance = 0, lookup = 1 };
+// Lookups (Ping and Fetch requests and answers), storage (Store requests and answers:
+// original stores, replica stores, hand-offs) and everything else, which keeps the overlay
+// together: Attach, Join, Update, Leave and their answers, and error answers.
+enum class TrafficClass : std::uint8_t { maintenance = 0, lookup = 1, storage = 2 };
 
 struct Traffic {
-  std::array<std::uint64_t, 2> messages{};  // by TrafficClass
-  std::array<std::uint64_t, 2> bytes{};
+  std::array<std::uint64_t, 3> messages{};  // by TrafficClass
+  std::array<std::uint64_t, 3> bytes{};
 };
 
 class RunStats {
@@ -42,6 +43,10 @@ class RunStats {
   void lookup_answered(int hops, double latency_ms, bool correct);
   void lookup_timed_out() noexcept { ++lookups_timed_out_; }
 
+  void store_issued() noexcept { ++stores_issued_; }
+  void value_stored() noexcept { ++values_stored_; }
+  void store_given_up() noexcept { ++stores_given_up_; }
+
   void joined() noexcept { ++joins_; }
   void crashed() noexcept { ++crashes_; }
   void left() noexcept { ++leaves_; }
@@ -58,6 +63,9 @@ class RunStats {
   std::uint64_t lookups_timed_out() const noexcept { return lookups_timed_out_; }
   const std::vector<int>& hops() const noexcept { return hops_; }
   const std::vector<double>& latencies_ms() const noexcept { return latencies_ms_; }
+  std::uint64_t stores_issued() const noexcept { return stores_issued_; }
+  std::uint64_t values_stored() const noexcept { return values_stored_; }
+  std::uint64_t stores_given_up() const noexcept { return stores_given_up_; }
   std::uint64_t joins() const noexcept { return joins_; }
   std::uint64_t crashes() const noexcept { return crashes_; }
   std::uint64_t leaves() const noexcept { return leaves_; }
@@ -73,6 +81,7 @@ class RunStats {
   std::uint64_t lookups_issued_ = 0, lookups_correct_ = 0, lookups_timed_out_ = 0;
   std::vector<int> hops_;
   std::vector<double> latencies_ms_;
+  std::uint64_t stores_issued_ = 0, values_stored_ = 0, stores_given_up_ = 0;
   std::uint64_t joins_ = 0, crashes_ = 0, leaves_ = 0;
 };
 

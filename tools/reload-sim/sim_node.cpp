@@ -4,12 +4,15 @@
 
 #include "sim_time.hpp"
 #include "wire/codec.hpp"
+#include "wire/error_response.hpp"
+#include "wire/fetch.hpp"
 #include "wire/header_view.hpp"
 #include "wire/ping.hpp"
 
 namespace reload::sim {
 
-SimNode::SimNode(NodeId id, const NodeSettings& settings, LinkLayer& links, std::uint64_t seed)
+SimNode::SimNode(NodeId id, const NodeSettings& settings, LinkLayer& links, std::uint64_t seed,
+                 StorageWorld* storage)
     : settings_(settings),
       link_layer_(links),
       chord_(id, settings.chord, seed),
@@ -21,6 +24,11 @@ SimNode::SimNode(NodeId id, const NodeSettings& settings, LinkLayer& links, std:
   policy_.overlay = settings.overlay;
   policy_.max_message_size = settings.max_message_size;
   policy_.node_id_length = settings.node_id_length;
+  if (storage) {
+    world_ = storage;
+    storage_ = std::make_unique<node::StorageService>(storage->configuration(), static_cast<node::ReplicaSender&>(*this), chord_.neighbors(),
+                                                      storage->cache());
+  }
 }
 
 SimNode::~SimNode() {
@@ -52,23 +60,81 @@ void SimNode::leave() {
   settle();
 }
 
-void SimNode::lookup(const NodeId& key, LookupDone done) {
+void SimNode::routed(const wire::ResourceId& key, wire::MessageCode code, wire::Buffer body,
+                     std::function<void(const wire::Message*, LookupResult&)> judge, LookupDone done) {
   const TimePoint started = now();
-  wire::PingReq ping;
-  request({wire::ResourceId(key.bytes())}, wire::MessageCode::ping_req, wire::encode_to_buffer(ping).value(),
-          [this, started, done = std::move(done)](const wire::Message* m) {
+  request({key}, code, std::move(body),
+          [this, started, code, judge = std::move(judge), done = std::move(done)](const wire::Message* m) {
             LookupResult r;
             r.latency = now() - started;
-            if (m && m->contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::ping_ans)) {
+            if (m && m->contents.message_code == static_cast<std::uint16_t>(code) + 1) {
               r.answered = true;
               r.responder = StandInSecurity::signer_of(*m, settings_.node_id_length).value_or(NodeId{});
               // The answer comes back along the request's path: one via entry per hop but the
               // last; an answer from ourselves crossed no link.
               r.hops = r.responder == id() ? 0 : static_cast<int>(m->header.via_list.size()) + 1;
+              judge(m, r);
             }
             done(r);
           });
   settle();
+}
+
+void SimNode::lookup(const NodeId& key, LookupDone done) {
+  routed(wire::ResourceId(key.bytes()), wire::MessageCode::ping_req, wire::encode_to_buffer(wire::PingReq{}).value(),
+         [](const wire::Message*, LookupResult&) {}, std::move(done));
+}
+
+void SimNode::fetch(const SimValue& value, LookupDone done) {
+  wire::FetchReq req{value.resource, {{StorageWorld::kind, 0, wire::SingleValueSpecifier{}}}};
+  routed(value.resource, wire::MessageCode::fetch_req, wire::encode_to_buffer(req).value(),
+         [this, &value](const wire::Message* m, LookupResult& r) {
+           auto ans = wire::decode_exact<wire::FetchAns>(m->contents.message_body, world_->codec());
+           if (!ans || ans->kind_responses.size() != 1 || ans->kind_responses[0].values.size() != 1) return;
+           const auto* v = wire::data_value_of(ans->kind_responses[0].values[0].value);
+           r.value_found = v && v->exists && wire::equal_bytes(v->value, value.payload);
+         },
+         std::move(done));
+}
+
+void SimNode::store(const SimValue& value, std::function<void(bool)> done) {
+  request({value.resource}, wire::MessageCode::store_req, value.store_req,
+          [done = std::move(done)](const wire::Message* m) {
+            done(m && m->contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::store_ans));
+          },
+          std::span<const crypto::Certificate>(&value.storer, 1));
+  settle();
+}
+
+void SimNode::send_store(wire::DestinationList to, wire::Buffer store_req, std::vector<crypto::Certificate> certificates,
+                         Acknowledged done) {
+  request(std::move(to), wire::MessageCode::store_req, std::move(store_req),
+          [this, done = std::move(done)](const wire::Message* m) {
+            // As OverlayNode::send_store: refused because the peer holds newer data, it holds
+            // the data; any other refusal, or no answer, and it may not.
+            using Outcome = ReplicaSender::Outcome;
+            Outcome outcome = Outcome::not_held;
+            if (m && m->contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::store_ans)) {
+              outcome = Outcome::held;
+            } else if (m && m->contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::error)) {
+              auto e = wire::decode_exact<wire::ErrorResponse>(m->contents.message_body, codec_);
+              if (e && (e->error_code == static_cast<std::uint16_t>(errc::data_too_old) ||
+                        e->error_code == static_cast<std::uint16_t>(errc::generation_counter_too_low)))
+                outcome = Outcome::newer_there;
+            }
+            if (outcome != Outcome::held) ++counters_.storage_refused;
+            done(outcome, now());
+          },
+          certificates);
+}
+
+void SimNode::send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetched done) {
+  request(std::move(to), wire::MessageCode::fetch_req, std::move(fetch_req),
+          [this, done = std::move(done)](const wire::Message* m) {
+            const bool fetched =
+                m && m->contents.message_code == static_cast<std::uint16_t>(wire::MessageCode::fetch_ans);
+            done(fetched ? m : nullptr, now());
+          });
 }
 
 // ---------------------------------------------------------------- links
@@ -105,7 +171,7 @@ void SimNode::on_link_down(const NodeId& peer) {
 // ---------------------------------------------------------------- messages
 
 wire::Buffer SimNode::build(std::uint64_t transaction_id, wire::DestinationList to, wire::MessageCode code,
-                            wire::Bytes body) const {
+                            wire::Bytes body, std::span<const crypto::Certificate> extra) const {
   wire::Message m;
   m.header.overlay = settings_.overlay;
   m.header.ttl = policy_.initial_ttl;
@@ -114,13 +180,15 @@ wire::Buffer SimNode::build(std::uint64_t transaction_id, wire::DestinationList 
   m.contents.message_code = static_cast<std::uint16_t>(code);
   m.contents.message_body = body;
   security_.seal(m);
+  for (const auto& c : extra) m.security.certificates.push_back({wire::CertificateType::x509, c.der()});
   return wire::encode_message(m).value();
 }
 
-void SimNode::request(wire::DestinationList to, wire::MessageCode code, wire::Buffer body, Answered done) {
+void SimNode::request(wire::DestinationList to, wire::MessageCode code, wire::Buffer body, Answered done,
+                      std::span<const crypto::Certificate> extra) {
   std::uint64_t tid = random_();
   while (pending_.contains(tid)) tid = random_();
-  auto bytes = build(tid, std::move(to), code, body);
+  auto bytes = build(tid, std::move(to), code, body, extra);
   Pending p;
   p.done = std::move(done);
   p.timer = ns3::Simulator::Schedule(to_ns3(settings_.request_timeout), [this, tid] {
@@ -137,13 +205,13 @@ void SimNode::request(wire::DestinationList to, wire::MessageCode code, wire::Bu
 }
 
 void SimNode::reply(const wire::Message& request, const NodeId& previous_hop, wire::MessageCode code,
-                    wire::Buffer body) {
+                    wire::Buffer body, std::span<const crypto::Certificate> extra) {
   // Section 6.2.2: back to the hop it came from, then along the via list reversed.
   wire::DestinationList to;
   to.reserve(request.header.via_list.size() + 1);
   to.emplace_back(previous_hop);
   for (auto it = request.header.via_list.rbegin(); it != request.header.via_list.rend(); ++it) to.push_back(*it);
-  pass_on(id(), build(request.header.transaction_id, std::move(to), code, body), true);
+  pass_on(id(), build(request.header.transaction_id, std::move(to), code, body, extra), true);
 }
 
 void SimNode::receive(const NodeId& previous_hop, wire::Bytes bytes) {
@@ -223,8 +291,20 @@ void SimNode::answered(const wire::Message& m) {
 
 void SimNode::settle() {
   carry_out_effects();
-  const TimePoint next = chord_.periodic(now());
+  TimePoint next = chord_.periodic(now());
   carry_out_effects();
+  if (storage_) {
+    // OverlayNode::timer_loop's storage part: joiners whose hand-over took too long are
+    // admitted anyway, values expire, failed hand-offs and replica stores go again.
+    const TimePoint t = now();
+    for (const auto& joiner : admissions_.expire(t)) chord_.on_join_request(joiner, t);
+    storage_->expire(t);
+    if (auto e = storage_->next_expiry()) next = std::min(next, *e);
+    if (auto p = storage_->periodic(t)) next = std::min(next, *p);
+    carry_out_effects();
+    if (storage_->replication_due()) next = std::min(next, t + node::StorageService::replication_delay);
+    if (auto d = admissions_.next_deadline()) next = std::min(next, *d);
+  }
   // Chord may want to be woken earlier than the timer set: move it.
   if (next < wake_at_ || !wake_.IsRunning()) {
     ns3::Simulator::Cancel(wake_);

@@ -12,15 +12,24 @@
 //
 // Not modelled (docs/simulator.md): ICE candidates and their checks (an Attach carries one
 // host candidate and the link comes up after a fixed number of round trips), the link
-// layer's acks and retransmissions, fragmentation, the data store and its replication,
-// configuration updates, and signatures (stand_in_security.hpp).
+// layer's acks and retransmissions, fragmentation, configuration updates, and signatures
+// (stand_in_security.hpp).
+//
+// Storage, when the run has a StorageWorld: the node owns src/node's StorageService over
+// src/storage's DataStore, as OverlayNode does, and is its ReplicaSender (replica stores,
+// hand-offs and resynchronising Fetches go out as this node's requests). The service hears
+// of every ring change (Chord's ResponsibilityChanged and SuccessorsChanged), and a joiner
+// is admitted only once the data of its range was handed to it, within JoinAdmissions'
+// bounds (RFC 6940 section 10.5 step 6).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <random>
 #include <unordered_map>
 
@@ -28,6 +37,9 @@
 
 #include "link_layer.hpp"
 #include "node/forwarding_decision.hpp"
+#include "node/join_admissions.hpp"
+#include "node/storage_service.hpp"
+#include "sim_storage.hpp"
 #include "stand_in_security.hpp"
 #include "topology/chord.hpp"
 #include "wire/codec_context.hpp"
@@ -54,6 +66,7 @@ struct LookupResult {
   NodeId responder;       // the peer that answered (from its certificate)
   int hops = 0;           // links the request crossed (from the answer's via list)
   std::chrono::nanoseconds latency{};
+  bool value_found = false;  // a Fetch: the answer held the value stored, byte for byte
 };
 
 // What went wrong inside one node; the overlay adds them up.
@@ -63,14 +76,16 @@ struct NodeCounters {
   std::uint64_t dropped = 0;        // anything else refused or not handled
   std::uint64_t undecodable = 0;  // a message for this node that did not decode
   std::uint64_t timeouts = 0;     // requests of any kind that got no answer
+  std::uint64_t storage_refused = 0;  // replica stores and hand-offs not answered with a StoreAns
 };
 
-class SimNode final : private node::RoutingOracle {
+class SimNode final : private node::RoutingOracle, private node::ReplicaSender {
  public:
   using LookupDone = std::function<void(const LookupResult&)>;
 
-  // `settings` and `links` outlive the node.
-  SimNode(NodeId id, const NodeSettings& settings, LinkLayer& links, std::uint64_t seed);
+  // `settings`, `links` and `storage` (null: no storage) outlive the node.
+  SimNode(NodeId id, const NodeSettings& settings, LinkLayer& links, std::uint64_t seed,
+          StorageWorld* storage = nullptr);
   ~SimNode() override;
   SimNode(const SimNode&) = delete;
   SimNode& operator=(const SimNode&) = delete;
@@ -80,6 +95,11 @@ class SimNode final : private node::RoutingOracle {
   void leave();   // a Leave to every neighbour (section 10.9)
   // A Ping routed to the peer responsible for `key` (section 6.5.3).
   void lookup(const NodeId& key, LookupDone done);
+  // A Fetch of `value` routed to its Resource-ID (section 7.4.2); needs storage.
+  void fetch(const SimValue& value, LookupDone done);
+  // An original Store of `value` (section 7.4.1), carrying its user's certificate; `done`
+  // hears whether a StoreAns came back.
+  void store(const SimValue& value, std::function<void(bool stored)> done);
 
   void on_link_up(const NodeId& peer);
   void on_link_failed(const NodeId& peer);  // a connect() of ours that never came up
@@ -91,6 +111,7 @@ class SimNode final : private node::RoutingOracle {
   bool linked(const NodeId& peer) const { return links_.contains(peer); }
   const std::map<NodeId, wire::Buffer>& links() const noexcept { return links_; }
   const NodeCounters& counters() const noexcept { return counters_; }
+  const node::StorageService* storage() const noexcept { return storage_.get(); }
 
  private:
   using Answered = std::function<void(const wire::Message*)>;  // nullptr: no answer in time
@@ -110,12 +131,22 @@ class SimNode final : private node::RoutingOracle {
   std::optional<NodeId> next_hop(const NodeId& key) const override;
   bool connected(const NodeId& peer) const override { return links_.contains(peer); }
 
-  // sim_node.cpp: messages in and out.
-  void request(wire::DestinationList to, wire::MessageCode code, wire::Buffer body, Answered done);
+  // node::ReplicaSender, for the StorageService.
+  void send_store(wire::DestinationList to, wire::Buffer store_req, std::vector<crypto::Certificate> certificates,
+                  Acknowledged done) override;
+  void send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetched done) override;
+
+  // sim_node.cpp: messages in and out. `extra`: certificates after the stand-in one in the
+  // security block (a Store's storers, a FetchAns's).
+  void request(wire::DestinationList to, wire::MessageCode code, wire::Buffer body, Answered done,
+               std::span<const crypto::Certificate> extra = {});
   void reply(const wire::Message& request, const NodeId& previous_hop, wire::MessageCode code,
-             wire::Buffer body);
+             wire::Buffer body, std::span<const crypto::Certificate> extra = {});
   wire::Buffer build(std::uint64_t transaction_id, wire::DestinationList to, wire::MessageCode code,
-                     wire::Bytes body) const;
+                     wire::Bytes body, std::span<const crypto::Certificate> extra) const;
+  // A request routed to `key` whose answer is a lookup's: who answered, over how many hops.
+  void routed(const wire::ResourceId& key, wire::MessageCode code, wire::Buffer body,
+              std::function<void(const wire::Message*, LookupResult&)> judge, LookupDone done);
   void pass_on(const NodeId& previous_hop, wire::Bytes bytes, bool own);
   void deliver(const NodeId& previous_hop, wire::Bytes bytes);
   void answered(const wire::Message& m);
@@ -128,6 +159,9 @@ class SimNode final : private node::RoutingOracle {
   void on_update(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
   void on_leave(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
   void on_ping(const wire::Message& m, const NodeId& previous_hop);
+  void on_storage(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop);
+  // Section 10.5 step 6: with storage, the joiner gets its range's data before it is admitted.
+  void admit(const NodeId& joiner);
   void carry_out_effects();
   void send_attach(wire::DestinationList to, Dial dial, bool send_update);
   void attach_answered(const NodeId& answerer, const Dial& dial);
@@ -151,6 +185,9 @@ class SimNode final : private node::RoutingOracle {
   ns3::EventId join_retry_;
   topology::TimePoint wake_at_{topology::TimePoint::max()};
   NodeCounters counters_;
+  StorageWorld* world_ = nullptr;
+  std::unique_ptr<node::StorageService> storage_;
+  node::JoinAdmissions admissions_;
 };
 
 }  // namespace reload::sim

@@ -1,6 +1,6 @@
 // What a simulated node does with each request, and what Chord's effects become: the parts
-// of src/node (OverlayNode::drain_effects, the Attach handler, TopologyMethods) that the
-// overlay's maintenance needs, without ICE, TLS or storage.
+// of src/node (OverlayNode::drain_effects, the Attach handler, TopologyMethods, the storage
+// methods through StorageService) that the overlay needs, without ICE or TLS.
 #include "sim_node.hpp"
 
 #include <ns3/simulator.h>
@@ -8,6 +8,7 @@
 #include "sim_time.hpp"
 #include "wire/attach.hpp"
 #include "wire/codec.hpp"
+#include "wire/error_response.hpp"
 #include "wire/ping.hpp"
 #include "wire/topology.hpp"
 
@@ -26,6 +27,10 @@ void SimNode::handle_request(const wire::Message& m, const NodeId& sender, const
     case C::update_req: return on_update(m, sender, previous_hop);
     case C::leave_req: return on_leave(m, sender, previous_hop);
     case C::ping_req: return on_ping(m, previous_hop);
+    case C::store_req:
+    case C::fetch_req:
+    case C::stat_req:
+    case C::find_req: return on_storage(m, sender, previous_hop);
     default: ++counters_.dropped;  // nothing else is sent in the simulator
   }
 }
@@ -79,9 +84,44 @@ void SimNode::on_join(const wire::Message& m, const NodeId& sender, const NodeId
     ++counters_.dropped;
     return;
   }
+  admit(sender);
   reply(m, previous_hop, C::join_ans, wire::encode_to_buffer(wire::JoinAns{}).value());
-  // No data to hand over (no storage here), so the joiner is admitted at once.
-  chord_.on_join_request(sender, now());
+}
+
+void SimNode::admit(const NodeId& joiner) {
+  // OverlayNode::admit_joiner: the joiner's range's data first, bounded in number and time.
+  if (storage_ && chord_.state() == topology::Chord::State::joined) {
+    switch (admissions_.wait_for(joiner, now())) {
+      case node::JoinAdmissions::Wait::already_waiting: return;
+      case node::JoinAdmissions::Wait::full: break;
+      case node::JoinAdmissions::Wait::started:
+        if (storage_->hand_over_to_joiner(joiner, now(), [this, joiner] {
+              if (admissions_.finish(joiner)) chord_.on_join_request(joiner, now());
+            }))
+          return;
+        admissions_.finish(joiner);
+    }
+  }
+  chord_.on_join_request(joiner, now());
+}
+
+void SimNode::on_storage(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop) {
+  if (!storage_) {
+    ++counters_.dropped;
+    return;
+  }
+  // The request's signer: for an original Store, the storing user, whose real certificate
+  // follows the stand-in one (sim_storage.hpp); the store does not look at it otherwise.
+  std::optional<crypto::VerifiedSigner> user;
+  if (m.contents.message_code == code_of(C::store_req) && m.security.certificates.size() > 1)
+    if (auto c = world_->cache().verified(m.security.certificates[1].certificate)) user = crypto::VerifiedSigner{*c, {}};
+  const auto r = storage_->handle(node::IncomingRequest{m, user ? *user : world_->anonymous(), sender, previous_hop, now()});
+  if (const auto* a = std::get_if<node::Answer>(&r)) {
+    reply(m, previous_hop, a->code, a->body, a->certificates);
+  } else if (const auto* refusal = std::get_if<node::Refusal>(&r)) {
+    wire::ErrorResponse e{static_cast<std::uint16_t>(refusal->code), refusal->error_info};
+    reply(m, previous_hop, C::error, wire::encode_to_buffer(e).value());
+  }
 }
 
 void SimNode::on_update(const wire::Message& m, const NodeId& sender, const NodeId& previous_hop) {
@@ -121,9 +161,10 @@ void SimNode::on_ping(const wire::Message& m, const NodeId& previous_hop) {
 
 void SimNode::carry_out_effects() {
   namespace effect = topology::effect;
+  bool neighbors_moved = false;
   for (;;) {
     auto effects = chord_.take_effects();
-    if (effects.empty()) return;
+    if (effects.empty()) break;
     for (auto& e : effects) {
       if (auto* a = std::get_if<effect::AttachToPeer>(&e)) {
         wire::DestinationList to;
@@ -140,10 +181,17 @@ void SimNode::carry_out_effects() {
         auto data = wire::encode_to_buffer(l->data).value();
         wire::LeaveReq req{id(), data};
         request({l->to}, C::leave_req, wire::encode_to_buffer(req).value(), [](const wire::Message*) {});
+      } else if (std::holds_alternative<effect::SuccessorsChanged>(e) ||
+                 std::holds_alternative<effect::ResponsibilityChanged>(e)) {
+        neighbors_moved = true;
       }
-      // Joined, ResponsibilityChanged and SuccessorsChanged concern storage: none here.
     }
   }
+  if (!storage_) return;
+  // As OverlayNode::drain_effects.
+  storage_->hold_replication(!chord_.admitted());
+  if (neighbors_moved && chord_.state() == topology::Chord::State::joined)
+    storage_->on_ring_changed(chord_.neighbors(), now());
 }
 
 void SimNode::send_attach(wire::DestinationList to, Dial dial, bool send_update) {

@@ -19,14 +19,16 @@ Simulation::Simulation(const SimulationSettings& settings, std::ostream* trace) 
   ns3::RngSeedManager::SetSeed(1);
   ns3::RngSeedManager::SetRun(settings.overlay.seed);
   ns3::Simulator::SetScheduler(ns3::ObjectFactory("ns3::HeapScheduler"));
+  if (settings_.storage.values > 0) storage_ = std::make_unique<StorageWorld>(settings_.storage);
   rss_before_kib_ = peak_rss_kib();
-  overlay_ = std::make_unique<Overlay>(settings_.overlay, stats_);
-  workload_ = std::make_unique<Workload>(settings_.workload, *overlay_, stats_, trace);
+  overlay_ = std::make_unique<Overlay>(settings_.overlay, stats_, storage_.get());
+  workload_ = std::make_unique<Workload>(settings_.workload, *overlay_, stats_, trace, storage_.get());
 }
 
 Simulation::~Simulation() {
   workload_.reset();
   overlay_.reset();  // nodes cancel their timers: before the simulator goes
+  storage_.reset();
   ns3::Simulator::Destroy();
 }
 
@@ -58,6 +60,7 @@ Report Simulation::report() const {
   const std::size_t peak = peak_rss_kib();
   const auto m = static_cast<std::size_t>(TrafficClass::maintenance);
   const auto l = static_cast<std::size_t>(TrafficClass::lookup);
+  const auto st = static_cast<std::size_t>(TrafficClass::storage);
 
   Report r;
   r.push_back({"seed", u(settings_.overlay.seed)});
@@ -93,7 +96,10 @@ Report Simulation::report() const {
                node_seconds > 0 ? fmt::format("{:.4f}", static_cast<double>(traffic.messages[m]) / node_seconds)
                                 : "n/a"});
   r.push_back({"lookup_bytes", u(traffic.bytes[l])});
-  r.push_back({"total_bytes_run", u(s.total_traffic().bytes[m] + s.total_traffic().bytes[l])});
+  r.push_back({"storage_bytes_per_node_s",
+               node_seconds > 0 ? f3(static_cast<double>(traffic.bytes[st]) / node_seconds) : "n/a"});
+  r.push_back({"total_bytes_run",
+               u(s.total_traffic().bytes[m] + s.total_traffic().bytes[l] + s.total_traffic().bytes[st])});
   r.push_back({"lost_in_channel", u(s.lost_in_channel_count())});
   r.push_back({"lost_to_departed", u(s.lost_to_departed_count())});
   r.push_back({"ring_wrong_successors", u(overlay_->wrong_successors())});
@@ -102,8 +108,26 @@ Report Simulation::report() const {
   r.push_back({"dropped_other", u(counters.dropped)});
   r.push_back({"undecodable", u(counters.undecodable)});
   r.push_back({"request_timeouts", u(counters.timeouts)});
-  r.push_back({"values_lost", "n/a (storage not simulated yet)"});
+  r.push_back({"storage_refused", u(counters.storage_refused)});
+  r.push_back({"lookups_kind", w.fetch_lookups ? "fetch" : "ping"});
+  if (storage_) {
+    const auto o = workload_->storage_outcome();
+    r.push_back({"values", u(storage_->values().size())});
+    r.push_back({"values_stored", u(o.stored)});
+    r.push_back({"stores_given_up", u(s.stores_given_up())});
+    r.push_back({"values_lost", u(o.lost)});
+    r.push_back({"values_missing_at_owner", u(o.missing_at_owner)});
+    r.push_back({"copies_mean", f3(o.copies_mean)});
+    const bool mass = w.churn.mass_failure > 0;
+    r.push_back({"mass_failure_doomed_holders", mass ? u(workload_->doomed_by_holders()) : "n/a"});
+    r.push_back({"mass_failure_doomed_ring", mass ? u(workload_->doomed_by_ring()) : "n/a"});
+  } else {
+    for (const char* name : {"values", "values_stored", "stores_given_up", "values_lost", "values_missing_at_owner",
+                             "copies_mean", "mass_failure_doomed_holders", "mass_failure_doomed_ring"})
+      r.push_back({name, "n/a"});
+  }
   r.push_back({"wall_s", f3(wall_seconds_), true});
+  r.push_back({"storage_setup_s", storage_ ? f3(storage_->setup_seconds()) : "0", true});
   r.push_back({"peak_rss_mib", fmt::format("{:.1f}", static_cast<double>(peak) / 1024.0), true});
   r.push_back({"rss_per_node_kib",
                fmt::format("{:.1f}", static_cast<double>(peak - std::min(peak, rss_before_kib_)) /

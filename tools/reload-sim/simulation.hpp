@@ -10,6 +10,7 @@
 #include "overlay.hpp"
 #include "report.hpp"
 #include "run_stats.hpp"
+#include "sim_storage.hpp"
 #include "workload.hpp"
 
 namespace reload::sim {
@@ -17,6 +18,7 @@ namespace reload::sim {
 struct SimulationSettings {
   OverlaySettings overlay;
   WorkloadSettings workload;
+  StorageSettings storage;  // values 0: no storage simulated
 };
 
 class Simulation {
@@ -32,10 +34,13 @@ class Simulation {
 
   const Overlay& overlay() const noexcept { return *overlay_; }
   const RunStats& stats() const noexcept { return stats_; }
+  const Workload& workload() const noexcept { return *workload_; }
+  const StorageWorld* storage() const noexcept { return storage_.get(); }
 
  private:
   SimulationSettings settings_;
   RunStats stats_;
+  std::unique_ptr<StorageWorld> storage_;
   std::unique_ptr<Overlay> overlay_;
   std::unique_ptr<Workload> workload_;
   double stop_at_ = 0;

@@ -1,7 +1,9 @@
 #include "workload.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 #include <ns3/simulator.h>
@@ -17,7 +19,8 @@ constexpr std::int64_t first_stream = 10;
 std::string short_hex(const NodeId& id) { return id.empty() ? "-" : id.hex().substr(0, 8); }
 }  // namespace
 
-Workload::Workload(const WorkloadSettings& settings, Overlay& overlay, RunStats& stats, std::ostream* trace)
+Workload::Workload(const WorkloadSettings& settings, Overlay& overlay, RunStats& stats, std::ostream* trace,
+                   const StorageWorld* storage)
     : settings_(settings),
       overlay_(overlay),
       stats_(stats),
@@ -26,7 +29,8 @@ Workload::Workload(const WorkloadSettings& settings, Overlay& overlay, RunStats&
       picks_(ns3::CreateObject<ns3::UniformRandomVariable>()),
       coins_(ns3::CreateObject<ns3::UniformRandomVariable>()),
       exponential_(ns3::CreateObject<ns3::ExponentialRandomVariable>()),
-      weibull_(ns3::CreateObject<ns3::WeibullRandomVariable>()) {
+      weibull_(ns3::CreateObject<ns3::WeibullRandomVariable>()),
+      storage_(storage) {
   ids_->SetStream(first_stream);
   picks_->SetStream(first_stream + 1);
   coins_->SetStream(first_stream + 2);
@@ -54,6 +58,14 @@ double Workload::schedule(double request_timeout_s) {
     const double at = settings_.churn.mass_failure_at_s >= 0 ? settings_.churn.mass_failure_at_s
                                                              : settings_.measure_s / 2;
     ns3::Simulator::Schedule(ns3::Seconds(window_start + at), [this] { mass_failure(); });
+  }
+  if (storage_ && !storage_->values().empty()) {
+    const double start = joins_end > 0 ? joins_end / 2 : 0;
+    const double span = joins_end > 0 ? joins_end / 2 : settings_.settle_s / 2;
+    const auto n = storage_->values().size();
+    for (std::size_t v = 0; v < n; ++v)
+      ns3::Simulator::Schedule(ns3::Seconds(start + span * static_cast<double>(v) / static_cast<double>(n)),
+                               [this, v] { store_one(v, 1); });
   }
   ns3::Simulator::Schedule(ns3::Seconds(window_end_), [this] { stats_.end_window(seconds_of(now())); });
   return window_end_ + request_timeout_s + 1;
@@ -104,9 +116,48 @@ void Workload::remove_from_population(const NodeId& id) {
   population_.pop_back();
 }
 
+void Workload::store_one(std::size_t value, int attempt) {
+  auto origin = random_member();
+  if (!origin) {
+    ns3::Simulator::Schedule(ns3::Seconds(1), [this, value, attempt] { store_one(value, attempt); });
+    return;
+  }
+  if (attempt == 1) stats_.store_issued();
+  overlay_.node(*origin)->store(storage_->values()[value], [this, value, attempt](bool ok) {
+    if (ok) {
+      stats_.value_stored();
+      stored_.push_back(value);
+    } else if (attempt < 3) {
+      ns3::Simulator::Schedule(ns3::Seconds(1), [this, value, attempt] { store_one(value, attempt + 1); });
+    } else {
+      stats_.store_given_up();
+    }
+  });
+}
+
+void Workload::fetch_one(const NodeId& origin) {
+  if (stored_.empty()) return;
+  const std::size_t v = stored_[picks_->GetInteger(0, static_cast<std::uint32_t>(stored_.size() - 1))];
+  const auto& value = storage_->values()[v];
+  const double issued = seconds_of(now());
+  stats_.lookup_issued();
+  overlay_.node(origin)->fetch(value, [this, issued, origin, &value](const LookupResult& r) {
+    const double ms = std::chrono::duration<double, std::milli>(r.latency).count();
+    const NodeId key(value.resource.bytes());
+    const NodeId owner = overlay_.owner_of(key);
+    const bool correct = r.answered && r.value_found;
+    if (r.answered) stats_.lookup_answered(r.hops, ms, correct);
+    else stats_.lookup_timed_out();
+    if (trace_)
+      *trace_ << fmt::format("{:.6f},{},{},{},{},{},{},{},{:.3f}\n", issued, short_hex(origin), short_hex(key),
+                             int(r.answered), short_hex(r.responder), short_hex(owner), int(correct), r.hops, ms);
+  });
+}
+
 void Workload::lookup_one() {
   auto origin = random_member();
   if (!origin) return;
+  if (settings_.fetch_lookups) return fetch_one(*origin);
   const NodeId key = fresh_id();
   const double issued = seconds_of(now());
   stats_.lookup_issued();
@@ -144,14 +195,47 @@ void Workload::end_session(const NodeId& id) {
 }
 
 void Workload::mass_failure() {
-  const auto victims = static_cast<std::size_t>(std::floor(settings_.churn.mass_failure *
-                                                           static_cast<double>(population_.size())));
-  for (std::size_t k = 0; k < victims && !population_.empty(); ++k) {
+  const auto count = static_cast<std::size_t>(std::floor(settings_.churn.mass_failure *
+                                                         static_cast<double>(population_.size())));
+  std::vector<NodeId> victims;
+  for (std::size_t k = 0; k < count && !population_.empty(); ++k) {
     const auto i = picks_->GetInteger(0, static_cast<std::uint32_t>(population_.size() - 1));
-    const NodeId id = population_[i];
-    remove_from_population(id);
-    overlay_.crash(id);
+    victims.push_back(population_[i]);
+    remove_from_population(population_[i]);
   }
+  if (storage_) {
+    // Before anything crashes: which stored values the failure takes with it.
+    std::set<std::uint32_t> dying;
+    for (const auto& id : victims) dying.insert(overlay_.endpoint_of(id));
+    const std::set<NodeId> dying_ids(victims.begin(), victims.end());
+    const auto holders = overlay_.holders();
+    for (std::size_t v : stored_) {
+      if (std::all_of(holders[v].begin(), holders[v].end(), [&](std::uint32_t h) { return dying.contains(h); }))
+        ++doomed_by_holders_;
+      const auto ring = overlay_.owner_and_successors(NodeId(storage_->values()[v].resource.bytes()), 2);
+      if (std::all_of(ring.begin(), ring.end(), [&](const NodeId& n) { return dying_ids.contains(n); }))
+        ++doomed_by_ring_;
+    }
+  }
+  for (const auto& id : victims) overlay_.crash(id);
+}
+
+StorageOutcome Workload::storage_outcome() const {
+  StorageOutcome o;
+  if (!storage_) return o;
+  const auto holders = overlay_.holders();
+  std::size_t copies = 0;
+  for (std::size_t v : stored_) {
+    ++o.stored;
+    copies += holders[v].size();
+    if (holders[v].empty()) ++o.lost;
+    const NodeId owner = overlay_.owner_of(NodeId(storage_->values()[v].resource.bytes()));
+    const auto* n = overlay_.node(owner);
+    const auto* service = n ? n->storage() : nullptr;
+    if (!service || !service->store().replica_number(storage_->values()[v].resource)) ++o.missing_at_owner;
+  }
+  o.copies_mean = o.stored ? static_cast<double>(copies) / static_cast<double>(o.stored) : 0;
+  return o;
 }
 
 }  // namespace reload::sim

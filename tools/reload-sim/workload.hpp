@@ -12,6 +12,15 @@
 // crashes, or Leaves cleanly with probability leave_fraction, and a fresh node joins in its
 // place at once, so the population stays near `nodes`. A mass failure crashes a fraction of
 // the nodes at one instant, with no replacements.
+//
+// Storage (a StorageWorld with values): value k is stored at
+//   joins_end / 2 + k * (joins_end / 2) / values
+// (during the second half of the joins, so that half the nodes join after the data they
+// will hold, and get it by hand-over), by an original Store from a random admitted node,
+// tried again after a second up to three times. With `fetch_lookups`, the window's lookups
+// are Fetches of random stored values, and succeed when the value comes back byte for
+// byte. A mass failure first notes, for each stored value, whether every live node holding
+// it is among the victims, and whether its owner and two successors in the ring all are.
 #pragma once
 
 #include <cstddef>
@@ -46,16 +55,34 @@ struct WorkloadSettings {
   double settle_s = 30;     // after the last join, before the window
   double measure_s = 60;    // the window
   double lookup_rate = 20;  // lookups per second, overlay-wide
+  bool fetch_lookups = false;  // lookups Fetch stored values instead of Pinging random keys
   ChurnSettings churn;
+};
+
+// What became of the values at the end of the run.
+struct StorageOutcome {
+  std::size_t stored = 0;             // values whose Store was answered
+  std::size_t lost = 0;               // stored, and no live node holds a copy
+  std::size_t missing_at_owner = 0;   // stored, and the ring's owner of its Resource-ID holds none
+  double copies_mean = 0;             // live copies per stored value
 };
 
 class Workload {
  public:
-  // `trace`, if given, gets one CSV row per lookup as it ends.
-  Workload(const WorkloadSettings& settings, Overlay& overlay, RunStats& stats, std::ostream* trace);
+  // `trace`, if given, gets one CSV row per lookup as it ends. `storage` (may be null)
+  // outlives the workload.
+  Workload(const WorkloadSettings& settings, Overlay& overlay, RunStats& stats, std::ostream* trace,
+           const StorageWorld* storage = nullptr);
 
   // Schedules the whole run on ns-3's scheduler; returns the virtual time (s) to stop at.
   double schedule(double request_timeout_s);
+
+  // With storage: the values' fate, now.
+  StorageOutcome storage_outcome() const;
+  // With a mass failure and storage: stored values whose every holder was among the
+  // victims, and whose owner and two successors in the ring all were.
+  std::size_t doomed_by_holders() const noexcept { return doomed_by_holders_; }
+  std::size_t doomed_by_ring() const noexcept { return doomed_by_ring_; }
 
  private:
   NodeId fresh_id();
@@ -66,6 +93,8 @@ class Workload {
   void start_session(const NodeId& id);
   void end_session(const NodeId& id);
   void mass_failure();
+  void store_one(std::size_t value, int attempt);
+  void fetch_one(const NodeId& origin);
 
   const WorkloadSettings& settings_;
   Overlay& overlay_;
@@ -79,6 +108,9 @@ class Workload {
   ns3::Ptr<ns3::WeibullRandomVariable> weibull_;
   std::vector<NodeId> population_;  // live nodes, in no order; for uniform picks
   std::map<NodeId, std::size_t> where_;
+  const StorageWorld* storage_;
+  std::vector<std::size_t> stored_;  // values whose Store was answered, in that order
+  std::size_t doomed_by_holders_ = 0, doomed_by_ring_ = 0;
 };
 
 }  // namespace reload::sim
