@@ -225,9 +225,12 @@ StorageOutcome Workload::storage_outcome() const {
   if (!storage_) return o;
   const auto holders = overlay_.holders();
   std::size_t copies = 0;
+  o.copies_min = stored_.empty() ? 0 : SIZE_MAX;
   for (std::size_t v : stored_) {
     ++o.stored;
     copies += holders[v].size();
+    o.copies_min = std::min(o.copies_min, holders[v].size());
+    if (holders[v].size() < 3) ++o.under_replicated;
     if (holders[v].empty()) ++o.lost;
     const NodeId owner = overlay_.owner_of(NodeId(storage_->values()[v].resource.bytes()));
     const auto* n = overlay_.node(owner);
