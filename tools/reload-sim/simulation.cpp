@@ -119,13 +119,14 @@ Report Simulation::report() const {
     r.push_back({"values_missing_at_owner", u(o.missing_at_owner)});
     r.push_back({"copies_mean", f3(o.copies_mean)});
     r.push_back({"copies_min", u(o.copies_min)});
+    r.push_back({"copies_max", u(o.copies_max)});
     r.push_back({"under_replicated", u(o.under_replicated)});
     const bool mass = w.churn.mass_failure > 0;
     r.push_back({"mass_failure_doomed_holders", mass ? u(workload_->doomed_by_holders()) : "n/a"});
     r.push_back({"mass_failure_doomed_ring", mass ? u(workload_->doomed_by_ring()) : "n/a"});
   } else {
     for (const char* name : {"values", "values_stored", "stores_given_up", "values_lost", "values_missing_at_owner",
-                             "copies_mean", "copies_min", "under_replicated", "mass_failure_doomed_holders", "mass_failure_doomed_ring"})
+                             "copies_mean", "copies_min", "copies_max", "under_replicated", "mass_failure_doomed_holders", "mass_failure_doomed_ring"})
       r.push_back({name, "n/a"});
   }
   r.push_back({"wall_s", f3(wall_seconds_), true});

@@ -230,6 +230,7 @@ StorageOutcome Workload::storage_outcome() const {
     ++o.stored;
     copies += holders[v].size();
     o.copies_min = std::min(o.copies_min, holders[v].size());
+    o.copies_max = std::max(o.copies_max, holders[v].size());
     if (holders[v].size() < 3) ++o.under_replicated;
     if (holders[v].empty()) ++o.lost;
     const NodeId owner = overlay_.owner_of(NodeId(storage_->values()[v].resource.bytes()));

@@ -66,6 +66,7 @@ struct StorageOutcome {
   std::size_t missing_at_owner = 0;   // stored, and the ring's owner of its Resource-ID holds none
   double copies_mean = 0;             // live copies per stored value
   std::size_t copies_min = 0;         // the fewest live copies of a stored value
+  std::size_t copies_max = 0;         // the most
   std::size_t under_replicated = 0;   // stored values with fewer than three live copies
 };
 
