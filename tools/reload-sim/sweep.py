@@ -25,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 # Rhea, Geels, Roscoe, Kubiatowicz, "Handling Churn in a DHT", USENIX 2004 (UCB/CSD-03-1299):
 # Bamboo functions with median sessions of 1.4 minutes using under 900 bytes/s/node of
@@ -41,7 +42,7 @@ def numbers(text, kind=float):
 
 def run_one(args, extra, csv_path, log):
     cmd = ([] if args.nice is None else ["nice", "-n", str(args.nice)]) + [args.sim] + extra + ["--csv", csv_path]
-    line = " ".join(cmd)
+    line = " ".join(cmd).replace(args.sim, args.sim_shown)
     print(line, flush=True)
     log.write(line + "\n")
     log.flush()
@@ -55,8 +56,11 @@ def run_one(args, extra, csv_path, log):
 
 
 def write_rows(path, rows):
+    fields = []
+    for r in rows:
+        fields += [k for k in r if k not in fields]
     with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w = csv.DictWriter(f, fieldnames=fields, restval="")
         w.writeheader()
         w.writerows(rows)
 
@@ -150,6 +154,10 @@ def main():
         args.sizes, args.medians, args.churn_nodes, args.churn_measure = "30,60", "30,120", 40, 60
     os.makedirs(args.out, exist_ok=True)
     tmp = os.path.join(args.out, "run.csv")
+    # A copy of the binary: a rebuild during a long sweep must not change the runs after it.
+    frozen = tempfile.TemporaryDirectory()
+    args.sim_shown = args.sim
+    args.sim = shutil.copy2(args.sim, os.path.join(frozen.name, "reload-sim"))
     with open(os.path.join(args.out, "commands.txt"), "w") as log:
         hops = []
         for n in numbers(args.sizes, int):
