@@ -4,6 +4,7 @@
 
 #include <cstddef>
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 namespace reload::sim {
@@ -14,5 +15,9 @@ inline std::size_t peak_rss_kib() {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<std::size_t>(u.ru_maxrss);
 }
+
+// Bytes the allocator has handed out and not had back (glibc's mallinfo2): the heap the
+// simulation holds, without the allocator's free lists and fragmentation.
+inline std::size_t heap_in_use_bytes() { return mallinfo2().uordblks; }
 
 }  // namespace reload::sim

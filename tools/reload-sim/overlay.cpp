@@ -99,8 +99,7 @@ void Overlay::remove(NodeId id, std::optional<ns3::Time> notice) {
   auto it = index_.find(id);
   if (it == index_.end()) return;
   const std::uint32_t i = it->second;
-  std::vector<NodeId> peers;
-  for (const auto& [peer, _] : nodes_[i]->links()) peers.push_back(peer);
+  const std::vector<NodeId> peers = nodes_[i]->links();
   add_to(departed_, nodes_[i]->counters());
   nodes_[i].reset();
   index_.erase(it);

@@ -18,7 +18,7 @@ SimNode::SimNode(NodeId id, const NodeSettings& settings, LinkLayer& links, std:
       chord_(id, settings.chord, seed),
       security_(id, settings.security),
       own_via_(wire::encode_destination(id)),
-      random_(seed ^ 0x9e3779b97f4a7c15ULL) {
+      random_{seed ^ 0x9e3779b97f4a7c15ULL} {
   codec_.node_id_length = settings.node_id_length;
   codec_.max_message_size = settings.max_message_size;
   policy_.overlay = settings.overlay;
@@ -41,7 +41,7 @@ SimNode::~SimNode() {
 std::optional<NodeId> SimNode::next_hop(const NodeId& key) const {
   // As OverlayNode: Chord's choice, if we have a link to it.
   auto d = chord_.route(key);
-  if (d.next_hop && links_.contains(*d.next_hop)) return d.next_hop;
+  if (d.next_hop && has_link(*d.next_hop)) return d.next_hop;
   return std::nullopt;
 }
 
@@ -141,7 +141,8 @@ void SimNode::send_fetch(wire::DestinationList to, wire::Buffer fetch_req, Fetch
 
 void SimNode::on_link_up(const NodeId& peer) {
   if (peer == id()) return;
-  links_.try_emplace(peer, wire::encode_destination(peer));
+  if (auto at = std::lower_bound(links_.begin(), links_.end(), peer); at == links_.end() || *at != peer)
+    links_.insert(at, peer);
   std::optional<topology::AttachPurpose> purpose;
   if (auto d = dialling_.find(peer); d != dialling_.end()) {
     purpose = d->second.purpose;
@@ -162,7 +163,9 @@ void SimNode::on_link_failed(const NodeId& peer) {
 }
 
 void SimNode::on_link_down(const NodeId& peer) {
-  if (!links_.erase(peer)) return;
+  auto at = std::lower_bound(links_.begin(), links_.end(), peer);
+  if (at == links_.end() || *at != peer) return;
+  links_.erase(at);
   answering_.erase(peer);
   chord_.on_detached(peer, now());
   settle();
@@ -219,7 +222,7 @@ void SimNode::receive(const NodeId& previous_hop, wire::Bytes bytes) {
   if (previous_hop == id()) {
     deliver(previous_hop, bytes);  // pass_on() decided so already
   } else {
-    if (!links_.contains(previous_hop)) return;
+    if (!has_link(previous_hop)) return;
     pass_on(previous_hop, bytes, false);
   }
   settle();
@@ -236,7 +239,7 @@ void SimNode::pass_on(const NodeId& previous_hop, wire::Bytes bytes, bool own) {
   auto d = node::decide(*h, policy_, *this);
   if (auto* f = std::get_if<node::decision::Forward>(&d)) {
     wire::Buffer out;
-    const wire::Bytes via = own ? wire::Bytes{} : wire::Bytes(links_.at(previous_hop));
+    const wire::Buffer via = own ? wire::Buffer{} : wire::encode_destination(previous_hop);
     if (wire::rewrite_header(bytes, *h, wire::ForwardEdit{f->pop, via, !own}, out)) {
       ++counters_.ttl_exhausted;
       return;

@@ -23,6 +23,7 @@
 // bounds (RFC 6940 section 10.5 step 6).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -30,8 +31,7 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <random>
-#include <unordered_map>
+#include <vector>
 
 #include <ns3/event-id.h>
 
@@ -108,8 +108,9 @@ class SimNode final : private node::RoutingOracle, private node::ReplicaSender {
 
   const NodeId& id() const noexcept { return chord_.self(); }
   const topology::Chord& chord() const noexcept { return chord_; }
-  bool linked(const NodeId& peer) const { return links_.contains(peer); }
-  const std::map<NodeId, wire::Buffer>& links() const noexcept { return links_; }
+  bool linked(const NodeId& peer) const { return has_link(peer); }
+  // Linked peers, in Node-ID order.
+  const std::vector<NodeId>& links() const noexcept { return links_; }
   const NodeCounters& counters() const noexcept { return counters_; }
   const node::StorageService* storage() const noexcept { return storage_.get(); }
 
@@ -129,7 +130,8 @@ class SimNode final : private node::RoutingOracle, private node::ReplicaSender {
   const NodeId& self() const override { return chord_.self(); }
   bool responsible_for(const NodeId& key) const override { return chord_.responsible_for(key); }
   std::optional<NodeId> next_hop(const NodeId& key) const override;
-  bool connected(const NodeId& peer) const override { return links_.contains(peer); }
+  bool connected(const NodeId& peer) const override { return has_link(peer); }
+  bool has_link(const NodeId& peer) const { return std::binary_search(links_.begin(), links_.end(), peer); }
 
   // node::ReplicaSender, for the StorageService.
   void send_store(wire::DestinationList to, wire::Buffer store_req, std::vector<crypto::Certificate> certificates,
@@ -176,11 +178,24 @@ class SimNode final : private node::RoutingOracle, private node::ReplicaSender {
   wire::CodecContext codec_;
   node::LocalPolicy policy_;
   wire::Buffer own_via_;  // this node's Destination, encoded: appended when it forwards
-  std::map<NodeId, wire::Buffer> links_;  // linked peers, each with its encoded Destination
+  // Linked peers, sorted: a flat set, as a node has a few dozen links and a hundred thousand
+  // nodes each hold theirs (a std::map with each peer's encoded Destination took 4 KiB a node).
+  std::vector<NodeId> links_;
   std::map<NodeId, Dial> dialling_;       // Attach answered, link not up yet
   std::map<NodeId, bool> answering_;      // we answered their Attach; send_update asked for
-  std::unordered_map<std::uint64_t, Pending> pending_;
-  std::mt19937_64 random_;
+  std::map<std::uint64_t, Pending> pending_;
+  // Transaction ids and PingAns response ids: SplitMix64, 8 bytes of state (a mt19937_64 took
+  // 2.5 KiB a node).
+  struct SplitMix64 {
+    std::uint64_t state;
+    std::uint64_t operator()() noexcept {
+      std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      return z ^ (z >> 31);
+    }
+  };
+  SplitMix64 random_;
   ns3::EventId wake_;
   ns3::EventId join_retry_;
   topology::TimePoint wake_at_{topology::TimePoint::max()};

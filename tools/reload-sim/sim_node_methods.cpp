@@ -65,7 +65,7 @@ void SimNode::on_attach(const wire::Message& m, const NodeId& sender, const Node
   }
   reply(m, previous_hop, C::attach_ans, attach_body(false));
   if (sender == id()) return;  // our own Attach to a key we hold: no link
-  if (links_.contains(sender)) {
+  if (has_link(sender)) {
     if (req->send_update) chord_.send_update_to(sender, now());
     return;
   }
@@ -214,7 +214,7 @@ void SimNode::attach_answered(const NodeId& answerer, const Dial& dial) {
     if (dial.purpose == topology::AttachPurpose::join) retry_join();
     return;
   }
-  if (links_.contains(answerer)) {
+  if (has_link(answerer)) {
     chord_.on_attached(answerer, dial.purpose, now());
     return;
   }

@@ -21,6 +21,7 @@ Simulation::Simulation(const SimulationSettings& settings, std::ostream* trace) 
   ns3::Simulator::SetScheduler(ns3::ObjectFactory("ns3::HeapScheduler"));
   if (settings_.storage.values > 0) storage_ = std::make_unique<StorageWorld>(settings_.storage);
   rss_before_kib_ = peak_rss_kib();
+  heap_before_ = heap_in_use_bytes();
   overlay_ = std::make_unique<Overlay>(settings_.overlay, stats_, storage_.get());
   workload_ = std::make_unique<Workload>(settings_.workload, *overlay_, stats_, trace, storage_.get());
 }
@@ -131,6 +132,11 @@ Report Simulation::report() const {
   }
   r.push_back({"wall_s", f3(wall_seconds_), true});
   r.push_back({"storage_setup_s", storage_ ? f3(storage_->setup_seconds()) : "0", true});
+  const std::size_t heap = heap_in_use_bytes();
+  r.push_back({"heap_per_live_node_kib",
+               fmt::format("{:.1f}", static_cast<double>(heap - std::min(heap, heap_before_)) / 1024.0 /
+                                         static_cast<double>(std::max<std::size_t>(1, overlay_->size()))),
+               true});
   r.push_back({"peak_rss_mib", fmt::format("{:.1f}", static_cast<double>(peak) / 1024.0), true});
   r.push_back({"rss_per_node_kib",
                fmt::format("{:.1f}", static_cast<double>(peak - std::min(peak, rss_before_kib_)) /

@@ -47,6 +47,7 @@ class Simulation {
   double wall_seconds_ = 0;
   std::uint64_t events_ = 0;
   std::size_t rss_before_kib_ = 0;
+  std::size_t heap_before_ = 0;
 };
 
 }  // namespace reload::sim

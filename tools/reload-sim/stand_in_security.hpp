@@ -33,17 +33,17 @@ class StandInSecurity {
  public:
   StandInSecurity(const wire::NodeId& signer, SecuritySettings settings);
 
-  // Fills `m.security` as the signer would (the certificate and signature bytes belong to
-  // this object and must outlive `m`'s encoding).
+  // Fills `m.security` as the signer would. The certificate, signature and hash bytes are
+  // shared by every node of the process (one buffer, the signer's Node-ID written into it
+  // here): `m` must be encoded before the next seal(), as SimNode::build does.
   void seal(wire::Message& m) const;
 
   // The signer a received message names, or nothing when the block is not one of ours.
   static std::optional<wire::NodeId> signer_of(const wire::Message& m, std::size_t node_id_length);
 
  private:
-  wire::Buffer certificate_;
-  wire::Buffer signature_;
-  wire::Buffer identity_hash_;
+  wire::NodeId signer_;
+  SecuritySettings settings_;
 };
 
 }  // namespace reload::sim
