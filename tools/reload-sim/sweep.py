@@ -91,6 +91,7 @@ set output '{os.path.join(out, "hops_vs_n.png")}'
 set title "reload-sim: hops of a lookup against the overlay's size (Chord, real messages)"
 set xlabel "nodes N"
 set ylabel "hops"
+set yrange [0:*]
 set logscale x
 set key top left
 set grid
