@@ -17,29 +17,6 @@ namespace {
 using SessionResult = boost::system::result<std::unique_ptr<IceSession>>;
 using ChannelResult = boost::system::result<std::unique_ptr<ByteChannel>>;
 
-// Writes `bytes` on `from` and reads as many on `to`.
-void carry(TlsPeers& t, TlsSocket& from, TlsSocket& to, const wire::Buffer& bytes) {
-  std::optional<error_code> wrote, read;
-  wire::Buffer got(bytes.size());
-  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { wrote = co_await from.write_all(bytes); }, asio::detached);
-  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> {
-    std::size_t have = 0;
-    while (have < got.size()) {
-      std::size_t n = 0;
-      if (auto ec = co_await to.read_some(std::span(got).subspan(have), n)) {
-        read = ec;
-        co_return;
-      }
-      have += n;
-    }
-    read = error_code{};
-  }, asio::detached);
-  t.run_until([&] { return wrote && read; }, 10s);
-  CHECK_FALSE(*wrote);
-  CHECK_FALSE(*read);
-  CHECK(got == bytes);
-}
-
 }  // namespace
 
 TEST_CASE("an AppAttach stream over ICE-UDP runs TLS, and carries on after libnice stopped") {
@@ -66,12 +43,9 @@ TEST_CASE("an AppAttach stream over ICE-UDP runs TLS, and carries on after libni
 
   auto client_tls = t.context_for(0x11), server_tls = t.context_for(0x22);
   TlsSocket client(std::move(**ca), *client_tls), server(std::move(**cb), *server_tls);
-  std::optional<error_code> c, s;
-  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { c = co_await client.handshake(asio::ssl::stream_base::client); }, asio::detached);
-  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { s = co_await server.handshake(asio::ssl::stream_base::server); }, asio::detached);
-  t.run_until([&] { return c && s; }, 10s);
-  REQUIRE_FALSE(*c);
-  REQUIRE_FALSE(*s);
+  auto [c, s] = handshake(t, client, server);
+  REQUIRE_FALSE(c);
+  REQUIRE_FALSE(s);
   carry(t, client, server, wire::Buffer(100, 'a'));
 
   // On loopback ICE is ready within milliseconds of the first pair; the flow then moves.

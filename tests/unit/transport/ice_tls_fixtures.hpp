@@ -81,12 +81,35 @@ struct IceTls : TlsPeers {
 };
 
 // Runs both handshakes to the end; their errors.
-inline std::pair<error_code, error_code> handshake(IceTls& t, TlsSocket& client, TlsSocket& server) {
+inline std::pair<error_code, error_code> handshake(TlsPeers& t, TlsSocket& client, TlsSocket& server) {
   std::optional<error_code> c, s;
   asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { c = co_await client.handshake(asio::ssl::stream_base::client); }, asio::detached);
   asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { s = co_await server.handshake(asio::ssl::stream_base::server); }, asio::detached);
   t.run_until([&] { return c && s; }, 10s);
   return {*c, *s};
+}
+
+// Writes `bytes` on `from` and reads as many on `to`, checking they arrived intact.
+inline void carry(TlsPeers& t, TlsSocket& from, TlsSocket& to, const wire::Buffer& bytes) {
+  std::optional<error_code> wrote, read;
+  wire::Buffer got(bytes.size());
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> { wrote = co_await from.write_all(bytes); }, asio::detached);
+  asio::co_spawn(t.io, [&]() -> asio::awaitable<void> {
+    std::size_t have = 0;
+    while (have < got.size()) {
+      std::size_t n = 0;
+      if (auto ec = co_await to.read_some(std::span(got).subspan(have), n)) {
+        read = ec;
+        co_return;
+      }
+      have += n;
+    }
+    read = error_code{};
+  }, asio::detached);
+  t.run_until([&] { return wrote && read; }, 10s);
+  CHECK_FALSE(*wrote);
+  CHECK_FALSE(*read);
+  CHECK(got == bytes);
 }
 
 // A datagram channel that loses the first `drop` datagrams written to it and then, while
