@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     ("mass-failure", "fraction of nodes that crash at once", cxxopts::value<double>()->default_value("0"))
     ("mass-failure-at", "seconds into the window (default: its middle)", cxxopts::value<double>()->default_value("-1"))
     ("signatures", "stand-in: the only choice so far (see docs/simulator.md)", cxxopts::value<std::string>()->default_value("stand-in"))
+    ("progress", "a progress line on stderr every so many virtual seconds (0: none)", cxxopts::value<double>()->default_value("0"))
     ("csv", "write the figures as CSV (header and one row) to this file", cxxopts::value<std::string>())
     ("trace", "write one CSV row per lookup to this file", cxxopts::value<std::string>())
     ("h,help", "this help");
@@ -103,6 +104,7 @@ int main(int argc, char** argv) {
     o.failure_detection = ms_of_seconds(r["failure-detection"].as<double>());
     if (r["signatures"].as<std::string>() != "stand-in")
       return fail("--signatures: only stand-in is built (real ECDSA signing is not simulated yet)");
+    s.progress_s = r["progress"].as<double>();
     if (r.count("csv")) csv_path = r["csv"].as<std::string>();
     if (r.count("trace")) trace_path = r["trace"].as<std::string>();
   } catch (const std::exception& e) {

@@ -37,10 +37,23 @@ void Simulation::run() {
   const double timeout_s = std::chrono::duration<double>(settings_.overlay.node.request_timeout).count();
   stop_at_ = workload_->schedule(timeout_s);
   const auto started = std::chrono::steady_clock::now();
+  started_ = started;
+  if (settings_.progress_s > 0) ns3::Simulator::Schedule(ns3::Seconds(settings_.progress_s), [this] { progress(); });
   ns3::Simulator::Stop(ns3::Seconds(stop_at_));
   ns3::Simulator::Run();
   wall_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  events_ = ns3::Simulator::GetEventCount();
+  events_ = ns3::Simulator::GetEventCount() - progress_events_;
+}
+
+void Simulation::progress() {
+  // Not counted in the report's events: the line's own events are few (one per interval),
+  // but the report stays the same with and without --progress only if they are left out.
+  ++progress_events_;
+  fmt::print(stderr, "progress: virtual {:.0f} s, live {}, events {}, wall {:.1f} s, peak RSS {:.1f} MiB\n",
+             seconds_of(now()), overlay_->size(), ns3::Simulator::GetEventCount(),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(),
+             static_cast<double>(peak_rss_kib()) / 1024.0);
+  ns3::Simulator::Schedule(ns3::Seconds(settings_.progress_s), [this] { progress(); });
 }
 
 Report Simulation::report() const {

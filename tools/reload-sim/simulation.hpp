@@ -3,6 +3,7 @@
 // Simulation exists at a time; its destructor calls Simulator::Destroy so another can follow.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -19,6 +20,7 @@ struct SimulationSettings {
   OverlaySettings overlay;
   WorkloadSettings workload;
   StorageSettings storage;  // values 0: no storage simulated
+  double progress_s = 0;     // > 0: a progress line on stderr every so many virtual seconds
 };
 
 class Simulation {
@@ -30,6 +32,8 @@ class Simulation {
   Simulation& operator=(const Simulation&) = delete;
 
   void run();
+  // One progress line (stderr): virtual time, live nodes, events so far, wall time, peak RSS.
+  void progress();
   Report report() const;
 
   const Overlay& overlay() const noexcept { return *overlay_; }
@@ -45,7 +49,9 @@ class Simulation {
   std::unique_ptr<Workload> workload_;
   double stop_at_ = 0;
   double wall_seconds_ = 0;
+  std::chrono::steady_clock::time_point started_{};
   std::uint64_t events_ = 0;
+  std::uint64_t progress_events_ = 0;
   std::size_t rss_before_kib_ = 0;
   std::size_t heap_before_ = 0;
 };
