@@ -26,6 +26,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+LOCK = threading.Lock()
 
 # Rhea, Geels, Roscoe, Kubiatowicz, "Handling Churn in a DHT", USENIX 2004 (UCB/CSD-03-1299):
 # Bamboo functions with median sessions of 1.4 minutes using under 900 bytes/s/node of
@@ -40,15 +44,20 @@ def numbers(text, kind=float):
     return [kind(x) for x in text.split(",") if x.strip()]
 
 
-def run_one(args, extra, csv_path, log):
+def run_one(args, extra, name, log):
+    """One reload-sim run; returns its CSV row. Its stderr (--progress lines) goes to
+    OUT/NAME.log."""
+    csv_path = os.path.join(args.out, name + ".csv")
     cmd = ([] if args.nice is None else ["nice", "-n", str(args.nice)]) + [args.sim] + extra + ["--csv", csv_path]
     line = " ".join(cmd).replace(args.sim, args.sim_shown)
-    print(line, flush=True)
-    log.write(line + "\n")
-    log.flush()
-    r = subprocess.run(cmd, capture_output=True, text=True)
+    with LOCK:
+        print(line, flush=True)
+        log.write(line + "\n")
+        log.flush()
+    with open(os.path.join(args.out, name + ".log"), "w") as err:
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=err, text=True)
     if r.returncode != 0:
-        sys.exit(f"sweep.py: reload-sim failed ({r.returncode}): {r.stderr.strip()}")
+        raise RuntimeError(f"reload-sim failed ({r.returncode}); see {os.path.join(args.out, name + '.log')}")
     with open(csv_path) as f:
         rows = list(csv.DictReader(f))
     os.remove(csv_path)
@@ -72,8 +81,9 @@ def read_rows(path):
 
 def plot(out):
     """hops_vs_n.png and success_vs_session.png from OUT's CSVs, through gnuplot."""
-    hops = read_rows(os.path.join(out, "hops.csv"))
-    churn = read_rows(os.path.join(out, "churn.csv"))
+    hops_csv, churn_csv = os.path.join(out, "hops.csv"), os.path.join(out, "churn.csv")
+    hops = read_rows(hops_csv) if os.path.exists(hops_csv) else []
+    churn = read_rows(churn_csv) if os.path.exists(churn_csv) else []
     hops_dat = os.path.join(out, "hops.dat")
     with open(hops_dat, "w") as f:
         f.write("# nodes hops_mean hops_p50 hops_p99 half_log2_n\n")
@@ -85,7 +95,7 @@ def plot(out):
         for r in churn:
             f.write(f"{r['churn_median_s']} {r['success_rate']} {r['maintenance_bytes_per_node_s']}\n")
     nodes = churn[0].get("nodes", "?") if churn else "?"
-    script = f"""
+    hops_script = f"""
 set terminal pngcairo size 900,600 font ",11"
 set output '{os.path.join(out, "hops_vs_n.png")}'
 set title "reload-sim: hops of a lookup against the overlay's size (Chord, real messages)"
@@ -98,6 +108,9 @@ set grid
 plot '{hops_dat}' using 1:3:4 with filledcurves lc rgb "#d0e0f0" title "p50 to p99", \\
      '{hops_dat}' using 1:2 with linespoints lw 2 pt 7 lc rgb "#1f4e99" title "mean", \\
      '{hops_dat}' using 1:5 with lines dt 2 lw 2 lc rgb "#aa3333" title "0.5 log2 N"
+"""
+    churn_script = f"""
+set terminal pngcairo size 900,600 font ",11"
 set output '{os.path.join(out, "success_vs_session.png")}'
 set title "reload-sim: lookups and maintenance under churn ({nodes} nodes, exponential sessions)"
 set xlabel "median session time (s)"
@@ -117,10 +130,12 @@ plot '{churn_dat}' using 1:2 axes x1y1 with linespoints lw 2 pt 7 lc rgb "#1f4e9
 {BAMBOO[0]} {BAMBOO[1]}
 e
 """
+    script = (hops_script if hops else "") + (churn_script if churn else "")
     r = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"sweep.py: gnuplot failed: {r.stderr.strip()}")
-    print(f"wrote {os.path.join(out, 'hops_vs_n.png')} and {os.path.join(out, 'success_vs_session.png')}")
+    pngs = (["hops_vs_n.png"] if hops else []) + (["success_vs_session.png"] if churn else [])
+    print("wrote " + " and ".join(os.path.join(out, p) for p in pngs))
 
 
 def main():
@@ -129,9 +144,13 @@ def main():
     p.add_argument("--sim", default="build-sim/tools/reload-sim/reload-sim", help="the reload-sim binary")
     p.add_argument("--out", default="sweep-out", help="directory for the CSVs and PNGs")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--sizes", default="300,1000,3000", help="N of the hops sweep, comma-separated")
+    p.add_argument("--sizes", default="300,1000,3000", help="N of the hops sweep, comma-separated; empty: none")
     p.add_argument("--size-join-rate", type=float, default=5, help="joins per second in the hops sweep")
-    p.add_argument("--medians", default="60,120,300,600,1800", help="median session times (s) of the churn sweep")
+    p.add_argument("--size-settle", type=float, default=30, help="seconds after the last join in the hops sweep")
+    p.add_argument("--progress", type=float, default=0, help="reload-sim --progress for the hops sweep (OUT/size-N.log)")
+    p.add_argument("--jobs", type=int, default=1, help="runs at once (largest first)")
+    p.add_argument("--medians", default="60,120,300,600,1800",
+                   help="median session times (s) of the churn sweep; empty: no churn sweep")
     p.add_argument("--churn-nodes", type=int, default=1000)
     p.add_argument("--churn-join-rate", type=float, default=20)
     p.add_argument("--churn-measure", type=float, default=600, help="window of each churn run, s")
@@ -154,36 +173,47 @@ def main():
     if args.quick:
         args.sizes, args.medians, args.churn_nodes, args.churn_measure = "30,60", "30,120", 40, 60
     os.makedirs(args.out, exist_ok=True)
-    tmp = os.path.join(args.out, "run.csv")
     # A copy of the binary: a rebuild during a long sweep must not change the runs after it.
     frozen = tempfile.TemporaryDirectory()
     args.sim_shown = args.sim
     args.sim = shutil.copy2(args.sim, os.path.join(frozen.name, "reload-sim"))
-    with open(os.path.join(args.out, "commands.txt"), "w") as log:
-        hops = []
-        for n in numbers(args.sizes, int):
-            extra = ["--nodes", str(n), "--join-rate", str(args.size_join_rate), "--seed", str(args.seed)]
-            if args.quick:
-                extra += ["--settle", "10", "--measure", "10"]
-            hops.append(run_one(args, extra, tmp, log))
+    sizes, medians = numbers(args.sizes, int), numbers(args.medians)
+    jobs = []  # (kind, key, extra), largest first: with --jobs > 1 the longest run starts at once
+    for n in sorted(sizes, reverse=True):
+        extra = ["--nodes", str(n), "--join-rate", f"{args.size_join_rate:g}", "--seed", str(args.seed)]
+        extra += ["--settle", "10", "--measure", "10"] if args.quick else ["--settle", f"{args.size_settle:g}"]
+        if args.progress:
+            extra += ["--progress", f"{args.progress:g}"]
+        jobs.append(("size", n, extra))
+    for m in medians:
+        extra = ["--nodes", str(args.churn_nodes), "--join-rate", f"{args.churn_join_rate:g}",
+                 "--seed", str(args.seed), "--measure", f"{args.churn_measure:g}",
+                 "--churn-median", f"{m:g}", "--leave-fraction", f"{args.leave_fraction:g}"]
+        if args.quick:
+            extra += ["--settle", "10"]
+        if args.values:
+            extra += ["--values", str(args.values), "--lookups", "fetch"]
+        jobs.append(("median", m, extra))
+    with open(os.path.join(args.out, "commands.txt"), "w") as log, ThreadPoolExecutor(args.jobs) as pool:
+        futures = [(kind, key, pool.submit(run_one, args, extra, f"{kind}-{key:g}", log)) for kind, key, extra in jobs]
+        try:
+            results = [(kind, key, f.result()) for kind, key, f in futures]
+        except RuntimeError as e:
+            sys.exit(f"sweep.py: {e}")
+    hops = [row for kind, key, row in sorted(r for r in results if r[0] == "size")]
+    churn = []
+    for kind, key, row in sorted(r for r in results if r[0] == "median"):
+        churn.append({"churn_median_s": f"{key:g}", **row})
+    written = []
+    if hops:
         write_rows(os.path.join(args.out, "hops.csv"), hops)
-        churn = []
-        for m in numbers(args.medians):
-            extra = ["--nodes", str(args.churn_nodes), "--join-rate", str(args.churn_join_rate),
-                     "--seed", str(args.seed), "--measure", str(args.churn_measure),
-                     "--churn-median", f"{m:g}", "--leave-fraction", str(args.leave_fraction)]
-            if args.quick:
-                extra += ["--settle", "10"]
-            if args.values:
-                extra += ["--values", str(args.values), "--lookups", "fetch"]
-            row = {"churn_median_s": f"{m:g}"}
-            row.update(run_one(args, extra, tmp, log))
-            churn.append(row)
+        written.append("hops.csv")
+    if churn:
         write_rows(os.path.join(args.out, "churn.csv"), churn)
-    print(f"wrote {os.path.join(args.out, 'hops.csv')} and {os.path.join(args.out, 'churn.csv')}")
+        written.append("churn.csv")
+    print("wrote " + " and ".join(os.path.join(args.out, w) for w in written))
     if not args.no_plots:
         plot(args.out)
-
 
 if __name__ == "__main__":
     main()
