@@ -89,7 +89,8 @@ OverlayNode::OverlayNode(asio::any_io_executor ex, NodeOptions options, crypto::
       reassembler_(reassembly_limits(options_.configuration)),
       attaches_(options_.node_id, AttachStates::Settings{}),
       random_(options_.seed),
-      timer_(ex) {
+      timer_(ex),
+      awaiting_link_timer_(ex) {
   const auto& c = options_.configuration;
   policy_.overlay = wire::overlay_hash(c.instance_name);
   policy_.initial_ttl = c.initial_ttl;
@@ -268,6 +269,7 @@ void OverlayNode::add_link(std::shared_ptr<transport::Link> link, bool we_dialle
   // handshake from inside start(), and a Join read before Chord knew the joiner's link was
   // ignored.
   link->start(*this);
+  for (const auto& message : awaiting_link_.take(peer)) link->send(message);
   run_effects();
 }
 

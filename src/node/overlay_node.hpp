@@ -32,6 +32,7 @@
 #include "node/method_handler.hpp"
 #include "node/node_event.hpp"
 #include "node/join_admissions.hpp"
+#include "node/messages_awaiting_link.hpp"
 #include "node/recent_answers.hpp"
 #include "node/responsible_cache.hpp"
 #include "node/storage_service.hpp"
@@ -226,6 +227,8 @@ class OverlayNode final : public transport::LinkHandler,
   void answer_error(const wire::Message& request, const wire::NodeId& previous_hop, errc error,
                     std::string_view reason);
   boost::system::error_code send_toward(wire::Bytes message, const wire::Destination& first);
+  // Drops messages that waited too long for their link, and arms the timer for the next.
+  void expire_awaiting_link();
 
   // ReplicaSender
   void send_store(wire::DestinationList to, wire::Buffer store_req,
@@ -329,6 +332,8 @@ class OverlayNode final : public transport::LinkHandler,
   std::size_t app_attaches_answering_ = 0;
   std::mt19937_64 random_;
   asio::steady_timer timer_;
+  MessagesAwaitingLink awaiting_link_;
+  asio::steady_timer awaiting_link_timer_;  // drops what waited too long for its link
   TimePoint last_neighbor_change_{};
   bool stable_reported_ = false;
   bool admitted_reported_ = false;

@@ -117,7 +117,14 @@ error_code OverlayNode::send_toward(wire::Bytes message, const wire::Destination
     // A Node-ID in our own range that we have no link to is not in the ring as we know it:
     // no peer would take the message (section 6.1.1 drops it), and our own answer to a
     // request meant for another peer means nothing. Say so at once.
-    if (std::holds_alternative<NodeId>(first)) return asio::error::host_unreachable;
+    if (const auto* n = std::get_if<NodeId>(&first)) {
+      // Unless it is a peer we are attaching to (a neighbor we were just told of): then the
+      // message waits for that link.
+      if (!chord_.attaching_to(*n) || !awaiting_link_.hold(*n, message, Clock::now()))
+        return asio::error::host_unreachable;
+      expire_awaiting_link();
+      return {};
+    }
     wire::Buffer copy(message.begin(), message.end());
     asio::post(ex_, [self = shared_from_this(), copy = std::move(copy)] {
       self->deliver_locally(copy, self->self());
@@ -128,6 +135,15 @@ error_code OverlayNode::send_toward(wire::Bytes message, const wire::Destination
     if (auto l = links_.find(*d.next_hop); l != links_.end()) return l->second->send(message);
   }
   return asio::error::host_unreachable;
+}
+
+void OverlayNode::expire_awaiting_link() {
+  const auto next = awaiting_link_.expire(Clock::now());
+  if (!next || (awaiting_link_timer_.expiry() > Clock::now() && awaiting_link_timer_.expiry() <= *next)) return;
+  awaiting_link_timer_.expires_at(*next);
+  awaiting_link_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->expire_awaiting_link();
+  });
 }
 
 void OverlayNode::answer(const wire::Message& request, const NodeId& previous_hop,

@@ -146,6 +146,8 @@ class Chord {
   const NeighborTable& neighbors() const noexcept { return neighbors_; }
   const FingerTable& fingers() const noexcept { return fingers_; }
   const std::set<NodeId>& links() const noexcept { return links_; }
+  // An Attach to `peer` was asked for and its link is not up yet.
+  bool attaching_to(const NodeId& peer) const { return pending_.contains(peer); }
 
  private:
   void admit(const NodeId& peer);  // a linked ring member enters the routing table

@@ -21,8 +21,12 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::uint16_t xmpp_application = 5222;  // XEP-0415 section 6.1
-// Lookups of a user with stanzas waiting, 1, 2, 4 and 8 s apart, before they are undeliverable.
-constexpr unsigned lookup_attempts = 5;
+// Lookups of a user with stanzas waiting, 125 ms apart doubling to 8 s (about 16 s in all)
+// before they are undeliverable. A record is usually missing for tens of milliseconds (a
+// peer that just became responsible for it, a Store still on its way), so the first look
+// again comes soon: starting at 1 s made most first messages in such a case take a second.
+constexpr unsigned lookup_attempts = 8;
+constexpr std::chrono::milliseconds first_lookup_retry{125};
 
 // XEP-0359 origin-ids: 128 random bits in hex, unique for the user.
 std::string random_origin_id() {
@@ -164,7 +168,7 @@ void XmppDevice::dial_user(const xmpp::Jid& user, unsigned attempt) {
       // A record may be missing for a moment while the ring around it changes (a new peer
       // responsible for it before the data reached it): when stanzas wait, look again.
       if (self->waiting_.contains(bare) && attempt + 1 < lookup_attempts) {
-        auto retry = std::make_shared<asio::steady_timer>(self->node_->executor(), std::chrono::seconds(1 << attempt));
+        auto retry = std::make_shared<asio::steady_timer>(self->node_->executor(), first_lookup_retry * (1 << attempt));
         retry->async_wait([self, retry, user, attempt](error_code ec) {
           if (!ec) self->dial_user(user, attempt + 1);
         });
