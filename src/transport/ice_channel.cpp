@@ -216,8 +216,13 @@ class IceChannel final : public ByteChannel {
 std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, GlibLoop& loop,
                                               asio::any_io_executor executor, IceChannelLimits limits,
                                               std::shared_ptr<void> loop_owner,
-                                              std::function<void(IceState)> also_on_state) {
+                                              std::function<void(IceState)> also_on_state,
+                                              std::vector<Chunk> received_before) {
   auto s = std::make_shared<Shared>(loop, std::move(executor), agent, limits);
+  if (!received_before.empty())
+    asio::post(s->executor, [s, before = std::move(received_before)]() mutable {
+      for (auto& chunk : before) s->deliver(s, std::move(chunk));
+    });
   // The handlers hold the shared state weakly: the agent must not keep its own owner alive.
   std::weak_ptr<Shared> weak = s;
   agent->on_receive([weak](Chunk bytes) {

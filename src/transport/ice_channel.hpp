@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <vector>
 #include <memory>
 
 #include "transport/byte_channel.hpp"
@@ -38,10 +39,13 @@ struct IceChannelLimits {
 // agent. `executor` is where the channel is used. `loop_owner`, when given, is what keeps
 // the loop alive (its IceExecutor): the channel holds it, so that a channel handed to an
 // application can outlive the node that made it. `also_on_state`, when given, sees every
-// later state of the agent too, on the loop's executor.
+// later state of the agent too, on the loop's executor. `received_before` is what the agent
+// received before the channel was made (the controlled side may receive before its own
+// pair is chosen): the channel's reader gets it first.
 std::unique_ptr<ByteChannel> make_ice_channel(std::shared_ptr<IceAgent> agent, GlibLoop& loop,
                                               asio::any_io_executor executor, IceChannelLimits limits = {},
                                               std::shared_ptr<void> loop_owner = nullptr,
-                                              std::function<void(IceState)> also_on_state = nullptr);
+                                              std::function<void(IceState)> also_on_state = nullptr,
+                                              std::vector<std::vector<std::uint8_t>> received_before = {});
 
 }  // namespace reload::transport

@@ -41,6 +41,11 @@ struct IceSession::Shared : std::enable_shared_from_this<Shared> {
   // ICE thread.
   std::shared_ptr<IceAgent> agent;
   bool handed_over = false;  // the channel owns the agent now
+  // Datagrams the peer sent before our pair was chosen (its checks may finish first): lost,
+  // the first pseudo-TCP segment or DTLS flight would wait a whole second for its
+  // retransmission. Bounded: the rest are dropped, as a full socket buffer drops them.
+  std::vector<std::vector<std::uint8_t>> received_early;
+  static constexpr std::size_t max_received_early = 64;
   // Home executor.
   asio::steady_timer wake;
   std::optional<error_code> gathered;
@@ -127,6 +132,10 @@ asio::awaitable<boost::system::result<std::unique_ptr<ByteChannel>>> IceSession:
       if (auto c = wire::decode_exact<wire::IceCandidate>(b, {})) candidates.push_back(std::move(*c));
     std::weak_ptr<Shared> weak = shared;
     IceAgent* agent = shared->agent.get();  // not owned: the agent keeps this handler
+    agent->on_receive([weak](std::vector<std::uint8_t> bytes) {
+      if (auto s = weak.lock(); s && s->received_early.size() < Shared::max_received_early)
+        s->received_early.push_back(std::move(bytes));
+    });
     agent->on_state([weak, agent, remote_ufrag = credentials.ufrag](IceState state) {
       auto s = weak.lock();
       if (!s || s->handed_over) return;
@@ -143,7 +152,8 @@ asio::awaitable<boost::system::result<std::unique_ptr<ByteChannel>>> IceSession:
           if (later == IceState::ready) takeover->on_ready();
         };
       }
-      auto channel = make_ice_channel(agent->shared_from_this(), s->ice->loop(), s->home, {}, s->ice, on_later_state);
+      auto channel = make_ice_channel(agent->shared_from_this(), s->ice->loop(), s->home, {}, s->ice, on_later_state,
+                                      std::exchange(s->received_early, {}));
       s->back([channel = std::move(channel), pair = agent->selected_pair(), takeover](Shared& s) mutable {
         if (takeover) {
           auto [datagrams, handover] = make_handover_channel(std::move(channel));

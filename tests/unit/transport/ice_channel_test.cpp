@@ -137,6 +137,29 @@ TEST_CASE("a closed channel ends its waits and refuses reads and writes") {
   CHECK(ec == asio::error::bad_descriptor);
 }
 
+TEST_CASE("what the agent received before the channel was made is read first, in order, then the flow") {
+  IceTls t(false);
+  // A second channel on b's agent takes its flow from here on (closing the first would
+  // close the agent), with two datagrams that came before it.
+  auto channel = on_ice(t.ice, [&] {
+    std::vector<std::vector<std::uint8_t>> before{{'e', '1'}, {'e', '2'}};
+    return make_ice_channel(t.b.agent, t.ice.loop(), t.io.get_executor(), {}, nullptr, nullptr, std::move(before));
+  });
+  error_code ec;
+  t.channel_a->write_some(std::vector<std::uint8_t>{'n', 'o', 'w'}, ec);
+  REQUIRE_FALSE(ec);
+  std::vector<std::string> got;
+  t.run_until([&] {
+    std::array<std::uint8_t, 64> buf{};
+    error_code e;
+    const std::size_t n = channel->read_some(buf, e);
+    if (!e) got.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+    return got.size() == 3;
+  }, 2s);
+  CHECK(got == std::vector<std::string>{"e1", "e2", "now"});
+  channel.reset();
+}
+
 TEST_CASE("a stalled reader's inbox is bounded: past max_unread the channel fails, it does not grow") {
   IceTls t;
   // B's flow, taken over by a channel with a small inbox (closing channel_b would close the agent).
