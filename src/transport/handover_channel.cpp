@@ -30,7 +30,10 @@ struct State final : Handover {
   }
 
   void replace(std::unique_ptr<ByteChannel> next) override {
-    if (moved || !next) return release();
+    if (moved || !next || !current->is_open()) {
+      if (next) next->close();  // the channel was closed meanwhile: nothing to carry
+      return release();
+    }
     // What the old carrier has now is all it will ever have: it stopped before this call.
     std::vector<std::uint8_t> buffer(65'536);
     for (;;) {
