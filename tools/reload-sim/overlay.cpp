@@ -138,6 +138,15 @@ std::size_t Overlay::wrong_successors() const {
   return wrong;
 }
 
+std::pair<double, std::size_t> Overlay::links_per_node() const {
+  std::size_t total = 0, most = 0;
+  for (const auto& [id, i] : index_) {
+    total += nodes_[i]->links().size();
+    most = std::max(most, nodes_[i]->links().size());
+  }
+  return {index_.empty() ? 0.0 : static_cast<double>(total) / static_cast<double>(index_.size()), most};
+}
+
 NodeCounters Overlay::counters() const {
   NodeCounters sum = departed_;
   for (const auto& [id, i] : index_) add_to(sum, nodes_[i]->counters());

@@ -61,6 +61,8 @@ class Overlay final : public LinkLayer {
   // Admitted nodes whose first successor is not the next admitted node of the ring: 0 once
   // the ring is consistent.
   std::size_t wrong_successors() const;
+  // Links per live node: mean and most.
+  std::pair<double, std::size_t> links_per_node() const;
   // Every node's counters, departed ones included.
   NodeCounters counters() const;
   // With storage: for each value of the StorageWorld, the live nodes that hold a live copy

@@ -117,6 +117,9 @@ Report Simulation::report() const {
   r.push_back({"lost_in_channel", u(s.lost_in_channel_count())});
   r.push_back({"lost_to_departed", u(s.lost_to_departed_count())});
   r.push_back({"ring_wrong_successors", u(overlay_->wrong_successors())});
+  const auto [links_mean, links_max] = overlay_->links_per_node();
+  r.push_back({"links_mean", fmt::format("{:.1f}", links_mean)});
+  r.push_back({"links_max", u(links_max)});
   r.push_back({"ttl_exhausted", u(counters.ttl_exhausted)});
   r.push_back({"no_route", u(counters.no_route)});
   r.push_back({"dropped_other", u(counters.dropped)});
