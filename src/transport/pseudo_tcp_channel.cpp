@@ -53,7 +53,9 @@ struct Flow : std::enable_shared_from_this<Flow> {
   bool user_closed = false;  // the channel is closed; the flow may linger
   bool finished = false;     // the flow stopped for good and the datagram channel is closed
   Clock::time_point linger_until = Clock::time_point::max();
-  std::vector<std::uint8_t> packet = std::vector<std::uint8_t>(65'536);
+  // One segment: pseudo-TCP's are at most its MTU (1,400 bytes); a larger datagram is cut
+  // and then refused by pseudo-TCP. Kept by every stream, so not 64 KiB.
+  std::vector<std::uint8_t> packet = std::vector<std::uint8_t>(2048);
 
   static Flow& of(gpointer data) { return *static_cast<Flow*>(data); }
   static void on_opened(PseudoTcpSocket*, gpointer d) { of(d).notify_writable(); }
