@@ -555,7 +555,10 @@ void OverlayNode::drain_effects() {
         to.emplace_back(a->peer);
         send_attach(std::move(to), topology::AttachPurpose::neighbor, a->peer, false);
       } else if (auto* k = std::get_if<effect::AttachToKey>(&e)) {
-        send_attach({wire::ResourceId(k->key.bytes())}, k->purpose, std::nullopt, k->send_update);
+        wire::DestinationList to;
+        if (k->via) to.emplace_back(*k->via);
+        to.emplace_back(wire::ResourceId(k->key.bytes()));
+        send_attach(std::move(to), k->purpose, std::nullopt, k->send_update);
       } else if (auto* j = std::get_if<effect::SendJoin>(&e)) {
         wire::JoinReq req{self(), {}};
         request({j->to}, wire::MessageCode::join_req, wire::encode_to_buffer(req).value(),

@@ -37,7 +37,7 @@ void Chord::create(TimePoint now) {
 void Chord::join(TimePoint now) {
   state_ = State::joining;
   started_ = now;
-  effects_.emplace_back(effect::AttachToKey{ring::successor_point(self()), AttachPurpose::join, true});
+  effects_.emplace_back(effect::AttachToKey{ring::successor_point(self()), AttachPurpose::join, true, std::nullopt});
 }
 
 std::optional<NodeId> Chord::first_predecessor() const {
@@ -164,6 +164,9 @@ void Chord::on_link_resumed(const NodeId& peer, TimePoint now) {
 }
 
 void Chord::on_update(const NodeId& from, const wire::ChordUpdate& update, TimePoint now) {
+  // Judged on the view before this Update teaches us anything.
+  const bool misplaced =
+      state_ == State::joined && admitted_ && now >= next_place_check_ && far_from_place(from, update);
   NeighborTable before = neighbors_;
   admit(from);
   for (const auto& p : update.predecessors) learn(p, from);
@@ -179,9 +182,38 @@ void Chord::on_update(const NodeId& from, const wire::ChordUpdate& update, TimeP
       (std::find(update.successors.begin(), update.successors.end(), self()) != update.successors.end() ||
        std::find(update.predecessors.begin(), update.predecessors.end(), self()) != update.predecessors.end()))
     effects_.emplace_back(effect::SendUpdate{from, make_update(wire::ChordUpdateType::neighbors, now)});
+  if (misplaced) {
+    // Walking toward our true neighbors three peers per Update takes a round of Attaches per
+    // step: reload-sim saw a peer outside the ring walk for minutes, answering for a third of
+    // it meanwhile. The ring without us has a peer responsible for self - 1: our true
+    // successor, whose Update names our true predecessors. An Attach to that key from `from`
+    // finds it in log N hops. (Not self + 1: peers that know us route that key to us, and we
+    // would send it on to the wrong successor we hold.)
+    next_place_check_ = now + place_check_interval;
+    effects_.emplace_back(
+        effect::AttachToKey{ring::predecessor_point(self()), AttachPurpose::neighbor, true, from});
+  }
   if (!admitted_ && admitting_peer_ == from &&
       std::find(update.predecessors.begin(), update.predecessors.end(), self()) != update.predecessors.end())
     take_place(now);
+}
+
+bool Chord::far_from_place(const NodeId& from, const wire::ChordUpdate& update) const {
+  // `from` is one of our neighbors, yet a full list of its own neighbors lies between it and
+  // us, none of them a ring member we know: our view of the ring around us is wrong by more
+  // than the neighbor table. A peer that joined a moment ago between us is not enough.
+  auto unknown_between = [&](const std::vector<NodeId>& list, std::size_t full, bool after_from) {
+    if (list.size() < full) return false;
+    return std::all_of(list.begin(), list.end(), [&](const NodeId& p) {
+      return !members_.contains(p) && (after_from ? ring::in_open(p, from, self()) : ring::in_open(p, self(), from));
+    });
+  };
+  const auto& preds = neighbors_.predecessors();
+  const auto& succs = neighbors_.successors();
+  return (std::find(preds.begin(), preds.end(), from) != preds.end() &&
+          unknown_between(update.successors, settings_.successors, true)) ||
+         (std::find(succs.begin(), succs.end(), from) != succs.end() &&
+          unknown_between(update.predecessors, settings_.predecessors, false));
 }
 
 void Chord::on_join_request(const NodeId& joiner, TimePoint now) {
@@ -278,11 +310,11 @@ void Chord::search_fingers(bool all_invalid) {
     if (ring::in_half_open(target, self(), last)) break;
     if (fingers_.at(i)) continue;
     if (all_invalid) {
-      effects_.emplace_back(effect::AttachToKey{target, AttachPurpose::finger, false});
+      effects_.emplace_back(effect::AttachToKey{target, AttachPurpose::finger, false, std::nullopt});
     } else if (coin(random_)) {
       // Section 10.7.4.2, alternative 1: earlier entries first, each with probability 1/2,
       // at a random point of the range.
-      effects_.emplace_back(effect::AttachToKey{fingers_.random_point(i, random_()), AttachPurpose::finger, false});
+      effects_.emplace_back(effect::AttachToKey{fingers_.random_point(i, random_()), AttachPurpose::finger, false, std::nullopt});
     }
   }
 }
@@ -295,7 +327,7 @@ TimePoint Chord::periodic(TimePoint now) {
       // is responsible for self + 1 now, with a fresh view of the ring.
       ++admission_retries_;
       admitted_by_ = now + admission_wait;
-      effects_.emplace_back(effect::AttachToKey{ring::successor_point(self()), AttachPurpose::join, true});
+      effects_.emplace_back(effect::AttachToKey{ring::successor_point(self()), AttachPurpose::join, true, std::nullopt});
     } else {
       take_place(now);  // an admitting peer that never labels us: take our place anyway
     }
@@ -323,23 +355,17 @@ bool Chord::responsible_for(const NodeId& key) const {
 RouteDecision Chord::route(const NodeId& key) const {
   if (responsible_for(key)) return {true, std::nullopt};
   if (links_.contains(key)) return {false, key};
-  std::optional<NodeId> preceding;  // the largest Node-ID in (self, key)
-  std::optional<NodeId> following;  // else the first Node-ID after key
-  auto consider = [&](const NodeId& x) {
-    if (ring::in_open(x, self(), key)) {
-      if (!preceding || ring::distance(self(), *preceding) < ring::distance(self(), x)) preceding = x;
-    } else if (!following || ring::distance(key, x) < ring::distance(key, *following)) {
-      following = x;
-    }
-  };
-  for (const auto& n : neighbors_.members()) consider(n);
-  for (const auto& f : fingers_.peers()) consider(f);
   // Every linked ring member can act for the finger entry whose range holds it (section
   // 10.7.4.2 allows several per entry): the links others opened to us because we are their
-  // finger shorten our routes for free. Clients and joining peers are not members.
-  for (const auto& m : members_) consider(m);
-  if (preceding) return {false, preceding};
-  if (following) return {false, following};
+  // finger shorten our routes for free. Neighbors and fingers are members too. Clients and
+  // joining peers are not. members_ is ordered, so the closest member before the key is a
+  // lookup, not a walk: a peer with thousands of links forwards as fast as one with ten.
+  if (!members_.empty()) {
+    auto at = members_.lower_bound(key);  // the first member at or after the key
+    const NodeId& before = at == members_.begin() ? *members_.rbegin() : *std::prev(at);
+    if (ring::in_open(before, self(), key)) return {false, before};  // the largest in (self, key)
+    return {false, at == members_.end() ? *members_.begin() : *at};  // none there: the first after key
+  }
   // Not in the ring yet: everything goes through whatever link there is (the bootstrap).
   if (!links_.empty()) return {false, *links_.begin()};
   return {};

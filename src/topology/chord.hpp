@@ -49,11 +49,13 @@ struct AttachToPeer {
   std::optional<NodeId> via;
 };
 // Open a link to whichever peer is responsible for `key`: an Attach routed conventionally
-// (join: key = self + 1, with send_update; finger i: a point of its range).
+// (join: key = self + 1, with send_update; finger i: a point of its range), or, with `via`,
+// by destination list [via, key]: routed from there.
 struct AttachToKey {
   NodeId key;
   AttachPurpose purpose = AttachPurpose::finger;
   bool send_update = false;
+  std::optional<NodeId> via;
 };
 struct SendJoin {
   NodeId to;
@@ -124,6 +126,9 @@ class Chord {
   // and a Join); after another admission_wait without it, it takes its place anyway.
   void on_join_answer(const NodeId& admitting_peer, TimePoint now);
   static constexpr std::chrono::seconds admission_wait{5};
+  // At most one Attach to self + 1 per interval when an Update shows that this node's view of
+  // its own neighborhood is wrong (see on_update).
+  static constexpr std::chrono::seconds place_check_interval{5};
   // In the ring as the admitting peer's predecessor (always, for the peer that created it).
   bool admitted() const noexcept { return admitted_; }
   void on_leave(const NodeId& from, const wire::ChordLeaveData& data, TimePoint now);
@@ -159,6 +164,7 @@ class Chord {
   void update_all_neighbors(TimePoint now);
   void take_place(TimePoint now);  // admitted: step 9 of section 10.5
   void search_fingers(bool all_invalid);
+  bool far_from_place(const NodeId& from, const wire::ChordUpdate& update) const;
   std::optional<NodeId> first_predecessor() const;
   std::chrono::milliseconds jitter(std::chrono::milliseconds interval);
 
@@ -173,6 +179,7 @@ class Chord {
   bool admitted_ = false;
   int admission_retries_ = 0;
   TimePoint admitted_by_{};  // when we take our place without that Update
+  TimePoint next_place_check_{};
   std::set<NodeId> links_;                 // peers with a link up
   std::set<NodeId> members_;               // linked peers known to be in the ring
   std::set<NodeId> pending_;               // Attaches asked for, not yet up (bounded: may_attach)

@@ -35,6 +35,12 @@ NodeId sub(const NodeId& a, const NodeId& b) {
   return out;
 }
 
+NodeId predecessor_point(const NodeId& a) {
+  NodeId one = a;
+  std::fill(one.data(), one.data() + one.size(), std::uint8_t{0});
+  return sub(a, add_power_of_two(one, 0));
+}
+
 NodeId add_power_of_two(const NodeId& a, unsigned exponent) {
   if (a.empty() || exponent >= a.size() * 8) throw std::invalid_argument("exponent too large");
   NodeId out = a;

@@ -13,6 +13,7 @@ NodeId add(const NodeId& a, const NodeId& b);
 NodeId sub(const NodeId& a, const NodeId& b);  // a - b: how far b lies behind a
 NodeId add_power_of_two(const NodeId& a, unsigned exponent);  // a + 2^exponent
 inline NodeId successor_point(const NodeId& a) { return add_power_of_two(a, 0); }  // a + 1
+NodeId predecessor_point(const NodeId& a);                                          // a - 1
 
 // Finger i of `self` aims at self + 2^(bits - i), i = 1 .. bits (section 10.5).
 NodeId finger_target(const NodeId& self, unsigned i);

@@ -463,3 +463,116 @@ TEST_CASE("a peer that names us its neighbor while it is not one of ours is told
   x.on_update(at(0x90), neighbors_update({at(0x80)}, {at(0xa0)}), now);
   CHECK(updates_sent(x).empty());
 }
+
+TEST_CASE("route() picks what a walk of every linked ring member picks, and never a peer outside the ring") {
+  // The member set is searched, not walked (a peer may hold thousands of links); the choice
+  // must stay the one section 10.3 describes: the member closest before the key, else the
+  // first after it.
+  std::mt19937_64 rng(7);
+  const NodeId self = random_key(rng);
+  Chord c(self, ChordSettings{}, 1);
+  c.create(TimePoint{});
+  std::vector<NodeId> members;
+  for (int i = 0; i < 600; ++i) {
+    const NodeId peer = random_key(rng);
+    if (i % 3 == 0) {
+      c.on_attached(peer, std::nullopt, TimePoint{});  // attached to us: not a ring member
+    } else {
+      c.on_attached(peer, AttachPurpose::finger, TimePoint{});
+      members.push_back(peer);
+    }
+  }
+  auto walk = [&](const NodeId& key) {
+    std::optional<NodeId> preceding, following;
+    for (const auto& m : members) {
+      if (ring::in_open(m, self, key)) {
+        if (!preceding || ring::distance(self, *preceding) < ring::distance(self, m)) preceding = m;
+      } else if (!following || ring::distance(key, m) < ring::distance(key, *following)) {
+        following = m;
+      }
+    }
+    return preceding ? *preceding : *following;
+  };
+  int compared = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const NodeId key = random_key(rng);
+    const auto r = c.route(key);
+    if (r.deliver_here) continue;
+    REQUIRE(r.next_hop);
+    CHECK(*r.next_hop == walk(key));
+    ++compared;
+  }
+  CHECK(compared > 4000);
+  // Just past a member, and at a non-member link's own Node-ID (delivered to it directly).
+  for (const auto& m : members) {
+    const auto r = c.route(ring::successor_point(m));
+    if (!r.deliver_here) CHECK(*r.next_hop == walk(ring::successor_point(m)));
+  }
+}
+
+namespace {
+std::vector<effect::AttachToKey> key_attaches(Chord& c) {
+  std::vector<effect::AttachToKey> out;
+  for (const auto& e : c.take_effects())
+    if (const auto* a = std::get_if<effect::AttachToKey>(&e)) out.push_back(*a);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a peer far from its place in the ring attaches to self - 1 through the neighbor that showed it") {
+  // 0x80 believes 0x20 precedes it. 0x20's Update names three successors between them that
+  // 0x80 has never heard of: the ring around 0x80 is not where it thinks. reload-sim saw such
+  // peers walk toward their place three peers per round of Attaches, for minutes.
+  TimePoint now{};
+  Chord x(at(0x80), fast_settings(), 1);
+  x.create(now);
+  for (std::uint8_t p : {0x10, 0x18, 0x20, 0xc0, 0xd0, 0xe0}) {
+    x.on_attached(at(p), AttachPurpose::neighbor, now);
+    x.on_update(at(p), neighbors_update({}, {}), now);
+  }
+  x.take_effects();
+  REQUIRE(x.neighbors().predecessors().front() == at(0x20));
+
+  x.on_update(at(0x20), neighbors_update({}, {at(0x30), at(0x40), at(0x50)}), now);
+  auto sent = key_attaches(x);
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].key == ring::predecessor_point(at(0x80)));
+  CHECK(sent[0].via == at(0x20));
+  CHECK(sent[0].send_update);
+  CHECK(sent[0].purpose == AttachPurpose::neighbor);
+
+  // At most one such Attach per place_check_interval.
+  x.on_update(at(0x20), neighbors_update({}, {at(0x30), at(0x40), at(0x50)}), now + 1s);
+  CHECK(key_attaches(x).empty());
+  x.on_update(at(0x20), neighbors_update({}, {at(0x30), at(0x40), at(0x50)}), now + Chord::place_check_interval);
+  CHECK(key_attaches(x).size() == 1);
+
+  // The mirror image: a successor whose predecessors all lie between us and it.
+  const TimePoint later = now + 2 * Chord::place_check_interval;
+  x.on_update(at(0xc0), neighbors_update({at(0xb0), at(0xa0), at(0x90)}, {}), later);
+  sent = key_attaches(x);
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].via == at(0xc0));
+}
+
+TEST_CASE("a peer that joined between us and a neighbor, or a short list, is not taken for misplacement") {
+  TimePoint now{};
+  Chord x(at(0x80), fast_settings(), 1);
+  x.create(now);
+  for (std::uint8_t p : {0x50, 0x60, 0x70, 0x90, 0xa0, 0xb0, 0x40}) {
+    x.on_attached(at(p), AttachPurpose::neighbor, now);
+    x.on_update(at(p), neighbors_update({}, {}), now);
+  }
+  x.take_effects();
+  // 0x50 knows a newcomer 0x78 between 0x70 and us: its other successors are ours.
+  x.on_update(at(0x50), neighbors_update({}, {at(0x60), at(0x70), at(0x78)}), now);
+  CHECK(key_attaches(x).empty());
+  // Fewer successors than a full list say nothing about how far we are.
+  x.on_update(at(0x70), neighbors_update({}, {at(0x74), at(0x78)}), now);
+  CHECK(key_attaches(x).empty());
+  // Not a neighbor of ours: its lists are about another part of the ring.
+  x.on_attached(at(0x10), AttachPurpose::finger, now);
+  x.take_effects();
+  x.on_update(at(0x10), neighbors_update({}, {at(0x11), at(0x12), at(0x13)}), now);
+  CHECK(key_attaches(x).empty());
+}
