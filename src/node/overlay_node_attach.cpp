@@ -95,6 +95,7 @@ Reply OverlayNode::on_attach_request(const IncomingRequest& r) {
     if (req->send_update) chord_.send_update_to(sender, r.now);
     return answer;
   }
+  if (!chord_.accepts_link(sender)) return Refusal::text(errc::forbidden, "too many links; try later");
   const auto address = target->at.address().to_string();
   if (attaches_.is_dialling(sender))
     return Refusal::text(errc::in_progress, "this peer is already dialling you");

@@ -35,6 +35,12 @@ struct ChordSettings {
   std::chrono::milliseconds update_interval{std::chrono::seconds(600)};  // chord-update-interval
   std::chrono::milliseconds ping_interval{std::chrono::seconds(3600)};   // chord-ping-interval
   bool reactive = true;                                                  // chord-reactive
+  // Links a peer keeps before it refuses Attaches from peers it does not need (DESIGN.md
+  // principle 5). Others' finger Attaches land on whoever answers for a point: without a
+  // bound, a peer that answered for a wide range a while (early in an overlay's life, or
+  // placed wrongly) collected thousands (reload-sim). A refused peer's finger entry stays
+  // empty and is searched again at another point of its range.
+  std::size_t max_links = 1024;
 };
 
 // Why this node asked for a link; the shell hands it back in on_attached().
@@ -151,6 +157,11 @@ class Chord {
   const NeighborTable& neighbors() const noexcept { return neighbors_; }
   const FingerTable& fingers() const noexcept { return fingers_; }
   const std::set<NodeId>& links() const noexcept { return links_; }
+  // Whether to answer an Attach from `peer` with a link: below max_links, or a peer that
+  // belongs in the neighbor table (the ring needs it), or one we are attaching to.
+  bool accepts_link(const NodeId& peer) const {
+    return links_.size() < settings_.max_links || neighbors_.wants(peer) || pending_.contains(peer);
+  }
   // An Attach to `peer` was asked for and its link is not up yet.
   bool attaching_to(const NodeId& peer) const { return pending_.contains(peer); }
 

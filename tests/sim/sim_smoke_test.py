@@ -78,6 +78,29 @@ class SmokeTest(unittest.TestCase):
         self.assertGreater(mean_ms, 2 * 4 * mean_hops)
         self.assertLess(mean_ms, 2 * (100 * math.sqrt(2) + 4) * (mean_hops + 1))
 
+    def test_fast_joins_leave_no_peer_misplaced(self):
+        # 1,500 nodes at 100 joins a second. Before commit 52a929c a joiner admitted by a peer
+        # that was itself misplaced walked toward its place three peers per round, answering
+        # for a wide range meanwhile: seeds 1 to 3 ended with 2 to 6 wrong successors, lookups
+        # answered by the wrong peer and hubs of 700 links. Now it attaches to self - 1.
+        f = figures(run(["--nodes", "1500", "--join-rate", "100", "--settle", "20", "--measure", "20",
+                         "--seed", "1"]).stdout)
+        self.assertEqual(f["ring_wrong_successors"], "0")
+        self.assertEqual(f["success_rate"], "1.0000")
+        self.assertLess(int(f["links_max"]), 500)
+
+    def test_links_are_bounded(self):
+        # --max-links caps what others' Attaches can make a node hold (Chord's max_links);
+        # the ring stays whole and every lookup still reaches its owner, over more hops.
+        capped = figures(run(SMOKE + ["--seed", "2", "--max-links", "25"]).stdout)
+        free = figures(self.runs[0][0])
+        self.assertGreater(int(capped["links_refused"]), 0)
+        self.assertEqual(free["links_refused"], "0")
+        self.assertLess(int(capped["links_max"]), int(free["links_max"]))
+        self.assertLess(float(capped["links_mean"]), float(free["links_mean"]))
+        self.assertEqual(capped["ring_wrong_successors"], "0")
+        self.assertEqual(capped["success_rate"], "1.0000")
+
     def test_maintenance_is_counted(self):
         f = figures(self.runs[0][0])
         # Updates every 60 s (jittered) to 6 neighbours, each about 700 bytes, and their answers:

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
     ("loss", "probability a message is lost", cxxopts::value<double>()->default_value("0"))
     ("update-interval", "chord-update-interval, s", cxxopts::value<double>()->default_value("60"))
     ("ping-interval", "chord-ping-interval (finger repair), s", cxxopts::value<double>()->default_value("300"))
+    ("max-links", "links a node keeps before refusing Attaches it does not need (reload-node: 1024)",
+     cxxopts::value<std::size_t>()->default_value("1024"))
     ("request-timeout", "end-to-end request timeout, s", cxxopts::value<double>()->default_value("3"))
     ("handshake-rtts", "round trips from Attach answer to link up", cxxopts::value<int>()->default_value("2"))
     ("failure-detection", "seconds until a crashed peer's links are seen down", cxxopts::value<double>()->default_value("2"))
@@ -99,6 +101,7 @@ int main(int argc, char** argv) {
     o.channel.loss = r["loss"].as<double>();
     o.node.chord.update_interval = ms_of_seconds(r["update-interval"].as<double>());
     o.node.chord.ping_interval = ms_of_seconds(r["ping-interval"].as<double>());
+    o.node.chord.max_links = r["max-links"].as<std::size_t>();
     o.node.request_timeout = ms_of_seconds(r["request-timeout"].as<double>());
     o.handshake_round_trips = r["handshake-rtts"].as<int>();
     o.failure_detection = ms_of_seconds(r["failure-detection"].as<double>());

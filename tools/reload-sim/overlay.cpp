@@ -19,6 +19,7 @@ void add_to(NodeCounters& sum, const NodeCounters& c) {
   sum.undecodable += c.undecodable;
   sum.timeouts += c.timeouts;
   sum.storage_refused += c.storage_refused;
+  sum.links_refused += c.links_refused;
 }
 }  // namespace
 

@@ -77,6 +77,7 @@ struct NodeCounters {
   std::uint64_t undecodable = 0;  // a message for this node that did not decode
   std::uint64_t timeouts = 0;     // requests of any kind that got no answer
   std::uint64_t storage_refused = 0;  // replica stores and hand-offs not answered with a StoreAns
+  std::uint64_t links_refused = 0;    // Attaches refused past Chord's max_links
 };
 
 class SimNode final : private node::RoutingOracle, private node::ReplicaSender {

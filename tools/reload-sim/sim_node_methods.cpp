@@ -63,6 +63,13 @@ void SimNode::on_attach(const wire::Message& m, const NodeId& sender, const Node
     ++counters_.undecodable;
     return;
   }
+  if (sender != id() && !has_link(sender) && !chord_.accepts_link(sender)) {
+    // OverlayNode's answer past Chord's max_links.
+    ++counters_.links_refused;
+    auto e = wire::text_error_response(errc::forbidden, "too many links; try later");
+    reply(m, previous_hop, C::error, wire::encode_to_buffer(e).value());
+    return;
+  }
   reply(m, previous_hop, C::attach_ans, attach_body(false));
   if (sender == id()) return;  // our own Attach to a key we hold: no link
   if (has_link(sender)) {

@@ -120,6 +120,7 @@ Report Simulation::report() const {
   const auto [links_mean, links_max] = overlay_->links_per_node();
   r.push_back({"links_mean", fmt::format("{:.1f}", links_mean)});
   r.push_back({"links_max", u(links_max)});
+  r.push_back({"links_refused", u(counters.links_refused)});
   r.push_back({"ttl_exhausted", u(counters.ttl_exhausted)});
   r.push_back({"no_route", u(counters.no_route)});
   r.push_back({"dropped_other", u(counters.dropped)});

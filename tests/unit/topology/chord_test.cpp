@@ -576,3 +576,25 @@ TEST_CASE("a peer that joined between us and a neighbor, or a short list, is not
   x.on_update(at(0x10), neighbors_update({}, {at(0x11), at(0x12), at(0x13)}), now);
   CHECK(key_attaches(x).empty());
 }
+
+TEST_CASE("past max_links, only peers the ring needs, or that we asked for, get a link") {
+  TimePoint now{};
+  ChordSettings s = fast_settings();
+  s.max_links = 8;
+  Chord x(at(0x80), s, 1);
+  x.create(now);
+  for (std::uint8_t p : {0x20, 0x30, 0x40, 0x50, 0x60, 0x70}) x.on_attached(at(p), AttachPurpose::finger, now);
+  CHECK(x.accepts_link(at(0x48)));  // below the bound: anybody
+  x.on_attached(at(0x10), std::nullopt, now);
+  x.on_attached(at(0x18), std::nullopt, now);
+  REQUIRE(x.links().size() == 8);
+  // Successors 0x20, 0x30, 0x40 (round past zero; 0x10 and 0x18 attached to us and are not
+  // ring members), predecessors 0x70, 0x60, 0x50: 0x90
+  // would be our first successor, 0x48 is in neither list: a finger Attach from it is refused.
+  CHECK(x.accepts_link(at(0x90)));
+  CHECK_FALSE(x.accepts_link(at(0x48)));
+  // A peer we are attaching to ourselves is taken.
+  x.on_update(at(0x70), neighbors_update({}, {at(0x78)}), now);
+  REQUIRE(x.attaching_to(at(0x78)));
+  CHECK(x.accepts_link(at(0x78)));
+}
