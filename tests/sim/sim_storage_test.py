@@ -53,6 +53,23 @@ class StorageTest(unittest.TestCase):
         _, again = run(BASE + ["--measure", "30"])
         self.assertEqual(lines, again)
 
+    def test_xmpp_locations_published_and_looked_up(self):
+        # The XMPP usage's workload: each value is a device's XmppLocation (Kind 5, a
+        # dictionary keyed by its Node-ID, USER-NODE-MATCH against the certificate's xmppAddr)
+        # at the Resource-ID of its bare JID; a lookup fetches the whole dictionary and finds
+        # the device's record under its key. Every store passed the access control (a
+        # certificate without the xmppAddr stores nothing: values_stored 0, tried).
+        f, _ = run(BASE + ["--measure", "30", "--kind", "xmpp-location"])
+        self.assertEqual(f["values_kind"], "xmpp-location")
+        self.assertEqual(f["values_stored"], "300")
+        self.assertEqual(f["values_lost"], "0")
+        self.assertEqual(f["values_missing_at_owner"], "0")
+        self.assertEqual(int(f["lookups"]), 600)
+        self.assertEqual(f["correct"], f["lookups"])
+        self.assertEqual(f["success_rate"], "1.0000")
+        plain, _ = run(BASE + ["--measure", "30"])
+        self.assertEqual(plain["values_kind"], "sim-value")
+
     def test_mass_failure_loses_only_values_whose_holders_all_died(self):
         lost_somewhere = False
         for fraction, seed in (("0.2", "2"), ("0.25", "3"), ("0.5", "2")):

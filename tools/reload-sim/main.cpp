@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
     ("values", "values to store (Store, replication, hand-over; 0: no storage)", cxxopts::value<std::size_t>()->default_value("0"))
     ("value-bytes", "bytes of each value", cxxopts::value<std::size_t>()->default_value("64"))
     ("lookups", "ping (random keys) or fetch (stored values; needs --values)", cxxopts::value<std::string>()->default_value("ping"))
+    ("kind", "what --values are: sim-value (single values, USER-MATCH) or xmpp-location (XEP-0415)",
+     cxxopts::value<std::string>()->default_value("sim-value"))
     ("area-ms", "side of the coordinate square, ms of one-way delay", cxxopts::value<double>()->default_value("100"))
     ("latency-matrix", "one-way delays between sites (ms; a square matrix, one row per line); nodes at random sites", cxxopts::value<std::string>())
     ("access-ms", "access delay at each end, ms", cxxopts::value<double>()->default_value("2"))
@@ -79,6 +81,8 @@ int main(int argc, char** argv) {
     w.lookup_rate = r["lookup-rate"].as<double>();
     s.storage.values = r["values"].as<std::size_t>();
     s.storage.value_bytes = r["value-bytes"].as<std::size_t>();
+    if (const auto kind = r["kind"].as<std::string>(); kind == "xmpp-location") s.storage.xmpp_location = true;
+    else if (kind != "sim-value") return fail("--kind must be sim-value or xmpp-location");
     const auto lookups = r["lookups"].as<std::string>();
     if (lookups == "fetch") w.fetch_lookups = true;
     else if (lookups != "ping") return fail("--lookups must be ping or fetch");

@@ -86,12 +86,18 @@ void SimNode::lookup(const NodeId& key, LookupDone done) {
 }
 
 void SimNode::fetch(const SimValue& value, LookupDone done) {
-  wire::FetchReq req{value.resource, {{StorageWorld::kind, 0, wire::SingleValueSpecifier{}}}};
+  // XMPP-LOCATION: the whole dictionary, as a lookup of a bare JID fetches it (no keys).
+  wire::ModelSpecifier which = wire::SingleValueSpecifier{};
+  if (world_->xmpp_location()) which = wire::DictionarySpecifier{};
+  wire::FetchReq req{value.resource, {{world_->kind(), 0, which}}};
   routed(value.resource, wire::MessageCode::fetch_req, wire::encode_to_buffer(req).value(),
          [this, &value](const wire::Message* m, LookupResult& r) {
            auto ans = wire::decode_exact<wire::FetchAns>(m->contents.message_body, world_->codec());
            if (!ans || ans->kind_responses.size() != 1 || ans->kind_responses[0].values.size() != 1) return;
-           const auto* v = wire::data_value_of(ans->kind_responses[0].values[0].value);
+           const auto& stored = ans->kind_responses[0].values[0].value;
+           if (const auto* entry = std::get_if<wire::DictionaryEntry>(&stored); entry && !wire::equal_bytes(entry->key, value.key))
+             return;
+           const auto* v = wire::data_value_of(stored);
            r.value_found = v && v->exists && wire::equal_bytes(v->value, value.payload);
          },
          std::move(done));

@@ -11,6 +11,7 @@
 #include "crypto/private_key.hpp"
 #include "wire/codec.hpp"
 #include "wire/hashes.hpp"
+#include "wire/xmpp_location.hpp"
 
 namespace reload::sim {
 
@@ -38,12 +39,21 @@ std::size_t certificate_signature_length(const crypto::Certificate& c) {
 StorageWorld::StorageWorld(const StorageSettings& settings) {
   const auto started = std::chrono::steady_clock::now();
   config::KindDefinition k;
-  k.id = kind;
-  k.name = "SIM-VALUE";
-  k.data_model = wire::DataModel::single_value;
-  k.access_control = config::AccessControl::user_match;
-  k.max_count = 1;
-  k.max_size = static_cast<std::uint32_t>(std::max<std::size_t>(settings.value_bytes, 1));
+  if (settings.xmpp_location) {
+    kind_ = wire::kinds::xmpp_location;
+    k.name = "XMPP-LOCATION";  // as overlay-config/ defines it
+    k.data_model = wire::DataModel::dictionary;
+    k.access_control = config::AccessControl::user_node_match;
+    k.max_count = 16;
+    k.max_size = 1000;
+  } else {
+    k.name = "SIM-VALUE";
+    k.data_model = wire::DataModel::single_value;
+    k.access_control = config::AccessControl::user_match;
+    k.max_count = 1;
+    k.max_size = static_cast<std::uint32_t>(std::max<std::size_t>(settings.value_bytes, 1));
+  }
+  k.id = kind_;
   configuration_.instance_name = overlay_name;
   configuration_.kinds = {k};
   models_ = configuration_.data_models();
@@ -66,7 +76,9 @@ StorageWorld::StorageWorld(const StorageSettings& settings) {
     wire::Buffer id(16, 0);
     for (std::size_t b = 0; b < 8; ++b) id[15 - b] = static_cast<std::uint8_t>(n >> (8 * b));
     id[0] = 0x55;
-    crypto::Identity who{{wire::NodeId(wire::Bytes(id.data(), id.size()))}, overlay_name, std::move(user), {}, {}, {}};
+    std::optional<std::string> xmpp;
+    if (settings.xmpp_location) xmpp = user;
+    crypto::Identity who{{wire::NodeId(wire::Bytes(id.data(), id.size()))}, overlay_name, std::move(user), xmpp, {}, {}};
     for (;;) {
       auto cert = must(ca.issue(csr, who, 24h * 30), "issuing a certificate");
       if (certificate_signature_length(cert) == signature_length) return cert;
@@ -79,18 +91,28 @@ StorageWorld::StorageWorld(const StorageSettings& settings) {
     auto cert = issue(fmt::format("u{:07}@sim.example", i), i + 1);
     if (!cache_->verified(cert.der())) throw std::runtime_error("reload-sim: a user certificate does not verify");
     auto signer = must(crypto::Signer::make(key, cert, {}), "a signer");
-    SimValue v{wire::resource_id_of(fmt::format("u{:07}@sim.example", i)), {}, cert, {}};
-    v.payload.assign(settings.value_bytes, 0);
-    for (std::size_t b = 0; b < v.payload.size(); ++b) v.payload[b] = static_cast<std::uint8_t>(i * 31 + b);
-    const wire::StoredDataValue value = wire::DataValue{true, v.payload};
+    SimValue v{wire::resource_id_of(fmt::format("u{:07}@sim.example", i)), {}, cert, {}, {}};
+    wire::StoredDataValue value;
+    if (settings.xmpp_location) {
+      // The device's route location: its own Node-ID (the certificate's) as the destination.
+      const wire::NodeId device = cert.node_ids(overlay_name).at(0);
+      v.key.assign(device.bytes().begin(), device.bytes().end());
+      v.payload = must(wire::encode_to_buffer(wire::XmppLocation{wire::XmppLocationRoute{0, {device}}}),
+                       "encoding an XmppLocation");
+      value = wire::DictionaryEntry{v.key, wire::DataValue{true, v.payload}};
+    } else {
+      v.payload.assign(settings.value_bytes, 0);
+      for (std::size_t b = 0; b < v.payload.size(); ++b) v.payload[b] = static_cast<std::uint8_t>(i * 31 + b);
+      value = wire::DataValue{true, v.payload};
+    }
     const std::uint64_t storage_time = 1'800'000'000'000ULL + i;  // ms; fixed: the run is deterministic
     for (;;) {
-      auto sig = must(signer.sign_stored_data(v.resource, kind, storage_time, value), "signing a value");
+      auto sig = must(signer.sign_stored_data(v.resource, kind_, storage_time, value), "signing a value");
       if (sig.value.size() != signature_length) continue;
       wire::StoreReq req;
       req.resource = v.resource;
       req.replica_number = 0;
-      req.kind_data.push_back({kind, 0, {wire::StoredData{storage_time, settings.lifetime_s, value, sig.view()}}});
+      req.kind_data.push_back({kind_, 0, {wire::StoredData{storage_time, settings.lifetime_s, value, sig.view()}}});
       v.store_req = must(wire::encode_to_buffer(req), "encoding a StoreReq");
       break;
     }

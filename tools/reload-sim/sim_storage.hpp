@@ -37,22 +37,29 @@ namespace reload::sim {
 
 struct StorageSettings {
   std::size_t values = 0;        // values the workload stores (0: storage not simulated)
-  std::size_t value_bytes = 64;  // each value's payload
+  std::size_t value_bytes = 64;  // each value's payload (SIM-VALUE only)
+  // The values are XMPP-LOCATION records (XEP-0415, Kind 5, dictionary, USER-NODE-MATCH
+  // against the certificate's xmppAddr): value i is device i's route location, keyed by the
+  // device's Node-ID, at the Resource-ID of the bare JID u000000i@sim.example; a lookup
+  // fetches the whole dictionary, as a JID lookup does. Otherwise SIM-VALUE (below).
+  bool xmpp_location = false;
   std::uint32_t lifetime_s = 30 * 24 * 3600;  // longer than any run
 };
 
 // One value the workload stores: where, the StoreReq body that stores it, its user's
-// certificate (carried in the Store's security block), and the payload a Fetch must return.
+// certificate (carried in the Store's security block), and the payload a Fetch must return
+// (for XMPP-LOCATION: the encoded XmppLocation, under dictionary key `key`).
 struct SimValue {
   wire::ResourceId resource;
   wire::Buffer store_req;
   crypto::Certificate storer;
   wire::Buffer payload;
+  wire::Buffer key;
 };
 
 class StorageWorld {
  public:
-  static constexpr wire::KindId kind = 0x5349;  // single value, USER-MATCH
+  static constexpr wire::KindId sim_value_kind = 0x5349;  // SIM-VALUE: single value, USER-MATCH
   static constexpr const char* overlay_name = "sim.example";
 
   explicit StorageWorld(const StorageSettings& settings);
@@ -60,6 +67,8 @@ class StorageWorld {
   StorageWorld& operator=(const StorageWorld&) = delete;
 
   const config::Configuration& configuration() const noexcept { return configuration_; }
+  wire::KindId kind() const noexcept { return kind_; }
+  bool xmpp_location() const noexcept { return kind_ == wire::kinds::xmpp_location; }
   const wire::CodecContext& codec() const noexcept { return codec_; }
   crypto::CertificateCache& cache() noexcept { return *cache_; }
   // The request signer for a storage request that carries no real certificate (replica
@@ -72,6 +81,7 @@ class StorageWorld {
   double setup_seconds() const noexcept { return setup_seconds_; }
 
  private:
+  wire::KindId kind_ = sim_value_kind;
   config::Configuration configuration_;
   wire::DataModelTable models_;
   wire::CodecContext codec_;

@@ -131,6 +131,7 @@ Report Simulation::report() const {
   if (storage_) {
     const auto o = workload_->storage_outcome();
     r.push_back({"values", u(storage_->values().size())});
+    r.push_back({"values_kind", storage_->xmpp_location() ? "xmpp-location" : "sim-value"});
     r.push_back({"values_stored", u(o.stored)});
     r.push_back({"stores_given_up", u(s.stores_given_up())});
     r.push_back({"values_lost", u(o.lost)});
@@ -143,7 +144,7 @@ Report Simulation::report() const {
     r.push_back({"mass_failure_doomed_holders", mass ? u(workload_->doomed_by_holders()) : "n/a"});
     r.push_back({"mass_failure_doomed_ring", mass ? u(workload_->doomed_by_ring()) : "n/a"});
   } else {
-    for (const char* name : {"values", "values_stored", "stores_given_up", "values_lost", "values_missing_at_owner",
+    for (const char* name : {"values", "values_kind", "values_stored", "stores_given_up", "values_lost", "values_missing_at_owner",
                              "copies_mean", "copies_min", "copies_max", "under_replicated", "mass_failure_doomed_holders", "mass_failure_doomed_ring"})
       r.push_back({name, "n/a"});
   }
