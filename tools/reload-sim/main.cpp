@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
     ("leave-fraction", "share of departures that Leave cleanly (the rest crash)", cxxopts::value<double>()->default_value("0"))
     ("mass-failure", "fraction of nodes that crash at once", cxxopts::value<double>()->default_value("0"))
     ("mass-failure-at", "seconds into the window (default: its middle)", cxxopts::value<double>()->default_value("-1"))
-    ("signatures", "stand-in: the only choice so far (see docs/simulator.md)", cxxopts::value<std::string>()->default_value("stand-in"))
+    ("signatures", "stand-in (sizes only) or ecdsa (every message signed and verified; see docs/simulator.md)",
+     cxxopts::value<std::string>()->default_value("stand-in"))
     ("progress", "a progress line on stderr every so many virtual seconds (0: none)", cxxopts::value<double>()->default_value("0"))
     ("csv", "write the figures as CSV (header and one row) to this file", cxxopts::value<std::string>())
     ("trace", "write one CSV row per lookup to this file", cxxopts::value<std::string>())
@@ -109,8 +110,8 @@ int main(int argc, char** argv) {
     o.node.request_timeout = ms_of_seconds(r["request-timeout"].as<double>());
     o.handshake_round_trips = r["handshake-rtts"].as<int>();
     o.failure_detection = ms_of_seconds(r["failure-detection"].as<double>());
-    if (r["signatures"].as<std::string>() != "stand-in")
-      return fail("--signatures: only stand-in is built (real ECDSA signing is not simulated yet)");
+    if (const auto sig = r["signatures"].as<std::string>(); sig == "ecdsa") s.real_signatures = true;
+    else if (sig != "stand-in") return fail("--signatures must be stand-in or ecdsa");
     s.progress_s = r["progress"].as<double>();
     if (r.count("csv")) csv_path = r["csv"].as<std::string>();
     if (r.count("trace")) trace_path = r["trace"].as<std::string>();

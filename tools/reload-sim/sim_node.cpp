@@ -7,6 +7,7 @@
 #include "wire/error_response.hpp"
 #include "wire/fetch.hpp"
 #include "wire/header_view.hpp"
+#include "message_signing.hpp"
 #include "wire/ping.hpp"
 
 namespace reload::sim {
@@ -69,7 +70,7 @@ void SimNode::routed(const wire::ResourceId& key, wire::MessageCode code, wire::
             r.latency = now() - started;
             if (m && m->contents.message_code == static_cast<std::uint16_t>(code) + 1) {
               r.answered = true;
-              r.responder = StandInSecurity::signer_of(*m, settings_.node_id_length).value_or(NodeId{});
+              r.responder = signer_of(*m).value_or(NodeId{});
               // The answer comes back along the request's path: one via entry per hop but the
               // last; an answer from ourselves crossed no link.
               r.hops = r.responder == id() ? 0 : static_cast<int>(m->header.via_list.size()) + 1;
@@ -188,7 +189,8 @@ wire::Buffer SimNode::build(std::uint64_t transaction_id, wire::DestinationList 
   m.header.destination_list = std::move(to);
   m.contents.message_code = static_cast<std::uint16_t>(code);
   m.contents.message_body = body;
-  security_.seal(m);
+  if (settings_.security.real) settings_.security.real->seal(m, id());
+  else security_.seal(m);
   for (const auto& c : extra) m.security.certificates.push_back({wire::CertificateType::x509, c.der()});
   return wire::encode_message(m).value();
 }
@@ -274,13 +276,18 @@ void SimNode::pass_on(const NodeId& previous_hop, wire::Bytes bytes, bool own) {
   deliver(previous_hop, bytes);
 }
 
+std::optional<NodeId> SimNode::signer_of(const wire::Message& m) const {
+  if (settings_.security.real) return settings_.security.real->verify(m);
+  return StandInSecurity::signer_of(m, settings_.node_id_length);
+}
+
 void SimNode::deliver(const NodeId& previous_hop, wire::Bytes bytes) {
   auto m = wire::decode_message(bytes, codec_);
   if (!m) {
     ++counters_.undecodable;
     return;
   }
-  auto sender = StandInSecurity::signer_of(*m, settings_.node_id_length);
+  auto sender = signer_of(*m);
   if (!sender) {
     ++counters_.undecodable;
     return;

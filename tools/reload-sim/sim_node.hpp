@@ -152,6 +152,8 @@ class SimNode final : private node::RoutingOracle, private node::ReplicaSender {
               std::function<void(const wire::Message*, LookupResult&)> judge, LookupDone done);
   void pass_on(const NodeId& previous_hop, wire::Bytes bytes, bool own);
   void deliver(const NodeId& previous_hop, wire::Bytes bytes);
+  // Who signed a received message: the stand-in's Node-ID, or the verified signer's.
+  std::optional<NodeId> signer_of(const wire::Message& m) const;
   void answered(const wire::Message& m);
   void settle();  // after every event: Chord's effects carried out, its wake-up set
 

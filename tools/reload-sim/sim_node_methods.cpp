@@ -207,7 +207,7 @@ void SimNode::carry_out_effects() {
 void SimNode::send_attach(wire::DestinationList to, Dial dial, bool send_update) {
   request(std::move(to), C::attach_req, attach_body(send_update), [this, dial](const wire::Message* m) {
     if (m && m->contents.message_code == code_of(C::attach_ans)) {
-      if (auto answerer = StandInSecurity::signer_of(*m, settings_.node_id_length)) {
+      if (auto answerer = signer_of(*m)) {
         attach_answered(*answerer, dial);
         return;
       }

@@ -5,10 +5,10 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <openssl/x509.h>
 
 #include "crypto/issuance.hpp"
 #include "crypto/private_key.hpp"
+#include "sim_crypto.hpp"
 #include "wire/codec.hpp"
 #include "wire/hashes.hpp"
 #include "wire/xmpp_location.hpp"
@@ -18,21 +18,6 @@ namespace reload::sim {
 namespace {
 
 using namespace std::chrono_literals;
-
-// The length every signature is made again until it has (see the header).
-constexpr std::size_t signature_length = 71;
-
-template <class T>
-T must(boost::system::result<T> r, const char* what) {
-  if (!r) throw std::runtime_error(fmt::format("reload-sim: {}: {}", what, r.error().message()));
-  return std::move(*r);
-}
-
-std::size_t certificate_signature_length(const crypto::Certificate& c) {
-  const ASN1_BIT_STRING* signature = nullptr;
-  X509_get0_signature(&signature, nullptr, c.native());
-  return signature ? static_cast<std::size_t>(ASN1_STRING_length(signature)) : 0;
-}
 
 }  // namespace
 

@@ -20,6 +20,10 @@ Simulation::Simulation(const SimulationSettings& settings, std::ostream* trace) 
   ns3::RngSeedManager::SetRun(settings.overlay.seed);
   ns3::Simulator::SetScheduler(ns3::ObjectFactory("ns3::HeapScheduler"));
   if (settings_.storage.values > 0) storage_ = std::make_unique<StorageWorld>(settings_.storage);
+  if (settings_.real_signatures) {
+    signing_ = std::make_unique<MessageSigning>();
+    settings_.overlay.node.security.real = signing_.get();
+  }
   rss_before_kib_ = peak_rss_kib();
   heap_before_ = heap_in_use_bytes();
   overlay_ = std::make_unique<Overlay>(settings_.overlay, stats_, storage_.get());
@@ -79,6 +83,7 @@ Report Simulation::report() const {
   Report r;
   r.push_back({"seed", u(settings_.overlay.seed)});
   r.push_back({"signatures", describe(settings_.overlay.node.security)});
+  r.push_back({"messages_signed", signing_ ? u(signing_->signed_count()) : "n/a"});
   r.push_back({"nodes", u(w.nodes)});
   r.push_back({"live_at_end", u(overlay_->size())});
   r.push_back({"joins", u(s.joins())});

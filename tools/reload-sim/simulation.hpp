@@ -11,6 +11,7 @@
 #include "overlay.hpp"
 #include "report.hpp"
 #include "run_stats.hpp"
+#include "message_signing.hpp"
 #include "sim_storage.hpp"
 #include "workload.hpp"
 
@@ -20,6 +21,7 @@ struct SimulationSettings {
   OverlaySettings overlay;
   WorkloadSettings workload;
   StorageSettings storage;  // values 0: no storage simulated
+  bool real_signatures = false;  // --signatures ecdsa (message_signing.hpp)
   double progress_s = 0;     // > 0: a progress line on stderr every so many virtual seconds
 };
 
@@ -45,6 +47,7 @@ class Simulation {
   SimulationSettings settings_;
   RunStats stats_;
   std::unique_ptr<StorageWorld> storage_;
+  std::unique_ptr<MessageSigning> signing_;
   std::unique_ptr<Overlay> overlay_;
   std::unique_ptr<Workload> workload_;
   double stop_at_ = 0;

@@ -7,6 +7,7 @@
 namespace reload::sim {
 
 std::string describe(const SecuritySettings& s) {
+  if (s.real) return "ecdsa (P-256, cert_hash_node_id: every message signed, verified where it is delivered)";
   return fmt::format("stand-in (certificate {} B, signature {} B; nothing signed or verified)",
                      s.certificate_bytes, s.signature_bytes);
 }

@@ -21,9 +21,14 @@
 
 namespace reload::sim {
 
+class MessageSigning;
+
 struct SecuritySettings {
   std::size_t certificate_bytes = 561;
   std::size_t signature_bytes = 71;
+  // `--signatures ecdsa`: messages are signed and verified for real (message_signing.hpp)
+  // and the sizes above are unused.
+  MessageSigning* real = nullptr;
 };
 
 // How every report names the switch's position.
