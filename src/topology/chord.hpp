@@ -132,7 +132,7 @@ class Chord {
   // and a Join); after another admission_wait without it, it takes its place anyway.
   void on_join_answer(const NodeId& admitting_peer, TimePoint now);
   static constexpr std::chrono::seconds admission_wait{5};
-  // At most one Attach to self + 1 per interval when an Update shows that this node's view of
+  // At most one Attach to self - 1 per interval when an Update shows that this node's view of
   // its own neighborhood is wrong (see on_update).
   static constexpr std::chrono::seconds place_check_interval{5};
   // In the ring as the admitting peer's predecessor (always, for the peer that created it).

@@ -19,6 +19,10 @@ TEST_CASE("addition and subtraction wrap modulo 2^128") {
         id("01000000000000000000000000000100"));
   CHECK(ring::successor_point(id("000000000000000000000000000000ff")) ==
         id("00000000000000000000000000000100"));
+  CHECK(ring::predecessor_point(id("00000000000000000000000000000100")) ==
+        id("000000000000000000000000000000ff"));
+  CHECK(ring::predecessor_point(zero) == max);  // wraps
+  CHECK(ring::predecessor_point(ring::successor_point(max)) == max);
 }
 
 TEST_CASE("finger i aims at self + 2^(128-i)") {
