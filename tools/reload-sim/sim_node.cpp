@@ -70,7 +70,7 @@ void SimNode::routed(const wire::ResourceId& key, wire::MessageCode code, wire::
             r.latency = now() - started;
             if (m && m->contents.message_code == static_cast<std::uint16_t>(code) + 1) {
               r.answered = true;
-              r.responder = signer_of(*m).value_or(NodeId{});
+              r.responder = answered_by_;
               // The answer comes back along the request's path: one via entry per hop but the
               // last; an answer from ourselves crossed no link.
               r.hops = r.responder == id() ? 0 : static_cast<int>(m->header.via_list.size()) + 1;
@@ -292,8 +292,12 @@ void SimNode::deliver(const NodeId& previous_hop, wire::Bytes bytes) {
     ++counters_.undecodable;
     return;
   }
-  if (wire::is_request(m->contents.message_code)) handle_request(*m, *sender, previous_hop);
-  else answered(*m);
+  if (wire::is_request(m->contents.message_code)) {
+    handle_request(*m, *sender, previous_hop);
+  } else {
+    answered_by_ = *sender;  // verified once, here
+    answered(*m);
+  }
 }
 
 void SimNode::answered(const wire::Message& m) {

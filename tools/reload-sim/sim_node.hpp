@@ -154,6 +154,9 @@ class SimNode final : private node::RoutingOracle, private node::ReplicaSender {
   void deliver(const NodeId& previous_hop, wire::Bytes bytes);
   // Who signed a received message: the stand-in's Node-ID, or the verified signer's.
   std::optional<NodeId> signer_of(const wire::Message& m) const;
+  // The signer of the answer being handed to its request's callback (set by deliver(), which
+  // verified it): the callbacks read it instead of verifying the answer again.
+  NodeId answered_by_;
   void answered(const wire::Message& m);
   void settle();  // after every event: Chord's effects carried out, its wake-up set
 

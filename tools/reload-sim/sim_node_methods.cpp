@@ -207,10 +207,8 @@ void SimNode::carry_out_effects() {
 void SimNode::send_attach(wire::DestinationList to, Dial dial, bool send_update) {
   request(std::move(to), C::attach_req, attach_body(send_update), [this, dial](const wire::Message* m) {
     if (m && m->contents.message_code == code_of(C::attach_ans)) {
-      if (auto answerer = signer_of(*m)) {
-        attach_answered(*answerer, dial);
-        return;
-      }
+      attach_answered(answered_by_, dial);
+      return;
     }
     // No answer, or an error: as OverlayNode, Chord forgets the peer it named; a join starts over.
     if (dial.peer) chord_.on_attach_failed(*dial.peer, now());
