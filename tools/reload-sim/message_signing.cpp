@@ -34,12 +34,8 @@ MessageSigning::MessageSigning() {
 const crypto::Signer& MessageSigning::signer_for(const wire::NodeId& id) {
   if (auto it = signers_.find(id); it != signers_.end()) return it->second;
   crypto::Identity who{{id}, overlay_name, fmt::format("node@{}", overlay_name), {}, {}, {}};
-  for (;;) {
-    auto cert = must(ca_->issue(*csr_, who, 24h * 30), "issuing a node certificate");
-    if (certificate_signature_length(cert) != signature_length) continue;
-    auto signer = must(crypto::Signer::make(*key_, std::move(cert), id), "a node signer");
-    return signers_.emplace(id, std::move(signer)).first->second;
-  }
+  auto signer = must(crypto::Signer::make(*key_, issue_certificate(*ca_, *csr_, who), id), "a node signer");
+  return signers_.emplace(id, std::move(signer)).first->second;
 }
 
 void MessageSigning::seal(wire::Message& m, const wire::NodeId& signer) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "crypto/certificate.hpp"
+#include "crypto/issuance.hpp"
 
 namespace reload::sim {
 
@@ -25,7 +26,9 @@ T must(boost::system::result<T> r, const char* what) {
   return std::move(*r);
 }
 
-// The length of the CA's signature on `c`.
-std::size_t certificate_signature_length(const crypto::Certificate& c);
+// A certificate for `who`, valid 30 days, issued again until the CA's signature on it is
+// signature_length bytes long.
+crypto::Certificate issue_certificate(const crypto::CertificateAuthority& ca, const crypto::CertificateRequest& csr,
+                                      const crypto::Identity& who);
 
 }  // namespace reload::sim

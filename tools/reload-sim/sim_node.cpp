@@ -2,12 +2,12 @@
 
 #include <ns3/simulator.h>
 
+#include "message_signing.hpp"
 #include "sim_time.hpp"
 #include "wire/codec.hpp"
 #include "wire/error_response.hpp"
 #include "wire/fetch.hpp"
 #include "wire/header_view.hpp"
-#include "message_signing.hpp"
 #include "wire/ping.hpp"
 
 namespace reload::sim {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "config/kinds.hpp"
 #include "crypto/issuance.hpp"
 #include "crypto/private_key.hpp"
 #include "sim_crypto.hpp"
@@ -25,10 +26,13 @@ StorageWorld::StorageWorld(const StorageSettings& settings) {
   const auto started = std::chrono::steady_clock::now();
   config::KindDefinition k;
   if (settings.xmpp_location) {
-    kind_ = wire::kinds::xmpp_location;
-    k.name = "XMPP-LOCATION";  // as overlay-config/ defines it
-    k.data_model = wire::DataModel::dictionary;
-    k.access_control = config::AccessControl::user_node_match;
+    // The standard Kind's Kind-ID, data model and access control, as the overlay
+    // configuration document gets them.
+    const auto* known = config::find_known_kind(config::standard_kinds(), wire::kinds::xmpp_location);
+    kind_ = known->id;
+    k.name = known->name;
+    k.data_model = known->data_model;
+    k.access_control = known->access_control;
     k.max_count = 16;
     k.max_size = 1000;
   } else {
@@ -64,10 +68,7 @@ StorageWorld::StorageWorld(const StorageSettings& settings) {
     std::optional<std::string> xmpp;
     if (settings.xmpp_location) xmpp = user;
     crypto::Identity who{{wire::NodeId(wire::Bytes(id.data(), id.size()))}, overlay_name, std::move(user), xmpp, {}, {}};
-    for (;;) {
-      auto cert = must(ca.issue(csr, who, 24h * 30), "issuing a certificate");
-      if (certificate_signature_length(cert) == signature_length) return cert;
-    }
+    return issue_certificate(ca, csr, who);
   };
 
   anonymous_.emplace(crypto::VerifiedSigner{issue("anonymous@sim.example", 0), {}});
