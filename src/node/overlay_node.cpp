@@ -583,7 +583,8 @@ void OverlayNode::drain_effects() {
         log("joined");
         tell({.type = NodeEvent::Type::joined});
       } else if (std::holds_alternative<effect::SuccessorsChanged>(e) ||
-                 std::holds_alternative<effect::ResponsibilityChanged>(e)) {
+                 std::holds_alternative<effect::ResponsibilityChanged>(e) ||
+                 std::holds_alternative<effect::PredecessorsChanged>(e)) {
         neighbors_moved = true;
       }
     }

@@ -50,6 +50,14 @@ std::pair<wire::NodeId, std::size_t> owner_among_predecessors(const topology::Ne
   return {p.back(), p.size() - 1};
 }
 
+// The predecessor in `predecessors` (nearest first) whose range holds `resource`, when the
+// list spans it: nobody when it lies before the farthest one, whose range we do not know.
+std::optional<wire::NodeId> known_owner(const std::vector<wire::NodeId>& predecessors, const wire::ResourceId& resource) {
+  for (std::size_t i = 0; i + 1 < predecessors.size(); ++i)
+    if (storage::RingRange{predecessors[i + 1], predecessors[i]}.contains(resource)) return predecessors[i];
+  return std::nullopt;
+}
+
 }  // namespace
 
 storage::RingRange responsible_range(const topology::NeighborTable& neighbors) {
@@ -279,6 +287,12 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
   const auto targets = replica_targets(neighbors);
   const bool successors_moved = targets != replica_targets_;
   replica_targets_ = targets;
+  const auto& predecessors = neighbors.predecessors();
+  // Predecessors gone since the last change (failed, left, or pushed out of the list by
+  // joiners): only then can a predecessor's range have a new owner that holds none of it.
+  const bool predecessor_gone = std::any_of(
+      previous_predecessors_.begin(), previous_predecessors_.end(),
+      [&](const wire::NodeId& p) { return std::find(predecessors.begin(), predecessors.end(), p) == predecessors.end(); });
   std::optional<wire::ResourceId> last;  // a hand-off carries every Kind of a resource: once each
   for (const auto& set : store_.stored_sets(now)) {
     if (last == set.resource) continue;
@@ -286,6 +300,19 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
     const bool ours = range.contains(set.resource);
     if (ours && (set.replica_number != 0 || successors_moved)) {
       replicate(set.resource, neighbors, now);
+    } else if (!ours && set.replica_number != 0 && predecessor_gone) {
+      // Our copy is a replica of a predecessor's data, whose owner died: the range went to
+      // the next peer, which holds it as replica 1 unless the failure took that one too, or
+      // it joined after the data was replicated. When that new owner is our first
+      // predecessor, we are the nearest holder after it: hand it ours, so that the data is
+      // primary somewhere again (a farther holder leaves it to the nearer ones). The old
+      // owner may be one we did not know, our list reaching that far back only now that
+      // predecessors died: copies kept beyond the replica set (from before peers joined)
+      // are the last ones after a mass failure. Joins never make this hand-off: a joiner
+      // in front of a live owner gets the data from that owner.
+      const auto before = known_owner(previous_predecessors_, set.resource);
+      const auto owner = known_owner(predecessors, set.resource);
+      if (owner && *owner == predecessors.front() && before != owner) hand_off(set.resource, *owner, now);
     } else if (!ours && set.replica_number == 0 && !neighbors.predecessors().empty()) {
       // A peer joined in front of us and took this range: hand it over (as replica 1, which
       // the new owner promotes), and keep ours as a replica once it has answered
@@ -296,6 +323,7 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
     }
   }
   store_.set_replica_number(range, 0);
+  previous_predecessors_ = predecessors;
 }
 
 }  // namespace reload::node

@@ -19,6 +19,9 @@
 //     Node-ID, and kept as a replica once the hand-off is acknowledged: until then it stays
 //     primary here, so the only copy is never demoted; when the owner changed while the
 //     answers came (another join), the new owner gets it too;
+//   * when a predecessor's owner of data we hold as a replica died and the range went to
+//     our first predecessor, that one gets our copy (as a hand-off): after a mass failure
+//     it may hold none, and nobody would hold the data as primary;
 //   * a peer admitting a joiner (section 10.5 step 6) first hands it the primary data of the
 //     joiner's range (hand_over_to_joiner), and only then admits it to the ring: until the
 //     joiner holds the data, nobody routes that range to it;
@@ -141,6 +144,7 @@ class StorageService final : public MethodHandler {
   crypto::CertificateCache& cache_;
   storage::DataStore store_;
   std::vector<wire::NodeId> replica_targets_;  // the successors primary data was last sent to
+  std::vector<wire::NodeId> previous_predecessors_;  // as on_ring_changed last saw them
   std::map<wire::ResourceId, TimePoint> retry_at_;  // at most one entry per stored resource
   std::set<wire::ResourceId> handing_off_;          // hand-offs awaiting their answers
   std::set<wire::ResourceId> resyncing_;            // Fetches of newer data awaiting answers

@@ -98,6 +98,8 @@ void Chord::neighbors_changed(const NeighborTable& before, bool force_updates, T
   if (!before.predecessors().empty()) old_first = before.predecessors().front();
   if (old_first != first_predecessor())
     effects_.emplace_back(effect::ResponsibilityChanged{old_first, first_predecessor()});
+  else if (pred_changed)
+    effects_.emplace_back(effect::PredecessorsChanged{});
   if (succ_changed) effects_.emplace_back(effect::SuccessorsChanged{});
   if (state_ != State::joined) return;
   if (force_updates || (settings_.reactive && (succ_changed || pred_changed)))

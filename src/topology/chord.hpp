@@ -82,12 +82,15 @@ struct ResponsibilityChanged {
 };
 // This node's successor list changed: replicas may have to move (section 10.4).
 struct SuccessorsChanged {};
+// A farther predecessor changed, the range this node is responsible for did not: a replica
+// held here may have lost its owner, whose successor may not hold it (a mass failure).
+struct PredecessorsChanged {};
 struct Joined {};
 }  // namespace effect
 
 using Effect = std::variant<effect::AttachToPeer, effect::AttachToKey, effect::SendJoin,
                             effect::SendUpdate, effect::SendLeave, effect::ResponsibilityChanged,
-                            effect::SuccessorsChanged, effect::Joined>;
+                            effect::SuccessorsChanged, effect::PredecessorsChanged, effect::Joined>;
 
 // Where a message for a key goes next (section 10.3).
 struct RouteDecision {

@@ -18,9 +18,9 @@
 // Storage, when the run has a StorageWorld: the node owns src/node's StorageService over
 // src/storage's DataStore, as OverlayNode does, and is its ReplicaSender (replica stores,
 // hand-offs and resynchronising Fetches go out as this node's requests). The service hears
-// of every ring change (Chord's ResponsibilityChanged and SuccessorsChanged), and a joiner
-// is admitted only once the data of its range was handed to it, within JoinAdmissions'
-// bounds (RFC 6940 section 10.5 step 6).
+// of every ring change (Chord's ResponsibilityChanged, PredecessorsChanged and
+// SuccessorsChanged), and a joiner is admitted only once the data of its range was handed
+// to it, within JoinAdmissions' bounds (RFC 6940 section 10.5 step 6).
 #pragma once
 
 #include <algorithm>

@@ -192,7 +192,8 @@ void SimNode::carry_out_effects() {
         wire::LeaveReq req{id(), data};
         request({l->to}, C::leave_req, wire::encode_to_buffer(req).value(), [](const wire::Message*) {});
       } else if (std::holds_alternative<effect::SuccessorsChanged>(e) ||
-                 std::holds_alternative<effect::ResponsibilityChanged>(e)) {
+                 std::holds_alternative<effect::ResponsibilityChanged>(e) ||
+                 std::holds_alternative<effect::PredecessorsChanged>(e)) {
         neighbors_moved = true;
       }
     }

@@ -148,9 +148,14 @@ Report Simulation::report() const {
     const bool mass = w.churn.mass_failure > 0;
     r.push_back({"mass_failure_doomed_holders", mass ? u(workload_->doomed_by_holders()) : "n/a"});
     r.push_back({"mass_failure_doomed_ring", mass ? u(workload_->doomed_by_ring()) : "n/a"});
+    const auto& failed = workload_->failed_after_mass_failure();
+    r.push_back({"failed_fetches_doomed", mass ? u(failed.doomed) : "n/a"});
+    r.push_back({"failed_fetches_surviving", mass ? u(failed.surviving) : "n/a"});
+    r.push_back({"failed_fetches_surviving_last_s", mass ? f3(failed.surviving_last_s) : "n/a"});
   } else {
     for (const char* name : {"values", "values_kind", "values_stored", "stores_given_up", "values_lost", "values_missing_at_owner",
-                             "copies_mean", "copies_min", "copies_max", "under_replicated", "mass_failure_doomed_holders", "mass_failure_doomed_ring"})
+                             "copies_mean", "copies_min", "copies_max", "under_replicated", "mass_failure_doomed_holders", "mass_failure_doomed_ring",
+                             "failed_fetches_doomed", "failed_fetches_surviving", "failed_fetches_surviving_last_s"})
       r.push_back({name, "n/a"});
   }
   r.push_back({"wall_s", f3(wall_seconds_), true});

@@ -141,11 +141,19 @@ void Workload::fetch_one(const NodeId& origin) {
   const auto& value = storage_->values()[v];
   const double issued = seconds_of(now());
   stats_.lookup_issued();
-  overlay_.node(origin)->fetch(value, [this, issued, origin, &value](const LookupResult& r) {
+  overlay_.node(origin)->fetch(value, [this, issued, origin, v, &value](const LookupResult& r) {
     const double ms = std::chrono::duration<double, std::milli>(r.latency).count();
     const NodeId key(value.resource.bytes());
     const NodeId owner = overlay_.owner_of(key);
     const bool correct = r.answered && r.value_found;
+    if (!correct && mass_failed_at_s_ && issued >= *mass_failed_at_s_) {
+      if (doomed_[v]) {
+        ++failed_after_.doomed;
+      } else {
+        ++failed_after_.surviving;
+        failed_after_.surviving_last_s = std::max(failed_after_.surviving_last_s, issued - *mass_failed_at_s_);
+      }
+    }
     if (r.answered) stats_.lookup_answered(r.hops, ms, correct);
     else stats_.lookup_timed_out();
     if (trace_)
@@ -209,12 +217,22 @@ void Workload::mass_failure() {
     for (const auto& id : victims) dying.insert(overlay_.endpoint_of(id));
     const std::set<NodeId> dying_ids(victims.begin(), victims.end());
     const auto holders = overlay_.holders();
+    doomed_.assign(storage_->values().size(), false);
+    mass_failed_at_s_ = seconds_of(now());
     for (std::size_t v : stored_) {
       if (std::all_of(holders[v].begin(), holders[v].end(), [&](std::uint32_t h) { return dying.contains(h); }))
         ++doomed_by_holders_;
+      // The replica set: the owner and its two successors, as the ring is. Copies beyond it
+      // (kept from before peers joined) may save a value, but nothing promises they will.
       const auto ring = overlay_.owner_and_successors(NodeId(storage_->values()[v].resource.bytes()), 2);
-      if (std::all_of(ring.begin(), ring.end(), [&](const NodeId& n) { return dying_ids.contains(n); }))
+      const bool kept = std::any_of(ring.begin(), ring.end(), [&](const NodeId& n) {
+        const auto i = overlay_.endpoint_of(n);
+        return !dying_ids.contains(n) && std::find(holders[v].begin(), holders[v].end(), i) != holders[v].end();
+      });
+      if (!kept) {
         ++doomed_by_ring_;
+        doomed_[v] = true;
+      }
     }
   }
   for (const auto& id : victims) overlay_.crash(id);

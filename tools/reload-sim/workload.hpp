@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -83,9 +84,18 @@ class Workload {
   // With storage: the values' fate, now.
   StorageOutcome storage_outcome() const;
   // With a mass failure and storage: stored values whose every holder was among the
-  // victims, and whose owner and two successors in the ring all were.
+  // victims, and those of which no survivor among the owner and its two successors in the
+  // ring (the replica set) held a copy.
   std::size_t doomed_by_holders() const noexcept { return doomed_by_holders_; }
   std::size_t doomed_by_ring() const noexcept { return doomed_by_ring_; }
+  // Fetches issued after a mass failure that failed: of values it doomed (by the ring), and
+  // of the others, with how long after the failure the last of those was issued.
+  struct FailedAfterMassFailure {
+    std::size_t doomed = 0;
+    std::size_t surviving = 0;
+    double surviving_last_s = 0;  // 0 when none
+  };
+  const FailedAfterMassFailure& failed_after_mass_failure() const noexcept { return failed_after_; }
 
  private:
   NodeId fresh_id();
@@ -114,6 +124,9 @@ class Workload {
   const StorageWorld* storage_;
   std::vector<std::size_t> stored_;  // values whose Store was answered, in that order
   std::size_t doomed_by_holders_ = 0, doomed_by_ring_ = 0;
+  std::vector<bool> doomed_;                // by the ring, by value index
+  std::optional<double> mass_failed_at_s_;  // virtual time of the mass failure
+  FailedAfterMassFailure failed_after_;
 };
 
 }  // namespace reload::sim

@@ -390,3 +390,75 @@ TEST_CASE("a hand-off for a resource before our range, from a peer behind the ri
   p.sender.sent[0].done(Outcome::held, p.bench.now);
   CHECK(p.service.store().replica_number(r) == std::uint8_t{1});  // the owner's first successor's copy
 }
+
+TEST_CASE("a replica whose owner died goes to the new owner when that one is our first predecessor") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  // The ring, clockwise: far, owner (right at the resource), next, us.
+  const wire::NodeId owner(r.bytes());
+  const wire::NodeId next = wire::ring::add_power_of_two(owner, 99);
+  const wire::NodeId self = wire::ring::add_power_of_two(owner, 100);
+  const wire::NodeId far = wire::ring::add_power_of_two(owner, 127);
+  p.neighbors = topology::NeighborTable(self);
+  for (const auto& n : {owner, next, far}) p.neighbors.add(n);
+  REQUIRE(p.neighbors.predecessors() == std::vector<wire::NodeId>{next, owner, far});
+  // The owner's replica 2 (its replica 1 went to `next`, or did not: a mass failure, or
+  // `next` joined after the data was replicated).
+  REQUIRE(p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 1), 2, 1, owner));
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  CHECK(p.sender.sent.empty());
+
+  // The owner dies: `next` owns the range now. It gets our copy, which it promotes.
+  p.neighbors.remove(owner);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  REQUIRE(p.sender.sent.size() == 1);
+  CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == next);
+  p.sender.sent[0].done(Outcome::held, p.bench.now);
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{1});
+  // Once: the same ring sends nothing again.
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  CHECK(p.sender.sent.size() == 1);
+
+  // Without a failure nothing goes: a farther predecessor joining or dying leaves the
+  // owner as it was.
+  const wire::NodeId farther = wire::ring::add_power_of_two(owner, 126);
+  p.neighbors.add(farther);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  p.neighbors.remove(far);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  CHECK(p.sender.sent.size() == 1);
+}
+
+TEST_CASE("a live owner hands its own data on; a replica holder farther away leaves it to the nearer one") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  // Clockwise: far, the resource, owner, us.
+  const wire::NodeId owner = wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 97);
+  const wire::NodeId self = wire::ring::add_power_of_two(owner, 100);
+  const wire::NodeId far = wire::ring::add_power_of_two(owner, 127);
+  p.neighbors = topology::NeighborTable(self, 3, 5);
+  for (const auto& n : {owner, far}) p.neighbors.add(n);
+  REQUIRE(p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 1), 1, 1, owner));
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+
+  // A peer joins right at the resource, in front of the live owner: the owner hands the
+  // data over (section 10.5 step 6), not us.
+  const wire::NodeId joiner(r.bytes());
+  p.neighbors.add(joiner);
+  REQUIRE(p.neighbors.predecessors() == std::vector<wire::NodeId>{owner, joiner, far});
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  CHECK(p.sender.sent.empty());
+
+  // Two peers join between the owner and us; then the joiner dies. The range goes to the
+  // owner, whose successor (nearer to it than we are) holds the data as its replica 1 if
+  // anyone does: that one hands it over, not us.
+  const wire::NodeId a = wire::ring::add_power_of_two(owner, 98);
+  const wire::NodeId b = wire::ring::add_power_of_two(owner, 99);
+  p.neighbors.add(a);
+  p.neighbors.add(b);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  p.neighbors.remove(joiner);
+  p.service.on_ring_changed(p.neighbors, p.bench.now);
+  REQUIRE(p.neighbors.predecessors() == std::vector<wire::NodeId>{b, a, owner, far});
+  CHECK(p.sender.sent.empty());
+}

@@ -598,3 +598,27 @@ TEST_CASE("past max_links, only peers the ring needs, or that we asked for, get 
   REQUIRE(x.attaching_to(at(0x78)));
   CHECK(x.accepts_link(at(0x78)));
 }
+
+TEST_CASE("a farther predecessor that goes is told to storage apart from a change of range") {
+  Chord c(at(0x80), fast_settings(), 1);
+  TimePoint now{};
+  c.create(now);
+  for (std::uint8_t p : {0x70, 0x60, 0x50, 0x90}) c.on_attached(at(p), AttachPurpose::neighbor, now);
+  c.take_effects();
+  REQUIRE(c.neighbors().predecessors() == std::vector<NodeId>{at(0x70), at(0x60), at(0x50)});
+  auto told = [&] {
+    std::pair<int, int> out{0, 0};  // PredecessorsChanged, ResponsibilityChanged
+    for (const auto& e : c.take_effects()) {
+      out.first += std::holds_alternative<effect::PredecessorsChanged>(e);
+      out.second += std::holds_alternative<effect::ResponsibilityChanged>(e);
+    }
+    return out;
+  };
+  // The range (0x70, 0x80] stays; the data a replica here has of 0x60's range may now have
+  // no owner holding it.
+  c.on_detached(at(0x60), now);
+  CHECK(told() == std::pair{1, 0});
+  // The first predecessor goes: the range itself changes.
+  c.on_detached(at(0x70), now);
+  CHECK(told() == std::pair{0, 1});
+}
