@@ -180,25 +180,29 @@ bool StorageService::hand_off(const wire::ResourceId& resource, const wire::Node
                          answers->newer_there = answers->newer_there || outcome == ReplicaSender::Outcome::newer_there;
                          if (--answers->waiting) return;
                          handing_off_.erase(resource);
+                         // The ring moved while the answers came (another peer joined in
+                         // front): the resource's owner is another peer now; it gets it too.
+                         const bool ours = neighbors_.predecessors().empty() || responsible_range(neighbors_).contains(resource);
+                         std::optional<wire::NodeId> new_owner;
+                         if (!ours) new_owner = owner_among_predecessors(neighbors_, resource).first;
+                         if (new_owner == to) new_owner.reset();
                          // Only now is ours a replica: the new owner holds every part. Still
                          // in our range, the owner is a joiner not yet admitted, which is to
-                         // be our first predecessor.
+                         // be our first predecessor. Beyond the owner's replica set (the data
+                         // passed through us on its way back to an owner our predecessors
+                         // precede), we keep nothing.
                          if (answers->all_held) {
-                           const bool joiner = responsible_range(neighbors_).contains(resource);
-                           const std::size_t place = neighbors_.predecessors().empty() || joiner
-                                                         ? 0
-                                                         : owner_among_predecessors(neighbors_, resource).second;
-                           store_.set_replica_number(resource, static_cast<std::uint8_t>(std::min<std::size_t>(place + 1, 255)));
+                           const std::size_t place = ours ? 0 : owner_among_predecessors(neighbors_, resource).second;
+                           if (place >= replica_count && !new_owner) {
+                             store_.drop(resource);
+                           } else {
+                             store_.set_replica_number(resource, static_cast<std::uint8_t>(std::min<std::size_t>(place + 1, 255)));
+                           }
                          } else {
                            retry_later(resource, at);
                          }
                          if (answers->newer_there) resync(resource, to);
-                         // The ring moved while the answers came (another peer joined in
-                         // front): the resource's owner is another peer now; it gets it too.
-                         if (!neighbors_.predecessors().empty() && !responsible_range(neighbors_).contains(resource)) {
-                           const auto owner = owner_among_predecessors(neighbors_, resource).first;
-                           if (owner != to) hand_off(resource, owner, at);
-                         }
+                         if (new_owner) hand_off(resource, *new_owner, at);
                          if (then) then();
                        });
   return true;

@@ -156,6 +156,8 @@ class DataStore {
   std::optional<wire::FetchReq> fetch_everything(const wire::ResourceId& resource) const;
   // Forgets every resource outside `keep`; returns how many values went.
   std::size_t drop_outside(const RingRange& keep);
+  // Forgets one resource (a replica this peer no longer keeps); returns how many values went.
+  std::size_t drop(const wire::ResourceId& resource);
   // Relabels every set inside `range`: 0 when this peer became responsible for it, n when
   // it now holds it as the n-th replica. Returns how many sets changed.
   std::size_t set_replica_number(const RingRange& range, std::uint8_t replica_number);
@@ -182,11 +184,14 @@ class DataStore {
   KindSet& set_for(const wire::ResourceId& resource, const config::KindDefinition& kind);
   void schedule(TimePoint at, const wire::ResourceId& resource, wire::KindId kind);
   void retire(const KindSet& set) noexcept;
+  // Forgets the resource `it` points to; returns the next one and how many values went.
+  using Resources = std::map<wire::ResourceId, Resource>;
+  Resources::iterator forget(Resources::iterator it, std::size_t& dropped) noexcept;
   void compact_expiry_heap();
 
   StorageConfig config_;
   NodeMultipleIndex node_multiple_;
-  std::map<wire::ResourceId, Resource> resources_;
+  Resources resources_;
   std::vector<ExpiryEntry> expiry_heap_;  // a min-heap on `at`; stale entries are harmless
   std::size_t value_count_ = 0;
   // The highest generation counter of a set this store forgot (expired or dropped). A set

@@ -86,21 +86,26 @@ std::vector<HandOff> DataStore::hand_off(const wire::ResourceId& resource, std::
   return out;
 }
 
+DataStore::Resources::iterator DataStore::forget(Resources::iterator it, std::size_t& dropped) noexcept {
+  for (const auto& set : it->second) {
+    dropped += set.values().size();
+    value_count_ -= set.values().size();
+    retire(set);
+  }
+  return resources_.erase(it);
+}
+
 std::size_t DataStore::drop_outside(const RingRange& keep) {
   std::size_t dropped = 0;
-  for (auto it = resources_.begin(); it != resources_.end();) {
-    if (keep.contains(it->first)) {
-      ++it;
-      continue;
-    }
-    for (const auto& set : it->second) {
-      dropped += set.values().size();
-      retire(set);
-    }
-    it = resources_.erase(it);
-  }
-  value_count_ -= dropped;
+  for (auto it = resources_.begin(); it != resources_.end();) it = keep.contains(it->first) ? std::next(it) : forget(it, dropped);
   compact_expiry_heap();
+  return dropped;
+}
+
+std::size_t DataStore::drop(const wire::ResourceId& resource) {
+  std::size_t dropped = 0;
+  if (auto it = resources_.find(resource); it != resources_.end()) forget(it, dropped);
+  compact_expiry_heap();  // its expiry entries are stale now; amortised, as after a replace
   return dropped;
 }
 

@@ -462,3 +462,29 @@ TEST_CASE("a live owner hands its own data on; a replica holder farther away lea
   REQUIRE(p.neighbors.predecessors() == std::vector<wire::NodeId>{b, a, owner, far});
   CHECK(p.sender.sent.empty());
 }
+
+TEST_CASE("data passed on towards an owner our predecessors precede leaves no copy behind") {
+  Peer p;
+  const auto r = p.bench.alice.user_resource();
+  // Clockwise: the owner (right at the resource), a, b, c, us, then the sender, which takes
+  // us for the owner. We know a, b and c, not the owner.
+  const wire::NodeId owner(r.bytes());
+  const wire::NodeId a = wire::ring::add_power_of_two(owner, 96);
+  const wire::NodeId b = wire::ring::add_power_of_two(owner, 97);
+  const wire::NodeId c = wire::ring::add_power_of_two(owner, 98);
+  const wire::NodeId self = wire::ring::add_power_of_two(owner, 99);
+  const wire::NodeId sender = wire::ring::add_power_of_two(owner, 100);
+  p.neighbors = topology::NeighborTable(self);
+  for (const auto& n : {a, b, c, sender}) p.neighbors.add(n);
+  REQUIRE(p.neighbors.predecessors() == std::vector<wire::NodeId>{c, b, a});
+  REQUIRE(p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 1), 1, 1, sender));
+  // Ours until the farthest predecessor we know holds it; it passes it on in turn.
+  REQUIRE(p.sender.sent.size() == 1);
+  CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == a);
+  CHECK(p.service.store().replica_number(r) == std::uint8_t{0});
+  // We are the owner's fourth peer at least: beyond its two replicas, so nothing is kept.
+  // (Kept, such copies were counted at up to 84 peers of 200 in reload-sim.)
+  p.sender.sent[0].done(Outcome::held, p.bench.now);
+  CHECK_FALSE(p.service.store().replica_number(r).has_value());
+  CHECK(p.service.unacknowledged() == 0);
+}

@@ -741,6 +741,26 @@ TEST_CASE("stored_sets, drop_outside and set_replica_number follow ring ranges")
   CHECK(b.store.drop_outside(RingRange::whole()) == 0);
 }
 
+TEST_CASE("drop forgets one resource, every Kind of it, and its counters never repeat") {
+  Bench b;
+  auto ra = b.alice.user_resource(), rb = b.bob.user_resource();
+  REQUIRE(b.put(b.alice, ra, single_kind, {b.sign(b.alice, ra, single_kind, present("a"), 1)}).has_value());
+  REQUIRE(b.put(b.bob, rb, single_kind, {b.sign(b.bob, rb, single_kind, present("b"), 1)}).has_value());
+  REQUIRE(b.put(b.bob, rb, array_kind, {b.sign(b.bob, rb, array_kind, wire::ArrayEntry{0, present("b")}, 1)}).has_value());
+  const auto generation = b.store.generation(rb, array_kind);
+  CHECK(b.store.drop(rb) == 2);
+  CHECK(b.store.stats().values == 1);
+  CHECK_FALSE(b.store.replica_number(rb).has_value());
+  CHECK(b.store.replica_number(ra) == std::uint8_t{0});
+  CHECK(b.store.drop(rb) == 0);
+  // Its expiry entries are stale now: when they come due, only alice's value goes.
+  CHECK(b.store.expire(b.now + std::chrono::hours(1)) == 1);
+  CHECK(b.store.stats().values == 0);
+  // Stored again, the resource's counters start above the dropped ones.
+  REQUIRE(b.put(b.bob, rb, array_kind, {b.sign(b.bob, rb, array_kind, wire::ArrayEntry{0, present("b")}, 2)}).has_value());
+  CHECK(b.store.generation(rb, array_kind) > generation);
+}
+
 TEST_CASE("values replaced over and over leave one expiry behind") {
   Bench b;
   auto r = b.alice.user_resource();
