@@ -52,7 +52,8 @@ std::pair<wire::NodeId, std::size_t> owner_among_predecessors(const topology::Ne
 
 // The predecessor in `predecessors` (nearest first) whose range holds `resource`, when the
 // list spans it: nobody when it lies before the farthest one, whose range we do not know.
-std::optional<wire::NodeId> known_owner(const std::vector<wire::NodeId>& predecessors, const wire::ResourceId& resource) {
+std::optional<wire::NodeId> known_owner(const std::vector<wire::NodeId>& predecessors,
+                                        const wire::ResourceId& resource) {
   for (std::size_t i = 0; i + 1 < predecessors.size(); ++i)
     if (storage::RingRange{predecessors[i + 1], predecessors[i]}.contains(resource)) return predecessors[i];
   return std::nullopt;
@@ -182,7 +183,8 @@ bool StorageService::hand_off(const wire::ResourceId& resource, const wire::Node
                          handing_off_.erase(resource);
                          // The ring moved while the answers came (another peer joined in
                          // front): the resource's owner is another peer now; it gets it too.
-                         const bool ours = neighbors_.predecessors().empty() || responsible_range(neighbors_).contains(resource);
+                         const bool ours = neighbors_.predecessors().empty() ||
+                                           responsible_range(neighbors_).contains(resource);
                          std::optional<wire::NodeId> new_owner;
                          if (!ours) new_owner = owner_among_predecessors(neighbors_, resource).first;
                          if (new_owner == to) new_owner.reset();
@@ -294,9 +296,10 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
   const auto& predecessors = neighbors.predecessors();
   // Predecessors gone since the last change (failed, left, or pushed out of the list by
   // joiners): only then can a predecessor's range have a new owner that holds none of it.
-  const bool predecessor_gone = std::any_of(
-      previous_predecessors_.begin(), previous_predecessors_.end(),
-      [&](const wire::NodeId& p) { return std::find(predecessors.begin(), predecessors.end(), p) == predecessors.end(); });
+  const bool predecessor_gone =
+      std::any_of(previous_predecessors_.begin(), previous_predecessors_.end(), [&](const wire::NodeId& p) {
+        return std::find(predecessors.begin(), predecessors.end(), p) == predecessors.end();
+      });
   std::optional<wire::ResourceId> last;  // a hand-off carries every Kind of a resource: once each
   for (const auto& set : store_.stored_sets(now)) {
     if (last == set.resource) continue;

@@ -19,9 +19,12 @@
 //     Node-ID, and kept as a replica once the hand-off is acknowledged: until then it stays
 //     primary here, so the only copy is never demoted; when the owner changed while the
 //     answers came (another join), the new owner gets it too;
-//   * when a predecessor's owner of data we hold as a replica died and the range went to
-//     our first predecessor, that one gets our copy (as a hand-off): after a mass failure
-//     it may hold none, and nobody would hold the data as primary;
+//   * once a hand-off is acknowledged, our copy stays (as a replica) only when we are one
+//     of its owner's two replicas: data passed on towards an owner before all our
+//     predecessors left a copy at every peer on its way round the ring;
+//   * when the owner of data we hold as a replica died and its range went to our first
+//     predecessor, that one gets our copy (as a hand-off): after a mass failure it may hold
+//     none, and nobody would hold the data as primary;
 //   * a peer admitting a joiner (section 10.5 step 6) first hands it the primary data of the
 //     joiner's range (hand_over_to_joiner), and only then admits it to the ring: until the
 //     joiner holds the data, nobody routes that range to it;

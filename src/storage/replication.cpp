@@ -97,7 +97,8 @@ DataStore::Resources::iterator DataStore::forget(Resources::iterator it, std::si
 
 std::size_t DataStore::drop_outside(const RingRange& keep) {
   std::size_t dropped = 0;
-  for (auto it = resources_.begin(); it != resources_.end();) it = keep.contains(it->first) ? std::next(it) : forget(it, dropped);
+  for (auto it = resources_.begin(); it != resources_.end();)
+    it = keep.contains(it->first) ? std::next(it) : forget(it, dropped);
   compact_expiry_heap();
   return dropped;
 }
