@@ -37,26 +37,26 @@ std::vector<wire::NodeId> replica_targets(const topology::NeighborTable& n) {
   return out;
 }
 
-// The predecessor responsible for `resource` (outside our range): the i-th predecessor
-// whose range (predecessor i+1, predecessor i] holds it, and i; the farthest one known when
-// the resource lies before all of them. Several peers may have joined in front of us since
-// the data came here, and the hand-off must reach its owner, not merely our nearest
-// predecessor: that one would keep it as a replica and nobody would hold it as primary.
+// Which of `predecessors` (nearest first) owns `resource`: the i whose range
+// (predecessors[i + 1], predecessors[i]] holds it; nothing when it lies before the farthest
+// one, whose range we do not know.
+std::optional<std::size_t> place_among(const std::vector<wire::NodeId>& predecessors,
+                                       const wire::ResourceId& resource) {
+  for (std::size_t i = 0; i + 1 < predecessors.size(); ++i)
+    if (storage::RingRange{predecessors[i + 1], predecessors[i]}.contains(resource)) return i;
+  return std::nullopt;
+}
+
+// The predecessor responsible for `resource` (outside our range), and its place; the
+// farthest one known when the resource lies before all of them. Several peers may have
+// joined in front of us since the data came here, and the hand-off must reach its owner,
+// not merely our nearest predecessor: that one would keep it as a replica and nobody would
+// hold it as primary.
 std::pair<wire::NodeId, std::size_t> owner_among_predecessors(const topology::NeighborTable& n,
                                                               const wire::ResourceId& resource) {
   const auto& p = n.predecessors();
-  for (std::size_t i = 0; i + 1 < p.size(); ++i)
-    if (storage::RingRange{p[i + 1], p[i]}.contains(resource)) return {p[i], i};
-  return {p.back(), p.size() - 1};
-}
-
-// The predecessor in `predecessors` (nearest first) whose range holds `resource`, when the
-// list spans it: nobody when it lies before the farthest one, whose range we do not know.
-std::optional<wire::NodeId> known_owner(const std::vector<wire::NodeId>& predecessors,
-                                        const wire::ResourceId& resource) {
-  for (std::size_t i = 0; i + 1 < predecessors.size(); ++i)
-    if (storage::RingRange{predecessors[i + 1], predecessors[i]}.contains(resource)) return predecessors[i];
-  return std::nullopt;
+  const std::size_t i = place_among(p, resource).value_or(p.size() - 1);
+  return {p[i], i};
 }
 
 }  // namespace
@@ -183,8 +183,7 @@ bool StorageService::hand_off(const wire::ResourceId& resource, const wire::Node
                          handing_off_.erase(resource);
                          // The ring moved while the answers came (another peer joined in
                          // front): the resource's owner is another peer now; it gets it too.
-                         const bool ours = neighbors_.predecessors().empty() ||
-                                           responsible_range(neighbors_).contains(resource);
+                         const bool ours = responsible_range(neighbors_).contains(resource);
                          std::optional<wire::NodeId> new_owner;
                          if (!ours) new_owner = owner_among_predecessors(neighbors_, resource).first;
                          if (new_owner == to) new_owner.reset();
@@ -317,9 +316,10 @@ void StorageService::on_ring_changed(const topology::NeighborTable& neighbors, T
       // predecessors died: copies kept beyond the replica set (from before peers joined)
       // are the last ones after a mass failure. Joins never make this hand-off: a joiner
       // in front of a live owner gets the data from that owner.
-      const auto before = known_owner(previous_predecessors_, set.resource);
-      const auto owner = known_owner(predecessors, set.resource);
-      if (owner && *owner == predecessors.front() && before != owner) hand_off(set.resource, *owner, now);
+      const auto before = place_among(previous_predecessors_, set.resource);
+      if (place_among(predecessors, set.resource) == 0 &&
+          (!before || previous_predecessors_[*before] != predecessors.front()))
+        hand_off(set.resource, predecessors.front(), now);
     } else if (!ours && set.replica_number == 0 && !neighbors.predecessors().empty()) {
       // A peer joined in front of us and took this range: hand it over (as replica 1, which
       // the new owner promotes), and keep ours as a replica once it has answered

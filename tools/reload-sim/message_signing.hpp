@@ -39,7 +39,6 @@ class MessageSigning {
   std::optional<wire::NodeId> verify(const wire::Message& m);
 
   std::uint64_t signed_count() const noexcept { return signed_; }
-  std::uint64_t verified_count() const noexcept { return verified_; }
 
  private:
   const crypto::Signer& signer_for(const wire::NodeId& id);
@@ -51,7 +50,6 @@ class MessageSigning {
   std::map<wire::NodeId, crypto::Signer> signers_;
   crypto::OwnedSignature last_;
   std::uint64_t signed_ = 0;
-  std::uint64_t verified_ = 0;
 };
 
 }  // namespace reload::sim
