@@ -106,6 +106,19 @@ struct Peer {
     auto reply = service.handle(IncomingRequest{m, signer, from, from, bench.now});
     return std::holds_alternative<Answer>(reply);
   }
+  // A replica store from `from` of alice's value "v" at `r`, stored at `time` (also the
+  // generation counter the primary sends); true if answered.
+  bool replica_store_as_alice(const wire::ResourceId& r, std::uint8_t replica_number, const wire::NodeId& from,
+                              std::uint64_t time = 1) {
+    return handle_store(bench.alice, r, bench.sign(bench.alice, r, single_kind, present("v"), time), replica_number,
+                        time, from);
+  }
+  // This peer at `self` in a ring where it knows `others` (up to `predecessors` of them
+  // before it).
+  void place(const wire::NodeId& self, std::initializer_list<wire::NodeId> others, std::size_t predecessors = 3) {
+    neighbors = topology::NeighborTable(self, 3, predecessors);
+    for (const auto& n : others) neighbors.add(n);
+  }
   void store_as_alice(const wire::ResourceId& r, const wire::StoredData& value) {
     const auto sent_before = sender.sent.size();
     REQUIRE(handle_store_as_alice(r, value));
@@ -372,12 +385,8 @@ TEST_CASE("a hand-off for a resource before our range, from a peer behind the ri
   const wire::NodeId owner(r.bytes());
   const wire::NodeId self = wire::ring::add_power_of_two(owner, 100);
   const wire::NodeId sender = wire::ring::add_power_of_two(owner, 101);
-  p.neighbors = topology::NeighborTable(self);
-  p.neighbors.add(owner);
-  p.neighbors.add(sender);
-  auto replica_store = [&](const wire::NodeId& from, std::uint64_t time) {
-    return p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), time), 1, time, from);
-  };
+  p.place(self, {owner, sender});
+  auto replica_store = [&](const wire::NodeId& from, std::uint64_t time) { return p.replica_store_as_alice(r, 1, from, time); };
   // From the owner itself (its replica 1 for us): a replica, nothing sent.
   REQUIRE(replica_store(owner, 1));
   CHECK(p.service.store().replica_number(r) == std::uint8_t{1});
@@ -399,12 +408,11 @@ TEST_CASE("a replica whose owner died goes to the new owner when that one is our
   const wire::NodeId next = wire::ring::add_power_of_two(owner, 99);
   const wire::NodeId self = wire::ring::add_power_of_two(owner, 100);
   const wire::NodeId far = wire::ring::add_power_of_two(owner, 127);
-  p.neighbors = topology::NeighborTable(self);
-  for (const auto& n : {owner, next, far}) p.neighbors.add(n);
+  p.place(self, {owner, next, far});
   REQUIRE(p.neighbors.predecessors() == std::vector<wire::NodeId>{next, owner, far});
   // The owner's replica 2 (its replica 1 went to `next`, or did not: a mass failure, or
   // `next` joined after the data was replicated).
-  REQUIRE(p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 1), 2, 1, owner));
+  REQUIRE(p.replica_store_as_alice(r, 2, owner));
   p.service.on_ring_changed(p.neighbors, p.bench.now);
   CHECK(p.sender.sent.empty());
 
@@ -436,9 +444,8 @@ TEST_CASE("a live owner hands its own data on; a replica holder farther away lea
   const wire::NodeId owner = wire::ring::add_power_of_two(wire::NodeId(r.bytes()), 97);
   const wire::NodeId self = wire::ring::add_power_of_two(owner, 100);
   const wire::NodeId far = wire::ring::add_power_of_two(owner, 127);
-  p.neighbors = topology::NeighborTable(self, 3, 5);
-  for (const auto& n : {owner, far}) p.neighbors.add(n);
-  REQUIRE(p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 1), 1, 1, owner));
+  p.place(self, {owner, far}, 5);
+  REQUIRE(p.replica_store_as_alice(r, 1, owner));
   p.service.on_ring_changed(p.neighbors, p.bench.now);
 
   // A peer joins right at the resource, in front of the live owner: the owner hands the
@@ -474,10 +481,9 @@ TEST_CASE("data passed on towards an owner our predecessors precede leaves no co
   const wire::NodeId c = wire::ring::add_power_of_two(owner, 98);
   const wire::NodeId self = wire::ring::add_power_of_two(owner, 99);
   const wire::NodeId sender = wire::ring::add_power_of_two(owner, 100);
-  p.neighbors = topology::NeighborTable(self);
-  for (const auto& n : {a, b, c, sender}) p.neighbors.add(n);
+  p.place(self, {a, b, c, sender});
   REQUIRE(p.neighbors.predecessors() == std::vector<wire::NodeId>{c, b, a});
-  REQUIRE(p.handle_store(p.bench.alice, r, p.bench.sign(p.bench.alice, r, single_kind, present("v"), 1), 1, 1, sender));
+  REQUIRE(p.replica_store_as_alice(r, 1, sender));
   // Ours until the farthest predecessor we know holds it; it passes it on in turn.
   REQUIRE(p.sender.sent.size() == 1);
   CHECK(std::get<wire::NodeId>(p.sender.sent[0].to.front()) == a);

@@ -711,12 +711,18 @@ TEST_CASE("hand-off: a resource larger than the budget goes in parts that each f
   CHECK(a.store.hand_off(r, 1, a.now, 10).size() == 5);
 }
 
-TEST_CASE("stored_sets, drop_outside and set_replica_number follow ring ranges") {
-  Bench b;
+// Alice's single value at her resource; Bob's single value and array entry at his.
+std::pair<wire::ResourceId, wire::ResourceId> store_alice_and_bob(Bench& b) {
   auto ra = b.alice.user_resource(), rb = b.bob.user_resource();
   REQUIRE(b.put(b.alice, ra, single_kind, {b.sign(b.alice, ra, single_kind, present("a"), 1)}).has_value());
   REQUIRE(b.put(b.bob, rb, single_kind, {b.sign(b.bob, rb, single_kind, present("b"), 1)}).has_value());
   REQUIRE(b.put(b.bob, rb, array_kind, {b.sign(b.bob, rb, array_kind, wire::ArrayEntry{0, present("b")}, 1)}).has_value());
+  return {ra, rb};
+}
+
+TEST_CASE("stored_sets, drop_outside and set_replica_number follow ring ranges") {
+  Bench b;
+  const auto [ra, rb] = store_alice_and_bob(b);
   auto sets = b.store.stored_sets(b.now);
   CHECK(sets.size() == 3);
   for (const auto& s : sets) {
@@ -743,10 +749,7 @@ TEST_CASE("stored_sets, drop_outside and set_replica_number follow ring ranges")
 
 TEST_CASE("drop forgets one resource, every Kind of it, and its counters never repeat") {
   Bench b;
-  auto ra = b.alice.user_resource(), rb = b.bob.user_resource();
-  REQUIRE(b.put(b.alice, ra, single_kind, {b.sign(b.alice, ra, single_kind, present("a"), 1)}).has_value());
-  REQUIRE(b.put(b.bob, rb, single_kind, {b.sign(b.bob, rb, single_kind, present("b"), 1)}).has_value());
-  REQUIRE(b.put(b.bob, rb, array_kind, {b.sign(b.bob, rb, array_kind, wire::ArrayEntry{0, present("b")}, 1)}).has_value());
+  const auto [ra, rb] = store_alice_and_bob(b);
   const auto generation = b.store.generation(rb, array_kind);
   CHECK(b.store.drop(rb) == 2);
   CHECK(b.store.stats().values == 1);
