@@ -59,9 +59,13 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
     if (stopped || !node->node || !node->identity) return;
     usage::XmppDeviceHandlers handlers;
     auto weak = weak_from_this();
+    // A stanza read from a stream goes to the program at once: a post would cost every
+    // stanza a hand-over through the io_context. One that comes out of a send (the error
+    // for a stanza that cannot go) is posted, never handed over inside a call of this API.
     handlers.on_stanza = [weak](const Element& e) {
       auto self = weak.lock();
       if (!self || !self->options.on_stanza) return;
+      if (!self->sending) return self->options.on_stanza(stanza_of(e));
       asio::post(self->node->executor, [self, s = stanza_of(e)] {
         if (self->options.on_stanza) self->options.on_stanza(s);
       });
@@ -114,7 +118,10 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
   error_code send(Element stanza) {
     if (error) return error;
     if (!device) return make_error_code(node_errc::not_started);
-    return device->send(std::move(stanza));
+    sending = true;
+    const auto ec = device->send(std::move(stanza));
+    sending = false;
+    return ec;
   }
 
   std::shared_ptr<Node::Impl> node;
@@ -122,6 +129,7 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
   std::shared_ptr<usage::XmppDevice> device;
   error_code error;
   bool stopped = false;
+  bool sending = false;  // inside send(): what the device delivers then is posted
 };
 
 Endpoint::Endpoint(Node& node, EndpointOptions options)

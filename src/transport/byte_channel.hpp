@@ -30,6 +30,11 @@ class ByteChannel {
   virtual std::size_t write_some(std::span<const std::uint8_t> bytes, boost::system::error_code& ec) = 0;
   // Until a read or write (as `what` says) would not block; operation_aborted once closed.
   virtual asio::awaitable<boost::system::error_code> wait(asio::socket_base::wait_type what) = 0;
+  // Waits for something to read and reads it into `into`, setting `n`: read_some() after
+  // wait(read), as one step that a socket does in one receive (a wait would look at the
+  // socket first and then read it). Errors as read_some's, never would_block.
+  virtual asio::awaitable<boost::system::error_code> async_read_some(std::span<std::uint8_t> into,
+                                                                     std::size_t& n);
   // Ends every wait; nothing is read or written afterwards.
   virtual void close() noexcept = 0;
   virtual bool is_open() const noexcept = 0;

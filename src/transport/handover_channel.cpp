@@ -61,6 +61,14 @@ struct State final : Handover {
   }
 };
 
+std::size_t take_carried(State& s, std::span<std::uint8_t> into) {
+  Datagram d = std::move(s.carried.front());
+  s.carried.pop_front();
+  const std::size_t n = std::min(into.size(), d.size());
+  std::copy_n(d.begin(), n, into.begin());
+  return n;
+}
+
 class HandoverChannel final : public ByteChannel {
  public:
   explicit HandoverChannel(std::shared_ptr<State> s) : s_(std::move(s)) {}
@@ -69,11 +77,21 @@ class HandoverChannel final : public ByteChannel {
   std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override {
     if (s_->carried.empty()) return s_->current->read_some(into, ec);
     ec = {};
-    Datagram d = std::move(s_->carried.front());
-    s_->carried.pop_front();
-    const std::size_t n = std::min(into.size(), d.size());
-    std::copy_n(d.begin(), n, into.begin());
-    return n;
+    return take_carried(*s_, into);
+  }
+
+  asio::awaitable<error_code> async_read_some(std::span<std::uint8_t> into, std::size_t& n) override {
+    auto s = s_;  // the channel may go while this reads
+    for (;;) {
+      if (!s->carried.empty()) {
+        n = take_carried(*s, into);
+        co_return error_code{};
+      }
+      const unsigned generation = s->generation;
+      const error_code ec = co_await s->current->async_read_some(into, n);
+      if (s->generation == generation || !s->current->is_open()) co_return ec;
+      // The carrier changed under this read (the old one ended it): read from the new one.
+    }
   }
 
   std::size_t write_some(std::span<const std::uint8_t> bytes, error_code& ec) override {

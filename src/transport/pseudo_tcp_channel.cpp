@@ -124,17 +124,13 @@ struct Flow : std::enable_shared_from_this<Flow> {
 
   static asio::awaitable<void> receive(std::shared_ptr<Flow> f) {
     while (!f->finished) {
-      error_code ec = co_await f->lower->wait(asio::socket_base::wait_read);
+      std::size_t n = 0;
+      const error_code ec = co_await f->lower->async_read_some(f->packet, n);
       if (f->finished) co_return;
       if (ec) co_return f->fail(ec);
-      for (;;) {
-        const std::size_t n = f->lower->read_some(f->packet, ec);
-        if (ec == asio::error::would_block) break;
-        if (ec) co_return f->fail(ec);
-        pseudo_tcp_socket_notify_packet(f->tcp, reinterpret_cast<const gchar*>(f->packet.data()),
-                                        static_cast<guint32>(n));
-        if (f->finished) co_return;
-      }
+      pseudo_tcp_socket_notify_packet(f->tcp, reinterpret_cast<const gchar*>(f->packet.data()),
+                                      static_cast<guint32>(n));
+      if (f->finished) co_return;
       f->schedule();
     }
   }

@@ -3,6 +3,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "transport/socket_wait.hpp"
+
 namespace reload::transport {
 
 using boost::system::error_code;
@@ -32,24 +34,42 @@ void SelectedPairChannel::arm_keepalive() {
   });
 }
 
+bool SelectedPairChannel::for_above(std::span<const std::uint8_t> datagram) {
+  // An empty datagram carries nothing, and a read of 0 would look like the end.
+  if (datagram.empty()) return false;
+  if (!IceCheckAnswerer::looks_like_stun(datagram)) return true;
+  // The remote endpoint is the only one a connected socket hears from.
+  switch (answerer_->handle(datagram, remote_, answer_)) {
+    case StunVerdict::not_stun: return true;
+    case StunVerdict::dropped: return false;
+    case StunVerdict::answered: {
+      error_code ignored;  // lost like any datagram: the peer checks again
+      socket_.send(asio::buffer(answer_), 0, ignored);
+      ++checks_answered_;
+      return false;
+    }
+  }
+  return false;
+}
+
 std::size_t SelectedPairChannel::read_some(std::span<std::uint8_t> into, error_code& ec) {
   for (;;) {
     const std::size_t n = socket_.receive(asio::buffer(into.data(), into.size()), 0, ec);
-    if (ec || into.empty()) return n;
-    if (n == 0) continue;  // carries nothing, and a read of 0 would look like the end
-    const auto datagram = into.first(n);
-    if (!IceCheckAnswerer::looks_like_stun(datagram)) return n;
-    // The remote endpoint is the only one a connected socket hears from.
-    switch (answerer_->handle(datagram, remote_, answer_)) {
-      case StunVerdict::not_stun: return n;
-      case StunVerdict::dropped: continue;
-      case StunVerdict::answered: {
-        error_code ignored;  // lost like any datagram: the peer checks again
-        socket_.send(asio::buffer(answer_), 0, ignored);
-        ++checks_answered_;
-        continue;
-      }
-    }
+    if (ec || into.empty() || for_above(into.first(n))) return n;
+  }
+}
+
+asio::awaitable<error_code> SelectedPairChannel::async_read_some(std::span<std::uint8_t> into, std::size_t& n) {
+  // One receive per datagram: Asio tries it at once and, when nothing is there, performs it
+  // when epoll reports the socket (no epoll_ctl, no second look at the socket).
+  const auto alive = alive_;
+  for (;;) {
+    error_code ec;
+    n = co_await socket_.async_receive(asio::buffer(into.data(), into.size()),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+    if (!*alive) co_return asio::error::operation_aborted;
+    if (into.empty() || for_above(into.first(n))) co_return ec;
   }
 }
 
@@ -59,9 +79,7 @@ std::size_t SelectedPairChannel::write_some(std::span<const std::uint8_t> bytes,
 }
 
 asio::awaitable<error_code> SelectedPairChannel::wait(asio::socket_base::wait_type what) {
-  error_code ec;
-  co_await socket_.async_wait(what, asio::redirect_error(asio::use_awaitable, ec));
-  co_return ec;
+  return wait_on_socket(socket_, what);
 }
 
 void SelectedPairChannel::close() noexcept {

@@ -32,6 +32,8 @@ class SelectedPairChannel final : public ByteChannel {
   std::size_t read_some(std::span<std::uint8_t> into, boost::system::error_code& ec) override;
   std::size_t write_some(std::span<const std::uint8_t> bytes, boost::system::error_code& ec) override;
   asio::awaitable<boost::system::error_code> wait(asio::socket_base::wait_type what) override;
+  asio::awaitable<boost::system::error_code> async_read_some(std::span<std::uint8_t> into,
+                                                             std::size_t& n) override;
   void close() noexcept override;
   bool is_open() const noexcept override { return socket_.is_open(); }
   bool datagrams() const noexcept override { return true; }
@@ -42,6 +44,9 @@ class SelectedPairChannel final : public ByteChannel {
 
  private:
   void arm_keepalive();
+  // Whether a datagram read is for the layer above; a connectivity check is answered here,
+  // other STUN and empty datagrams are dropped.
+  bool for_above(std::span<const std::uint8_t> datagram);
 
   asio::ip::udp::socket socket_;
   asio::ip::udp::endpoint remote_;

@@ -112,6 +112,9 @@ TlsSocket::TlsSocket(std::unique_ptr<ByteChannel> channel, asio::ssl::context& c
   // Record buffers only while a record is in flight; read_ahead takes in whatever the
   // socket holds with one read() instead of a header read and a body read per record.
   SSL_set_mode(ssl_.get(), SSL_MODE_RELEASE_BUFFERS);
+  // A write that stalled is retried with the same bytes, but write_now()'s caller hands them
+  // to write_all() in a buffer of its own.
+  SSL_set_mode(ssl_.get(), SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (channel_->datagrams()) {
     // DTLS: records packed into datagrams of at most dtls_datagram_size (the channel's
     // datagrams are what ICE sends in one UDP payload; no path MTU discovery through ICE),
@@ -234,6 +237,22 @@ asio::awaitable<error_code> TlsSocket::read_some(Sink take) {
     if (r == 1) take(buffer.first(n));
     return r;
   });
+}
+
+std::size_t TlsSocket::write_now(std::span<const std::uint8_t> bytes, error_code& ec) {
+  ec = {};
+  if (!ssl_) ec = asio::error::not_connected;
+  else if (!channel_->is_open()) ec = asio::error::operation_aborted;
+  else if (channel_->datagrams() && bytes.size() > max_record_payload()) ec = asio::error::message_size;
+  if (ec || bytes.empty()) return 0;
+  ERR_clear_error();
+  errno = 0;
+  std::size_t written = 0;
+  const int r = SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written);
+  if (r == 1) return written;  // all of them: partial writes are not enabled
+  const Stall stall = stall_of(ssl_.get(), r);
+  ec = stall.wait ? error_code(asio::error::would_block) : stall.error;
+  return 0;
 }
 
 asio::awaitable<error_code> TlsSocket::write_all(std::span<const std::uint8_t> bytes) {

@@ -64,6 +64,12 @@ class TlsSocket {
   asio::awaitable<boost::system::error_code> read_some(Sink take);
   // Writes all of `bytes`, which must stay put until this returns.
   asio::awaitable<boost::system::error_code> write_all(std::span<const std::uint8_t> bytes);
+  // Writes all of `bytes` now, if the channel takes them without a wait, and returns their
+  // count; else 0 and `ec`: would_block, after which the same bytes (they may have moved)
+  // must go to write_all(), which is OpenSSL's retry, or the failure. Waits for nothing and runs no
+  // handler: a sender on the executor saves the hand-over to a writer coroutine. Not while
+  // a write_all() is under way.
+  std::size_t write_now(std::span<const std::uint8_t> bytes, boost::system::error_code& ec);
   // Sends our close_notify (waiting for the channel to take it) and does not wait for the
   // peer's, which TLS allows; then close() ends the connection.
   asio::awaitable<boost::system::error_code> send_close_notify();

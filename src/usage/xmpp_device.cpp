@@ -386,6 +386,8 @@ void XmppDevice::keep_within_budget() {
 }
 
 void XmppDevice::on_stanza(xmpp::StreamSession& session, const xmpp::Element& stanza) {
+  // The program's handler runs inside and may stop or drop the device.
+  const auto keep = shared_from_this();
   auto* stream = stream_of(session);
   if (!stream || stream->link == 0) return;
   stream->active = std::chrono::steady_clock::now();

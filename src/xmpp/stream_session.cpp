@@ -33,8 +33,23 @@ void StreamSession::start(StreamHandler& handler) {
 error_code StreamSession::send(const Element& stanza) {
   auto ec = stream_state_.send_stanza(stanza, StreamClock::now());
   // Sending only moves the keepalive deadline later and reports nothing: no after_change().
-  if (!ec) wake_writer();
+  if (!ec) write_now();
   return ec;
+}
+
+void StreamSession::write_now() {
+  // Only while the writer sleeps with nothing of its own: a write it began must end first.
+  if (!writer_idle_ || !writing_.empty()) return wake_writer();
+  const std::string_view pending = stream_state_.pending_output();
+  error_code ec;
+  const std::size_t n =
+      stream_.write_now(std::span(reinterpret_cast<const std::uint8_t*>(pending.data()), pending.size()), ec);
+  if (!ec) return stream_state_.consume_output(n);
+  // The writer takes these very bytes: after would_block, OpenSSL's retry needs them again;
+  // after a failure, its write_all() meets the failure and ends the stream.
+  writing_.assign(pending);
+  stream_state_.consume_output(pending.size());
+  wake_writer();
 }
 
 void StreamSession::close() {
@@ -107,13 +122,16 @@ asio::awaitable<void> StreamSession::write_loop() {
   auto self = shared_from_this();
   for (;;) {
     const std::string_view pending = stream_state_.pending_output();
-    if (!pending.empty()) {
+    if (writing_.empty() && !pending.empty()) {
       // A copy: PeerStream appends to its buffer (and may move it) while TLS still reads
       // from ours.
       writing_.assign(pending);
       stream_state_.consume_output(pending.size());
+    }
+    if (!writing_.empty()) {
       const error_code ec = co_await stream_.write_all(
           std::span(reinterpret_cast<const std::uint8_t*>(writing_.data()), writing_.size()));
+      writing_.clear();
       if (ec) {
         stream_state_.on_transport_closed(StreamClock::now());
         after_change();
@@ -124,7 +142,9 @@ asio::awaitable<void> StreamSession::write_loop() {
     if (stream_state_.state() == PeerStream::State::closed) break;
     writer_wake_.expires_at(asio::steady_timer::time_point::max());
     error_code ec;
+    writer_idle_ = true;
     co_await writer_wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+    writer_idle_ = false;
   }
   co_await shut_down_transport();
 }

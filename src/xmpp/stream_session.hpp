@@ -108,6 +108,9 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   void after_change();
   void deliver(StreamEvent& event);
   void wake_writer() { writer_wake_.cancel(); }
+  // Hands what PeerStream queued to TLS at once when the writer is idle (one hand-over less
+  // per stanza), else to the writer.
+  void write_now();
 
   Stream stream_;
   StreamPeer peer_;
@@ -118,7 +121,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   asio::steady_timer writer_wake_;
   asio::steady_timer ticker_;
   StreamTime ticker_armed_for_ = StreamTime::max();
-  std::string writing_;
+  std::string writing_;       // bytes the writer holds until TLS took them
+  bool writer_idle_ = false;  // the writer sleeps and holds nothing
   std::array<std::uint8_t, 16 * 1024> read_buffer_{};
   bool started_ = false;
   bool delivering_ = false;

@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <doctest/doctest.h>
 
 #include "channel_io.hpp"
@@ -78,6 +80,40 @@ TEST_CASE("held writes go out on the new carrier, and what the old one received 
   handover.reset();
   channel.reset();
   CHECK(handle.expired());
+}
+
+TEST_CASE("a read waiting on the old carrier reads what it carried, then goes on to the new carrier") {
+  TlsPeers t;
+  auto [old_a, old_b] = udp_channel_pair(t.io.get_executor());
+  auto [new_a, new_b] = udp_channel_pair(t.io.get_executor());
+  ByteChannel& old_peer = *old_b;
+  ByteChannel& new_peer = *new_b;
+  auto [channel, handle] = make_handover_channel(std::move(old_a));
+  std::vector<std::string> read;
+  error_code failed;
+  asio::co_spawn(
+      t.io,
+      [&, c = channel.get()]() -> asio::awaitable<void> {
+        std::array<std::uint8_t, 2048> buf{};
+        while (read.size() < 3) {
+          std::size_t n = 0;
+          if ((failed = co_await c->async_read_some(buf, n))) co_return;
+          read.emplace_back(reinterpret_cast<const char*>(buf.data()), n);
+        }
+      },
+      asio::detached);
+  t.run_for(10ms);  // the read waits on the old carrier
+  error_code ec;
+  old_peer.write_some(text("carried"), ec);  // not read before the move: the loop does not run
+  auto handover = handle.lock();
+  REQUIRE(handover);
+  handover->hold();
+  handover->replace(std::move(new_a));
+  new_peer.write_some(text("new 1"), ec);
+  new_peer.write_some(text("new 2"), ec);
+  t.run_until([&] { return read.size() == 3 || failed; }, 2s);
+  CHECK_FALSE(failed);
+  CHECK(read == std::vector<std::string>{"carried", "new 1", "new 2"});
 }
 
 TEST_CASE("at most max_held datagrams wait during a move") {

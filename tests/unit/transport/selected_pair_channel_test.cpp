@@ -2,6 +2,12 @@
 // checks are answered and never reach the layer above, and a quiet flow sends keepalives.
 #include "transport/selected_pair_channel.hpp"
 
+// g++ 12 at -O2 inlines Asio's coroutine-frame allocation next to its deallocation and then
+// reports a mismatch that is not there.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <doctest/doctest.h>
 #include <stun/stunagent.h>
 #include <stun/usages/ice.h>
@@ -25,20 +31,14 @@ std::optional<wire::Buffer> receive(asio::ip::udp::socket& s) {
   return wire::Buffer(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
-}  // namespace
-
-TEST_CASE("data passes, a check is answered and kept from the reader, and a quiet flow sends keepalives") {
-  TlsPeers t;
-  auto [mine, peer] = udp_socket_pair(t.io.get_executor());
-  auto answerer = std::make_unique<IceCheckAnswerer>("ufragA1", "passwordA0123456789012345", "ufragB1", true, 7);
-  SelectedPairChannel channel(std::move(mine), std::move(answerer), 100ms);
-
-  // The peer's check, made by libnice's STUN agent, then data.
+// A connectivity check of the peer's (ufragB1) for us (ufragA1), as libnice's STUN agent
+// makes it.
+wire::Buffer peer_check() {
   StunAgent agent{};
   stun_agent_init(&agent, STUN_ALL_KNOWN_ATTRIBUTES, STUN_COMPATIBILITY_RFC5389,
                   static_cast<StunAgentUsageFlags>(STUN_AGENT_USAGE_SHORT_TERM_CREDENTIALS |
                                                    STUN_AGENT_USAGE_USE_FINGERPRINT));
-  std::array<std::uint8_t, 1280> check{};
+  wire::Buffer check(1280);
   StunMessage msg;
   const std::string username = "ufragA1:ufragB1", password = "passwordA0123456789012345";
   const std::size_t n = stun_usage_ice_conncheck_create(
@@ -46,7 +46,78 @@ TEST_CASE("data passes, a check is answered and kept from the reader, and a quie
       username.size(), reinterpret_cast<const std::uint8_t*>(password.data()), password.size(), true, false, 1, 2,
       nullptr, STUN_USAGE_ICE_COMPATIBILITY_RFC5245);
   REQUIRE(n > 0);
-  peer.send(asio::buffer(check.data(), n));
+  check.resize(n);
+  return check;
+}
+
+std::unique_ptr<IceCheckAnswerer> answerer() {
+  return std::make_unique<IceCheckAnswerer>("ufragA1", "passwordA0123456789012345", "ufragB1", true, 7);
+}
+
+struct AsyncRead {
+  std::optional<error_code> ec;
+  std::string text;
+};
+
+std::shared_ptr<AsyncRead> start_read(TlsPeers& t, ByteChannel& c) {
+  auto r = std::make_shared<AsyncRead>();
+  asio::co_spawn(
+      t.io,
+      [&c, r]() -> asio::awaitable<void> {
+        std::array<std::uint8_t, 1500> buf{};
+        std::size_t n = 0;
+        r->ec = co_await c.async_read_some(buf, n);
+        r->text.assign(reinterpret_cast<const char*>(buf.data()), n);
+      },
+      asio::detached);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("async_read_some reads one datagram a call, a queued one at once, and never a check or an "
+          "empty datagram") {
+  TlsPeers t;
+  auto [mine, peer] = udp_socket_pair(t.io.get_executor());
+  SelectedPairChannel channel(std::move(mine), answerer());
+  peer.send(asio::buffer(std::string_view("one")));
+  peer.send(asio::buffer(peer_check()));
+  peer.send(asio::buffer(std::string_view()));
+  peer.send(asio::buffer(std::string_view("two")));
+  t.run_for(20ms);
+  for (const char* expected : {"one", "two"}) {
+    auto read = start_read(t, channel);
+    t.run_until([&] { return read->ec.has_value(); }, 2s);
+    CHECK_FALSE(*read->ec);
+    CHECK(read->text == expected);
+  }
+  CHECK(channel.checks_answered() == 1);
+  auto answer = receive(peer);
+  REQUIRE(answer);
+  CHECK(IceCheckAnswerer::looks_like_stun(*answer));
+
+  auto later = start_read(t, channel);
+  t.run_for(30ms);
+  CHECK_FALSE(later->ec.has_value());
+  peer.send(asio::buffer(std::string_view("three")));
+  t.run_until([&] { return later->ec.has_value(); }, 2s);
+  CHECK_FALSE(*later->ec);
+  CHECK(later->text == "three");
+
+  auto ended = start_read(t, channel);
+  t.run_for(5ms);
+  channel.close();
+  t.run_until([&] { return ended->ec.has_value(); }, 2s);
+  CHECK(*ended->ec == asio::error::operation_aborted);
+}
+
+TEST_CASE("data passes, a check is answered and kept from the reader, and a quiet flow sends keepalives") {
+  TlsPeers t;
+  auto [mine, peer] = udp_socket_pair(t.io.get_executor());
+  SelectedPairChannel channel(std::move(mine), answerer(), 100ms);
+
+  // The peer's check, then data.
+  peer.send(asio::buffer(peer_check()));
   peer.send(asio::buffer(std::string_view("data")));
   t.run_for(20ms);
   std::array<std::uint8_t, 1500> buf{};  // a datagram larger than the buffer would be cut

@@ -357,6 +357,39 @@ TEST_CASE("two peers exchange messages both ways, then close cleanly") {
   CHECK(accepted.errors.empty());
 }
 
+TEST_CASE("a burst larger than the socket buffers arrives whole and in order") {
+  // Sends go to TLS at once while the writer is idle; once the socket is full the writer
+  // takes over (OpenSSL's retry with the same bytes), and later sends queue behind it.
+  World w;
+  auto acceptor = w.acceptor_for(w.bob);
+  Accepted accepted;
+  acceptor->start(accepted.callback());
+  auto alice = w.dial(w.alice, acceptor->local_endpoint(), w.bob.id).value();
+  Recorder at_alice;
+  alice->start(at_alice);
+  REQUIRE(w.run_until([&] { return at_alice.opened == 1 && !accepted.sessions.empty(); }));
+  Recorder& at_bob = *accepted.recorders.front();
+  const std::string filler(1000, 'f');
+  std::size_t accepted_sends = 0;
+  error_code refused;
+  for (int i = 0; i < 20000 && !refused; ++i) {
+    refused = alice->send(chat("bob@example.org", std::to_string(i) + filler));
+    if (!refused) ++accepted_sends;
+  }
+  // What TLS and the socket took at once, then a full queue (max_pending_output): the
+  // writer held a blocked write, or nothing would have queued.
+  CHECK(refused == boost::system::errc::no_buffer_space);
+  CHECK(accepted_sends > 1000);
+  REQUIRE(w.run_until([&] { return at_bob.bodies.size() == accepted_sends || at_bob.closed; }));
+  REQUIRE(at_bob.bodies.size() == accepted_sends);
+  for (std::size_t i = 0; i < accepted_sends; ++i) {
+    CHECK(at_bob.bodies[i] == std::to_string(i) + filler);
+    if (at_bob.bodies[i] != std::to_string(i) + filler) break;
+  }
+  CHECK(alice->is_open());
+  CHECK(accepted.errors.empty());
+}
+
 TEST_CASE("a dialled peer without the dialled Node-ID is refused before any XMPP byte") {
   World w;
   BareServer bob(w.io, w.bob);  // a real peer of the overlay, but not the one we dial
