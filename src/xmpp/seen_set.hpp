@@ -3,14 +3,21 @@
 // once. Bounded twice: by count (least recently seen forgotten first) and by age (a key not
 // seen for `ttl` is forgotten), so a flood of distinct ids costs at most `capacity` entries.
 // Sans-I/O: the caller passes `now`, which must not go backwards (a steady clock).
+//
+// Every stanza of a busy stream passes through here, so the layout is flat: the entries sit
+// in one array (their recency order linked by index), and an open-addressing table of entry
+// numbers indexes them. Once full, a new key takes the slot and the string buffer of the key
+// it evicts: no allocation per stanza, and a few cache lines touched instead of a chain of
+// nodes. Keys that collide in the table (a peer can choose origin-ids) cost a longer probe,
+// bounded by `capacity`.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
-#include <list>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 namespace reload::xmpp {
 
@@ -25,12 +32,7 @@ struct SeenSetSettings {
 
 class SeenSet {
  public:
-  explicit SeenSet(SeenSetSettings settings = {}) : settings_(settings) {}
-  // The index holds views into the list's nodes: a copy would point into the original.
-  SeenSet(const SeenSet&) = delete;
-  SeenSet& operator=(const SeenSet&) = delete;
-  SeenSet(SeenSet&&) = default;
-  SeenSet& operator=(SeenSet&&) = default;
+  explicit SeenSet(SeenSetSettings settings = {});
 
   // Records `key` as seen at `now`. True when it is new (never seen, or forgotten); false for
   // a repeat, which also refreshes it, since more copies may still be on their way.
@@ -38,22 +40,40 @@ class SeenSet {
   // Whether `key` is remembered at `now`, without refreshing it.
   bool contains(std::string_view key, TimePoint now) const;
 
-  std::size_t size() const noexcept { return index_.size(); }
+  std::size_t size() const noexcept { return size_; }
   const SeenSetSettings& settings() const noexcept { return settings_; }
 
  private:
+  using Index = std::uint32_t;
+  static constexpr Index none = ~Index{0};
+
   struct Entry {
     std::string key;
+    std::size_t hash = 0;
     TimePoint last_seen;
+    Index older = none;  // recency order: toward the least recently seen
+    Index newer = none;
   };
+
   bool expired(const Entry& entry, TimePoint now) const {
     return now - entry.last_seen >= settings_.ttl;
   }
+  // The table slot holding `key`'s entry, or the empty slot where it would go.
+  std::size_t slot_of(std::string_view key, std::size_t hash) const;
+  Index find(std::string_view key, std::size_t hash) const;
+  void unlink(Index i);
+  void link_newest(Index i);
+  // Takes the least recently seen entry out of the table and the order; returns its number.
+  Index remove_oldest();
   void forget_expired(TimePoint now);
 
   SeenSetSettings settings_;
-  std::list<Entry> by_last_seen_;  // least recently seen first
-  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;  // views into the list
+  std::vector<Entry> entries_;  // grows to capacity, then its entries are reused
+  std::vector<Index> free_;     // entries forgotten by age, to be reused
+  std::vector<Index> table_;    // entry numbers, `none` where empty; a power of two long
+  std::size_t size_ = 0;
+  Index oldest_ = none;
+  Index newest_ = none;
 };
 
 }  // namespace reload::xmpp

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <list>
+#include <random>
 #include <string>
 
 using namespace reload::xmpp;
@@ -89,4 +92,34 @@ TEST_CASE("a moved seen-set keeps working") {
   CHECK(second.insert("c", t0 + 2s));  // evicts b
   CHECK_FALSE(second.contains("b", t0 + 2s));
   CHECK(second.contains("a", t0 + 2s));
+}
+
+TEST_CASE("many keys sharing table slots: every answer matches a plain model of the set") {
+  // Small capacities make the open-addressing table crowded (collisions, deletions in the
+  // middle of probe runs, wrap-around), and repeats and expiry reorder the entries. The model
+  // is the definition: a key is remembered while it is among the `capacity` most recently
+  // seen and was seen less than ttl ago.
+  for (std::size_t capacity : {1u, 3u, 7u, 64u}) {
+    SeenSet seen(SeenSetSettings{capacity, 50s});
+    std::list<std::pair<std::string, TimePoint>> model;  // most recently seen last
+    std::mt19937 random(static_cast<unsigned>(capacity));
+    TimePoint now{};
+    for (int step = 0; step < 20000; ++step) {
+      now += std::chrono::milliseconds(random() % 1000);
+      std::erase_if(model, [&](const auto& m) { return now - m.second >= 50s; });
+      const std::string key = "k" + std::to_string(random() % (3 * capacity + 2));
+      auto found = std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == key; });
+      if (random() % 4 == 0) {
+        REQUIRE(seen.contains(key, now) == (found != model.end()));
+        continue;
+      }
+      const bool is_new = found == model.end();
+      if (!is_new) model.erase(found);
+      model.emplace_back(key, now);
+      if (model.size() > capacity) model.pop_front();
+      REQUIRE(seen.insert(key, now) == is_new);
+      REQUIRE(seen.size() == model.size());
+    }
+    for (const auto& [key, at] : model) CHECK(seen.contains(key, now));
+  }
 }
