@@ -37,7 +37,7 @@ error_code errno_code(int e) { return {e, boost::system::system_category()}; }
 struct Flow : std::enable_shared_from_this<Flow> {
   Flow(std::unique_ptr<ByteChannel> d, PseudoTcpOptions o)
       : lower(std::move(d)), options(o), clock(lower->get_executor(), Clock::time_point::max()),
-        wake(lower->get_executor(), Clock::time_point::max()) {}
+        wake(lower->get_executor()) {}
   ~Flow() {
     if (tcp) g_object_unref(tcp);
   }
@@ -45,7 +45,9 @@ struct Flow : std::enable_shared_from_this<Flow> {
   std::unique_ptr<ByteChannel> lower;
   PseudoTcpOptions options;
   asio::steady_timer clock;  // when pseudo-TCP wants its clock called next
-  asio::steady_timer wake;   // the channel user's waits sleep on it
+  ReadySignal wake;          // the channel user's waits sleep on it
+  bool changed = false;        // since the last wake: readable, writable or closed
+  bool ended_by_peer = false;  // the peer's FIN came
   PseudoTcpSocket* tcp = nullptr;
   bool readable = false;
   bool writable = false;
@@ -62,13 +64,13 @@ struct Flow : std::enable_shared_from_this<Flow> {
   static void on_writable(PseudoTcpSocket*, gpointer d) { of(d).notify_writable(); }
   static void on_readable(PseudoTcpSocket*, gpointer d) {
     of(d).readable = true;
-    of(d).wake.cancel();
+    of(d).changed = true;
   }
   // Called only for an error (a reset, a timeout); a clean end shows as the end of reads.
   static void on_closed(PseudoTcpSocket*, guint32 err, gpointer d) {
     Flow& f = of(d);
     if (!f.failed) f.failed = errno_code(err ? static_cast<int>(err) : ECONNRESET);
-    f.wake.cancel();
+    f.changed = true;
   }
   static PseudoTcpWriteResult write_packet(PseudoTcpSocket*, const gchar* buffer, guint32 len, gpointer d) {
     Flow& f = of(d);
@@ -81,7 +83,18 @@ struct Flow : std::enable_shared_from_this<Flow> {
 
   void notify_writable() {
     writable = true;
-    wake.cancel();
+    changed = true;
+  }
+
+  // After every call into pseudo-TCP, whose callbacks only note what changed: the waiters
+  // resume here (`at_top`: the flow's own loops, where nothing is held) or through the
+  // executor (inside the user's read or write).
+  void wake_waiters(bool at_top) {
+    if (!std::exchange(changed, false)) return;
+    if (at_top)
+      wake.notify_here();
+    else
+      wake.notify();
   }
 
   void start() {
@@ -90,6 +103,7 @@ struct Flow : std::enable_shared_from_this<Flow> {
     // Both ends open at once, as two reliable libnice agents do.
     pseudo_tcp_socket_connect(tcp);
     pseudo_tcp_socket_notify_mtu(tcp, pseudo_tcp_mtu);
+    wake_waiters(false);
     schedule();
     auto self = shared_from_this();
     asio::co_spawn(lower->get_executor(), receive(self), asio::detached);
@@ -101,7 +115,7 @@ struct Flow : std::enable_shared_from_this<Flow> {
     finished = true;
     lower->close();
     clock.cancel();
-    wake.cancel();
+    wake.notify();
   }
 
   void fail(error_code ec) {
@@ -130,6 +144,10 @@ struct Flow : std::enable_shared_from_this<Flow> {
       if (ec) co_return f->fail(ec);
       pseudo_tcp_socket_notify_packet(f->tcp, reinterpret_cast<const gchar*>(f->packet.data()),
                                       static_cast<guint32>(n));
+      // pseudo-TCP has no callback for the peer's FIN: its reader learns it here.
+      if (!f->ended_by_peer && pseudo_tcp_socket_is_closed_remotely(f->tcp)) f->ended_by_peer = f->changed = true;
+      // The reader takes the bytes before this loop asks the socket for more.
+      f->wake_waiters(true);
       if (f->finished) co_return;
       f->schedule();
     }
@@ -145,7 +163,9 @@ struct Flow : std::enable_shared_from_this<Flow> {
       if (f->user_closed && now >= f->linger_until) co_return f->finish();
       f->clock.expires_at(Clock::time_point::max());
       pseudo_tcp_socket_notify_clock(f->tcp);
-      f->wake.cancel();
+      f->changed = true;  // a retransmission or a timeout may have changed anything
+      f->wake_waiters(true);
+      if (f->finished) co_return;
       f->schedule();
     }
   }
@@ -154,15 +174,22 @@ struct Flow : std::enable_shared_from_this<Flow> {
   void close_for_user() {
     if (user_closed) return;
     user_closed = true;
-    wake.cancel();
+    wake.notify();
     if (finished) return;
     // Unread bytes would make the shutdown a reset (RFC 1122 4.2.2.13); nobody reads them now.
     while (pseudo_tcp_socket_recv(tcp, reinterpret_cast<char*>(packet.data()), packet.size()) > 0) {
     }
     pseudo_tcp_socket_close(tcp, FALSE);
+    changed = false;  // the waiters were woken above, and nobody waits for this flow now
     linger_until = Clock::now() + options.linger;
     schedule();
   }
+};
+
+// Inside a user's read or write, waiters (the other direction's) resume through the executor.
+struct WakeAfter {
+  Flow& f;
+  ~WakeAfter() { f.wake_waiters(false); }
 };
 
 class PseudoTcpChannel final : public ByteChannel {
@@ -171,6 +198,7 @@ class PseudoTcpChannel final : public ByteChannel {
   ~PseudoTcpChannel() override { close(); }
 
   std::size_t read_some(std::span<std::uint8_t> into, error_code& ec) override {
+    const WakeAfter wake_after{*f_};
     ec = {};
     if (f_->user_closed) {
       ec = asio::error::bad_descriptor;
@@ -197,6 +225,7 @@ class PseudoTcpChannel final : public ByteChannel {
   }
 
   std::size_t write_some(std::span<const std::uint8_t> bytes, error_code& ec) override {
+    const WakeAfter wake_after{*f_};
     ec = {};
     if (f_->user_closed) ec = asio::error::bad_descriptor;
     else if (f_->failed) ec = f_->failed;
