@@ -4,8 +4,8 @@
 
 namespace reload::transport {
 
-asio::awaitable<boost::system::error_code> ByteChannel::async_read_some(std::span<std::uint8_t> into,
-                                                                        std::size_t& n) {
+asio::awaitable<boost::system::error_code> ByteChannel::async_read_some(
+    std::span<std::uint8_t> into, std::size_t& n) {
   for (;;) {
     boost::system::error_code ec;
     n = read_some(into, ec);

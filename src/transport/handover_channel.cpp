@@ -80,7 +80,8 @@ class HandoverChannel final : public ByteChannel {
     return take_carried(*s_, into);
   }
 
-  asio::awaitable<error_code> async_read_some(std::span<std::uint8_t> into, std::size_t& n) override {
+  asio::awaitable<error_code> async_read_some(std::span<std::uint8_t> into,
+                                              std::size_t& n) override {
     auto s = s_;  // the channel may go while this reads
     for (;;) {
       if (!s->carried.empty()) {

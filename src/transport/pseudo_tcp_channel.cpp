@@ -36,7 +36,9 @@ error_code errno_code(int e) { return {e, boost::system::system_category()}; }
 // closed channel can linger until the FIN is out.
 struct Flow : std::enable_shared_from_this<Flow> {
   Flow(std::unique_ptr<ByteChannel> d, PseudoTcpOptions o)
-      : lower(std::move(d)), options(o), clock(lower->get_executor(), Clock::time_point::max()),
+      : lower(std::move(d)),
+        options(o),
+        clock(lower->get_executor(), Clock::time_point::max()),
         wake(lower->get_executor()) {}
   ~Flow() {
     if (tcp) g_object_unref(tcp);
@@ -46,7 +48,7 @@ struct Flow : std::enable_shared_from_this<Flow> {
   PseudoTcpOptions options;
   asio::steady_timer clock;  // when pseudo-TCP wants its clock called next
   ReadySignal wake;          // the channel user's waits sleep on it
-  bool changed = false;        // since the last wake: readable, writable or closed
+  bool changed = false;      // since the last wake: readable, writable or closed
   bool ended_by_peer = false;  // the peer's FIN came
   PseudoTcpSocket* tcp = nullptr;
   bool readable = false;
@@ -145,7 +147,8 @@ struct Flow : std::enable_shared_from_this<Flow> {
       pseudo_tcp_socket_notify_packet(f->tcp, reinterpret_cast<const gchar*>(f->packet.data()),
                                       static_cast<guint32>(n));
       // pseudo-TCP has no callback for the peer's FIN: its reader learns it here.
-      if (!f->ended_by_peer && pseudo_tcp_socket_is_closed_remotely(f->tcp)) f->ended_by_peer = f->changed = true;
+      if (!f->ended_by_peer && pseudo_tcp_socket_is_closed_remotely(f->tcp))
+        f->ended_by_peer = f->changed = true;
       // The reader takes the bytes before this loop asks the socket for more.
       f->wake_waiters(true);
       if (f->finished) co_return;

@@ -27,12 +27,12 @@ asio::awaitable<error_code> ReadySignal::wait() {
   co_return ec;
 }
 
-void ReadySignal::add(asio::any_completion_handler<void(error_code)> handler, asio::cancellation_slot slot) {
+void ReadySignal::add(asio::any_completion_handler<void(error_code)> handler,
+                      asio::cancellation_slot slot) {
   // Moved in by construction: Boost 1.81's any_completion_handler cannot be move-assigned
   // (its operator= copies itself into its own constructor, without end).
   const Waiter& w = waiters_.emplace_back(++next_id_, std::move(handler), slot);
-  if (slot.is_connected())
-    slot.assign([this, id = w.id](asio::cancellation_type) { cancel(id); });
+  if (slot.is_connected()) slot.assign([this, id = w.id](asio::cancellation_type) { cancel(id); });
 }
 
 void ReadySignal::cancel(std::uint64_t id) {

@@ -7,14 +7,13 @@
 // inside a read or write).
 #pragma once
 
-#include <cstdint>
-#include <list>
-
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/system/error_code.hpp>
+#include <cstdint>
+#include <list>
 
 namespace reload::transport {
 
@@ -37,14 +36,16 @@ class ReadySignal {
 
  private:
   struct Waiter {
-    Waiter(std::uint64_t i, asio::any_completion_handler<void(boost::system::error_code)> h, asio::cancellation_slot s)
+    Waiter(std::uint64_t i, asio::any_completion_handler<void(boost::system::error_code)> h,
+           asio::cancellation_slot s)
         : id(i), handler(std::move(h)), slot(s) {}
     std::uint64_t id;
     asio::any_completion_handler<void(boost::system::error_code)> handler;
     asio::cancellation_slot slot;
   };
 
-  void add(asio::any_completion_handler<void(boost::system::error_code)> handler, asio::cancellation_slot slot);
+  void add(asio::any_completion_handler<void(boost::system::error_code)> handler,
+           asio::cancellation_slot slot);
   void cancel(std::uint64_t id);
   void complete(Waiter& waiter, boost::system::error_code ec, bool here);
   void resume_all(bool here);

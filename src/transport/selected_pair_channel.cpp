@@ -40,8 +40,10 @@ bool SelectedPairChannel::for_above(std::span<const std::uint8_t> datagram) {
   if (!IceCheckAnswerer::looks_like_stun(datagram)) return true;
   // The remote endpoint is the only one a connected socket hears from.
   switch (answerer_->handle(datagram, remote_, answer_)) {
-    case StunVerdict::not_stun: return true;
-    case StunVerdict::dropped: return false;
+    case StunVerdict::not_stun:
+      return true;
+    case StunVerdict::dropped:
+      return false;
     case StunVerdict::answered: {
       error_code ignored;  // lost like any datagram: the peer checks again
       socket_.send(asio::buffer(answer_), 0, ignored);
@@ -59,7 +61,8 @@ std::size_t SelectedPairChannel::read_some(std::span<std::uint8_t> into, error_c
   }
 }
 
-asio::awaitable<error_code> SelectedPairChannel::async_read_some(std::span<std::uint8_t> into, std::size_t& n) {
+asio::awaitable<error_code> SelectedPairChannel::async_read_some(std::span<std::uint8_t> into,
+                                                                 std::size_t& n) {
   // One receive per datagram: Asio tries it at once and, when nothing is there, performs it
   // when epoll reports the socket (no epoll_ctl, no second look at the socket).
   const auto alive = alive_;

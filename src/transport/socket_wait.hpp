@@ -8,9 +8,6 @@
 // stream socket one), so read_some() still reads everything.
 #pragma once
 
-#include <cstdint>
-#include <type_traits>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -19,12 +16,14 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
+#include <cstdint>
+#include <type_traits>
 
 namespace reload::transport {
 
 template <class Socket>
-boost::asio::awaitable<boost::system::error_code> wait_on_socket(Socket& socket,
-                                                                 boost::asio::socket_base::wait_type what) {
+boost::asio::awaitable<boost::system::error_code> wait_on_socket(
+    Socket& socket, boost::asio::socket_base::wait_type what) {
   namespace asio = boost::asio;
   boost::system::error_code ec;
   if (what != asio::socket_base::wait_read) {
@@ -34,7 +33,8 @@ boost::asio::awaitable<boost::system::error_code> wait_on_socket(Socket& socket,
   // A stream socket completes an empty receive at once, so it peeks one byte.
   constexpr bool stream = std::is_same_v<typename Socket::protocol_type, asio::ip::tcp>;
   std::uint8_t byte = 0;
-  co_await socket.async_receive(asio::buffer(&byte, stream ? 1 : 0), asio::socket_base::message_peek,
+  co_await socket.async_receive(asio::buffer(&byte, stream ? 1 : 0),
+                                asio::socket_base::message_peek,
                                 asio::redirect_error(asio::use_awaitable, ec));
   // The peer's end of the stream is readable too: read_some() reports it.
   if (ec == asio::error::eof) ec = {};

@@ -1,8 +1,8 @@
 #include "transport/tcp_channel.hpp"
 
-#include <cerrno>
-
 #include <sys/socket.h>
+
+#include <cerrno>
 
 #include "transport/socket_wait.hpp"
 

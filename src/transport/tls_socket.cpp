@@ -241,9 +241,12 @@ asio::awaitable<error_code> TlsSocket::read_some(Sink take) {
 
 std::size_t TlsSocket::write_now(std::span<const std::uint8_t> bytes, error_code& ec) {
   ec = {};
-  if (!ssl_) ec = asio::error::not_connected;
-  else if (!channel_->is_open()) ec = asio::error::operation_aborted;
-  else if (channel_->datagrams() && bytes.size() > max_record_payload()) ec = asio::error::message_size;
+  if (!ssl_)
+    ec = asio::error::not_connected;
+  else if (!channel_->is_open())
+    ec = asio::error::operation_aborted;
+  else if (channel_->datagrams() && bytes.size() > max_record_payload())
+    ec = asio::error::message_size;
   if (ec || bytes.empty()) return 0;
   ERR_clear_error();
   errno = 0;

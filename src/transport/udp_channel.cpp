@@ -2,8 +2,9 @@
 
 #include <sys/socket.h>
 
-#include "transport/socket_wait.hpp"
 #include <boost/system/result.hpp>
+
+#include "transport/socket_wait.hpp"
 
 namespace reload::transport {
 

@@ -69,7 +69,8 @@ void SeenSet::forget_expired(TimePoint now) {
 
 bool SeenSet::insert(std::string_view key, TimePoint now) {
   if (settings_.capacity == 0) return true;
-  if (table_.empty()) table_.assign(std::bit_ceil(std::max<std::size_t>(8, 2 * settings_.capacity)), none);
+  if (table_.empty())
+    table_.assign(std::bit_ceil(std::max<std::size_t>(8, 2 * settings_.capacity)), none);
   forget_expired(now);
   const std::size_t hash = std::hash<std::string_view>{}(key);
   if (const Index seen = find(key, hash); seen != none) {

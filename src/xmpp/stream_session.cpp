@@ -42,8 +42,8 @@ void StreamSession::write_now() {
   if (!writer_idle_ || !writing_.empty()) return wake_writer();
   const std::string_view pending = stream_state_.pending_output();
   error_code ec;
-  const std::size_t n =
-      stream_.write_now(std::span(reinterpret_cast<const std::uint8_t*>(pending.data()), pending.size()), ec);
+  const std::size_t n = stream_.write_now(
+      std::span(reinterpret_cast<const std::uint8_t*>(pending.data()), pending.size()), ec);
   if (!ec) return stream_state_.consume_output(n);
   // The writer takes these very bytes: after would_block, OpenSSL's retry needs them again;
   // after a failure, its write_all() meets the failure and ends the stream.

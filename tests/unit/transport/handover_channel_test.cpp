@@ -3,11 +3,11 @@
 // written during the move either, and a pseudo-TCP stream on top goes on undisturbed.
 #include "transport/handover_channel.hpp"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <doctest/doctest.h>
 
 #include "channel_io.hpp"
 #include "ice_tls_fixtures.hpp"
@@ -82,7 +82,8 @@ TEST_CASE("held writes go out on the new carrier, and what the old one received 
   CHECK(handle.expired());
 }
 
-TEST_CASE("a read waiting on the old carrier reads what it carried, then goes on to the new carrier") {
+TEST_CASE(
+    "a read waiting on the old carrier reads what it carried, then goes on to the new carrier") {
   TlsPeers t;
   auto [old_a, old_b] = udp_channel_pair(t.io.get_executor());
   auto [new_a, new_b] = udp_channel_pair(t.io.get_executor());

@@ -6,9 +6,7 @@
 // reports a mismatch that is not there.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-#include <memory>
-#include <optional>
-#include <vector>
+#include <doctest/doctest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,7 +15,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <doctest/doctest.h>
+#include <memory>
+#include <optional>
+#include <vector>
 
 using namespace reload::transport;
 using boost::system::error_code;
@@ -26,7 +26,8 @@ using namespace std::chrono_literals;
 namespace {
 
 // Waits on `signal` `times` times, noting each result.
-void waiter(asio::io_context& io, ReadySignal& signal, std::vector<error_code>& results, int times) {
+void waiter(asio::io_context& io, ReadySignal& signal, std::vector<error_code>& results,
+            int times) {
   asio::co_spawn(
       io,
       [&signal, &results, times]() -> asio::awaitable<void> {

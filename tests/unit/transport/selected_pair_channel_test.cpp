@@ -6,11 +6,12 @@
 // reports a mismatch that is not there.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <doctest/doctest.h>
 #include <stun/stunagent.h>
 #include <stun/usages/ice.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include "channel_io.hpp"
 #include "ice_tls_fixtures.hpp"
@@ -51,7 +52,8 @@ wire::Buffer peer_check() {
 }
 
 std::unique_ptr<IceCheckAnswerer> answerer() {
-  return std::make_unique<IceCheckAnswerer>("ufragA1", "passwordA0123456789012345", "ufragB1", true, 7);
+  return std::make_unique<IceCheckAnswerer>("ufragA1", "passwordA0123456789012345", "ufragB1", true,
+                                            7);
 }
 
 struct AsyncRead {
@@ -75,8 +77,9 @@ std::shared_ptr<AsyncRead> start_read(TlsPeers& t, ByteChannel& c) {
 
 }  // namespace
 
-TEST_CASE("async_read_some reads one datagram a call, a queued one at once, and never a check or an "
-          "empty datagram") {
+TEST_CASE(
+    "async_read_some reads one datagram a call, a queued one at once, and never a check or an "
+    "empty datagram") {
   TlsPeers t;
   auto [mine, peer] = udp_socket_pair(t.io.get_executor());
   SelectedPairChannel channel(std::move(mine), answerer());
@@ -111,7 +114,9 @@ TEST_CASE("async_read_some reads one datagram a call, a queued one at once, and 
   CHECK(*ended->ec == asio::error::operation_aborted);
 }
 
-TEST_CASE("data passes, a check is answered and kept from the reader, and a quiet flow sends keepalives") {
+TEST_CASE(
+    "data passes, a check is answered and kept from the reader, and a quiet flow sends "
+    "keepalives") {
   TlsPeers t;
   auto [mine, peer] = udp_socket_pair(t.io.get_executor());
   SelectedPairChannel channel(std::move(mine), answerer(), 100ms);

@@ -7,11 +7,11 @@
 // reports a mismatch that is not there.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-#include <optional>
+#include <doctest/doctest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <doctest/doctest.h>
+#include <optional>
 
 #include "channel_io.hpp"
 #include "tls_fixtures.hpp"
@@ -29,7 +29,10 @@ namespace {
 std::shared_ptr<std::optional<error_code>> start_wait(TlsPeers& t, ByteChannel& c) {
   auto result = std::make_shared<std::optional<error_code>>();
   asio::co_spawn(
-      t.io, [&c, result]() -> asio::awaitable<void> { *result = co_await c.wait(asio::socket_base::wait_read); },
+      t.io,
+      [&c, result]() -> asio::awaitable<void> {
+        *result = co_await c.wait(asio::socket_base::wait_read);
+      },
       asio::detached);
   return result;
 }
@@ -50,8 +53,9 @@ std::pair<TcpChannel, TcpChannel> tcp_pair(TlsPeers& t) {
 
 }  // namespace
 
-TEST_CASE("a datagram socket: a wait ends at once on what is queued, else when a datagram comes; "
-          "nothing is taken") {
+TEST_CASE(
+    "a datagram socket: a wait ends at once on what is queued, else when a datagram comes; "
+    "nothing is taken") {
   TlsPeers t;
   auto [a, b] = udp_channel_pair(t.io.get_executor());
   error_code ec;
@@ -81,7 +85,8 @@ TEST_CASE("a datagram socket: a wait ends at once on what is queued, else when a
   CHECK(**third == asio::error::operation_aborted);
 }
 
-TEST_CASE("a stream socket: a wait ends on queued bytes without taking one, and on the peer's end") {
+TEST_CASE(
+    "a stream socket: a wait ends on queued bytes without taking one, and on the peer's end") {
   TlsPeers t;
   auto [a, b] = tcp_pair(t);
   error_code ec;

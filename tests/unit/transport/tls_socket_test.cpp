@@ -112,7 +112,8 @@ TEST_CASE("both ends write more than the socket buffers hold, at the same time, 
   CHECK(at_a == to_a);
 }
 
-TEST_CASE("write_now writes all at once or nothing; after would_block, write_all sends the same bytes") {
+TEST_CASE(
+    "write_now writes all at once or nothing; after would_block, write_all sends the same bytes") {
   Loopback net;
   auto ab = net.pair(true);  // named, not bound: clang 14 cannot capture a structured binding
   [[maybe_unused]] auto& a = ab.first;
@@ -138,9 +139,16 @@ TEST_CASE("write_now writes all at once or nothing; after would_block, write_all
   bool done_reading = false;
   std::vector<std::uint8_t> got;
   const std::size_t total = expected.size() + chunk.size();
-  asio::co_spawn(net.io, [&]() -> asio::awaitable<void> { wrote = co_await a.write_all(moved); }, asio::detached);
-  asio::co_spawn(net.io, [&]() -> asio::awaitable<void> { co_await read_exactly(b, got, total, read); done_reading = true; },
-                 asio::detached);
+  asio::co_spawn(
+      net.io, [&]() -> asio::awaitable<void> { wrote = co_await a.write_all(moved); },
+      asio::detached);
+  asio::co_spawn(
+      net.io,
+      [&]() -> asio::awaitable<void> {
+        co_await read_exactly(b, got, total, read);
+        done_reading = true;
+      },
+      asio::detached);
   net.run_until([&] { return done_reading && wrote != asio::error::would_block; });
   CHECK_FALSE(wrote);
   CHECK_FALSE(read);

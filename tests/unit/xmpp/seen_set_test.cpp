@@ -108,7 +108,8 @@ TEST_CASE("many keys sharing table slots: every answer matches a plain model of 
       now += std::chrono::milliseconds(random() % 1000);
       std::erase_if(model, [&](const auto& m) { return now - m.second >= 50s; });
       const std::string key = "k" + std::to_string(random() % (3 * capacity + 2));
-      auto found = std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == key; });
+      auto found =
+          std::find_if(model.begin(), model.end(), [&](const auto& m) { return m.first == key; });
       if (random() % 4 == 0) {
         REQUIRE(seen.contains(key, now) == (found != model.end()));
         continue;
