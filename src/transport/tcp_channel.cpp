@@ -1,10 +1,11 @@
 #include "transport/tcp_channel.hpp"
 
-#include <sys/socket.h>
-
 #include <cerrno>
 
-#include "transport/socket_wait.hpp"
+#include <sys/socket.h>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace reload::transport {
 
@@ -42,7 +43,9 @@ std::size_t TcpChannel::write_some(std::span<const std::uint8_t> bytes, error_co
 }
 
 asio::awaitable<error_code> TcpChannel::wait(asio::socket_base::wait_type what) {
-  return wait_on_socket(socket_, what);
+  error_code ec;
+  co_await socket_.async_wait(what, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
 }
 
 void TcpChannel::close() noexcept {

@@ -2,9 +2,9 @@
 
 #include <sys/socket.h>
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/result.hpp>
-
-#include "transport/socket_wait.hpp"
 
 namespace reload::transport {
 
@@ -39,7 +39,9 @@ std::size_t UdpChannel::write_some(std::span<const std::uint8_t> bytes, error_co
 }
 
 asio::awaitable<error_code> UdpChannel::wait(asio::socket_base::wait_type what) {
-  return wait_on_socket(socket_, what);
+  error_code ec;
+  co_await socket_.async_wait(what, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
 }
 
 void UdpChannel::close() noexcept {

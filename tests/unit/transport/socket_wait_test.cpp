@@ -1,27 +1,26 @@
-// wait_on_socket, the read wait of the socket channels (TcpChannel, UdpChannel,
-// SelectedPairChannel): it ends at once when something is there already, waits when nothing
-// is, takes nothing from the socket, and reports a stream's end as readable.
+// wait_on_socket, the read wait of SelectedPairChannel: it ends at once when a datagram is
+// there already, waits when none is, takes nothing from the socket, and ends when the
+// channel closes.
 #include "transport/socket_wait.hpp"
 
 // g++ 12 at -O2 inlines Asio's coroutine-frame allocation next to its deallocation and then
 // reports a mismatch that is not there.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-#include <doctest/doctest.h>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <optional>
+#include <doctest/doctest.h>
 
 #include "channel_io.hpp"
 #include "tls_fixtures.hpp"
-#include "transport/tcp_channel.hpp"
+#include "transport/selected_pair_channel.hpp"
 
 using namespace reload;
 using namespace reload::transport;
 using namespace reload::transport::test;
 using boost::system::error_code;
-using tcp = asio::ip::tcp;
 
 namespace {
 
@@ -43,65 +42,38 @@ std::string read_text(ByteChannel& c, error_code& ec) {
   return std::string(reinterpret_cast<const char*>(buf.data()), n);
 }
 
-std::pair<TcpChannel, TcpChannel> tcp_pair(TlsPeers& t) {
-  tcp::acceptor acceptor(t.io, {asio::ip::make_address("127.0.0.1"), 0});
-  tcp::socket client(t.io), server(t.io);
-  client.connect(acceptor.local_endpoint());
-  acceptor.accept(server);
-  return {TcpChannel(std::move(client)), TcpChannel(std::move(server))};
-}
-
 }  // namespace
 
-TEST_CASE(
-    "a datagram socket: a wait ends at once on what is queued, else when a datagram comes; "
-    "nothing is taken") {
+TEST_CASE("a wait ends at once on what is queued, else when a datagram comes; nothing is taken") {
   TlsPeers t;
-  auto [a, b] = udp_channel_pair(t.io.get_executor());
+  auto [mine, peer] = udp_socket_pair(t.io.get_executor());
+  SelectedPairChannel a(std::move(mine),
+                        std::make_unique<IceCheckAnswerer>("ufragA1", "passwordA0123456789012345",
+                                                           "ufragB1", true, 7));
+  UdpChannel b(std::move(peer));
   error_code ec;
-  b->write_some(wire::Buffer{'1'}, ec);
+  b.write_some(wire::Buffer{'1'}, ec);
   t.run_for(10ms);
-  auto first = start_wait(t, *a);
-  t.run_until([&] { return first->has_value(); }, 2s);
-  CHECK_FALSE(**first);
-  CHECK(read_text(*a, ec) == "1");  // the wait peeked; the datagram is still whole
-  CHECK_FALSE(ec);
-  read_text(*a, ec);
-  CHECK(ec == asio::error::would_block);
-
-  auto second = start_wait(t, *a);
-  t.run_for(30ms);
-  CHECK_FALSE(second->has_value());
-  b->write_some(wire::Buffer{'2'}, ec);
-  t.run_until([&] { return second->has_value(); }, 2s);
-  CHECK_FALSE(**second);
-  CHECK(read_text(*a, ec) == "2");
-
-  // Closing the channel ends a wait.
-  auto third = start_wait(t, *a);
-  t.run_for(5ms);
-  a->close();
-  t.run_until([&] { return third->has_value(); }, 2s);
-  CHECK(**third == asio::error::operation_aborted);
-}
-
-TEST_CASE(
-    "a stream socket: a wait ends on queued bytes without taking one, and on the peer's end") {
-  TlsPeers t;
-  auto [a, b] = tcp_pair(t);
-  error_code ec;
-  b.write_some(wire::Buffer{'x', 'y'}, ec);
   auto first = start_wait(t, a);
   t.run_until([&] { return first->has_value(); }, 2s);
   CHECK_FALSE(**first);
-  CHECK(read_text(a, ec) == "xy");
+  CHECK(read_text(a, ec) == "1");  // the wait peeked; the datagram is still whole
+  CHECK_FALSE(ec);
+  read_text(a, ec);
+  CHECK(ec == asio::error::would_block);
 
   auto second = start_wait(t, a);
   t.run_for(30ms);
   CHECK_FALSE(second->has_value());
-  b.close();
+  b.write_some(wire::Buffer{'2'}, ec);
   t.run_until([&] { return second->has_value(); }, 2s);
-  CHECK_FALSE(**second);  // readable: the end is for read_some to say
-  read_text(a, ec);
-  CHECK(ec == asio::error::eof);
+  CHECK_FALSE(**second);
+  CHECK(read_text(a, ec) == "2");
+
+  // Closing the channel ends a wait.
+  auto third = start_wait(t, a);
+  t.run_for(5ms);
+  a.close();
+  t.run_until([&] { return third->has_value(); }, 2s);
+  CHECK(**third == asio::error::operation_aborted);
 }
