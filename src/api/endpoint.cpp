@@ -118,10 +118,13 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
   error_code send(Element stanza) {
     if (error) return error;
     if (!device) return make_error_code(node_errc::not_started);
-    sending = true;
-    const auto ec = device->send(std::move(stanza));
-    sending = false;
-    return ec;
+    // Reset however send() ends: it throws when the system has no random bytes for an id.
+    struct Sending {
+      bool& flag;
+      explicit Sending(bool& f) : flag(f) { flag = true; }
+      ~Sending() { flag = false; }
+    } during(sending);
+    return device->send(std::move(stanza));
   }
 
   std::shared_ptr<Node::Impl> node;
