@@ -21,8 +21,9 @@ std::string attribute_of(const Element& e, std::string_view name) {
 }
 
 // The program's view of a stanza: its addresses and a message's body, a carbon's read
-// through to the message it carries (envelope_of, the router's own reading).
-Stanza stanza_of(const Element& e) {
+// through to the message it carries. `envelope` is the router's reading of it; without one
+// (a stanza the device wrote itself) it is read here as the router would (envelope_of).
+Stanza stanza_of(const Element& e, const StanzaEnvelope* envelope) {
   Stanza out;
   out.kind = e.name();
   out.from = attribute_of(e, "from");
@@ -30,8 +31,12 @@ Stanza stanza_of(const Element& e) {
   out.type = attribute_of(e, "type");
   out.id = attribute_of(e, "id");
   if (auto xml = to_xml(e)) out.xml = std::move(*xml);
-  auto envelope = envelope_of(std::make_shared<const Element>(e));
-  if (!envelope) return out;
+  boost::system::result<StanzaEnvelope> read_here = make_error_code(stanza_errc::not_a_stanza);
+  if (!envelope) {
+    read_here = envelope_of(std::make_shared<const Element>(e));
+    if (!read_here) return out;
+    envelope = &*read_here;
+  }
   const StanzaEnvelope& message = envelope->forwarded ? *envelope->forwarded : *envelope;
   out.sent_carbon = envelope->carbon == CarbonKind::sent;
   out.received_carbon = envelope->carbon == CarbonKind::received;
@@ -62,11 +67,11 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
     // A stanza read from a stream goes to the program at once: a post would cost every
     // stanza a hand-over through the io_context. One that comes out of a send (the error
     // for a stanza that cannot go) is posted, never handed over inside a call of this API.
-    handlers.on_stanza = [weak](const Element& e) {
+    handlers.on_stanza = [weak](const Element& e, const StanzaEnvelope* reading) {
       auto self = weak.lock();
       if (!self || !self->options.on_stanza) return;
-      if (!self->sending) return self->options.on_stanza(stanza_of(e));
-      asio::post(self->node->executor, [self, s = stanza_of(e)] {
+      if (!self->sending) return self->options.on_stanza(stanza_of(e, reading));
+      asio::post(self->node->executor, [self, s = stanza_of(e, reading)] {
         if (self->options.on_stanza) self->options.on_stanza(s);
       });
     };
@@ -80,7 +85,7 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
     };
     handlers.on_undeliverable = [weak](const Element& e, error_code why) {
       auto self = weak.lock();
-      return self && self->options.on_undeliverable && self->options.on_undeliverable(stanza_of(e), why);
+      return self && self->options.on_undeliverable && self->options.on_undeliverable(stanza_of(e, nullptr), why);
     };
     handlers.log = [weak](const std::string& line) {
       if (auto self = weak.lock()) self->node->say(LogLevel::info, line);

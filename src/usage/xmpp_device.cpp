@@ -385,13 +385,13 @@ void XmppDevice::keep_within_budget() {
       }
 }
 
-void XmppDevice::on_stanza(xmpp::StreamSession& session, const xmpp::Element& stanza) {
+void XmppDevice::on_stanza(xmpp::StreamSession& session, xmpp::Element&& stanza) {
   // The program's handler runs inside and may stop or drop the device.
   const auto keep = shared_from_this();
   auto* stream = stream_of(session);
   if (!stream || stream->link == 0) return;
   stream->active = std::chrono::steady_clock::now();
-  auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(stanza));
+  auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(std::move(stanza)));
   if (!envelope) {
     say(fmt::format("a stanza from {} dropped: {}", session.peer_jid().bare_string(), envelope.error().message()));
     return;
@@ -453,7 +453,7 @@ void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {
       }
     } else if (auto* deliver = std::get_if<xmpp::fanout::DeliverLocally>(&effect)) {
       auto element = xmpp::render_delivery(*deliver, router_.self());
-      if (element && handlers_.on_stanza) handlers_.on_stanza(*element);
+      if (element && handlers_.on_stanza) handlers_.on_stanza(**element, deliver->stanza.get());
     } else if (auto* dropped = std::get_if<xmpp::fanout::Dropped>(&effect)) {
       if (dropped->stanza && dropped->reason != xmpp::fanout::DropReason::duplicate)
         say(fmt::format("a stanza dropped: {}", xmpp::fanout::to_string(dropped->reason)));
@@ -497,7 +497,7 @@ void XmppDevice::undeliverable(const xmpp::Element& stanza, error_code why) {
   // it does not know. Devices found but none reachable: the user is there, not now.
   const auto condition = why.category() == lookup_category() ? xmpp::StanzaErrorCondition::service_unavailable
                                                              : xmpp::StanzaErrorCondition::recipient_unavailable;
-  if (auto error = xmpp::stanza_error(stanza, condition); error && handlers_.on_stanza) handlers_.on_stanza(*error);
+  if (auto error = xmpp::stanza_error(stanza, condition); error && handlers_.on_stanza) handlers_.on_stanza(*error, nullptr);
 }
 
 }  // namespace reload::usage

@@ -83,7 +83,9 @@ struct DeviceChange {
 };
 
 struct XmppDeviceHandlers {
-  std::function<void(const xmpp::Element&)> on_stanza;  // delivered to this device's client
+  // Delivered to this device's client, with the router's reading of it (who sent it, a
+  // carbon's inner message): null for the stanza errors the device writes itself.
+  std::function<void(const xmpp::Element& stanza, const xmpp::StanzaEnvelope* reading)> on_stanza;
   // A stanza of the client that reached no device, and why: true when the application took
   // it (to send it over its own c2s connection, XEP-0415 section 7). Otherwise the client
   // gets the stanza error through on_stanza: service-unavailable when the user has no
@@ -120,7 +122,7 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
 
   // StreamHandler
   void on_stream_open(xmpp::StreamSession& session) override;
-  void on_stanza(xmpp::StreamSession& session, const xmpp::Element& stanza) override;
+  void on_stanza(xmpp::StreamSession& session, xmpp::Element&& stanza) override;
   void on_stream_closed(xmpp::StreamSession& session, const xmpp::stream_event::Closed& why) override;
 
   XmppDevice(std::shared_ptr<node::OverlayNode> node, xmpp::Jid self, XmppDeviceOptions options,

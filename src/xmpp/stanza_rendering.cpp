@@ -1,6 +1,8 @@
 #include "xmpp/stanza_rendering.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "xmpp/stanza_envelope.hpp"
@@ -32,6 +34,32 @@ void set_origin_id(Element& message, const std::string& origin_id) {
     return;
   }
   message.add_child(std::string(ns::sid), "origin-id").set_attribute("id", origin_id);
+}
+
+// `text` is the attribute render_original writes for `address` (to_jid_string), or there
+// is none to write.
+bool spells(std::optional<std::string_view> text, const StanzaAddress& address) {
+  if (address.empty()) return true;
+  if (!text || !text->starts_with(address.bare)) return false;
+  const std::string_view rest = text->substr(address.bare.size());
+  if (address.resource.empty()) return rest.empty();
+  return rest.size() == address.resource.size() + 1 && rest.front() == '/' &&
+         rest.substr(1) == address.resource;
+}
+
+result<std::shared_ptr<const Element>> shared(result<Element> rendered) {
+  if (!rendered) return rendered.error();
+  return std::make_shared<const Element>(std::move(*rendered));
+}
+
+// render_original(stanza) would give `element` back unchanged.
+bool reads_as_rendered(const Element& element, const StanzaEnvelope& stanza) {
+  if (!spells(element.attribute("from"), stanza.from) || !spells(element.attribute("to"), stanza.to))
+    return false;
+  if (stanza.kind != StanzaKind::message || !stanza.origin_id || stanza.origin_id->empty())
+    return true;
+  const Element* origin_id = element.child(ns::sid, "origin-id");
+  return origin_id && origin_id->attribute("id") == *stanza.origin_id;
 }
 
 }  // namespace
@@ -86,12 +114,17 @@ result<Element> render_send(const fanout::SendTo& send, const StanzaAddress& sel
   return make_error_code(render_errc::no_payload);
 }
 
-result<Element> render_delivery(const fanout::DeliverLocally& deliver, const StanzaAddress& self) {
+result<std::shared_ptr<const Element>> render_delivery(const fanout::DeliverLocally& deliver,
+                                                       const StanzaAddress& self) {
   if (!deliver.stanza) return make_error_code(render_errc::no_payload);
   const StanzaEnvelope& stanza = *deliver.stanza;
-  if (stanza.carbon == CarbonKind::none) return render_original(stanza);
+  if (stanza.carbon == CarbonKind::none) {
+    auto element = stanza_element(stanza);
+    if (element && reads_as_rendered(*element, stanza)) return element;
+    return shared(render_original(stanza));
+  }
   if (!stanza.forwarded) return make_error_code(render_errc::not_a_carbon);
-  return render_carbon(stanza.carbon, *stanza.forwarded, self.bare, self);
+  return shared(render_carbon(stanza.carbon, *stanza.forwarded, self.bare, self));
 }
 
 }  // namespace reload::xmpp

@@ -18,6 +18,7 @@
 //   </message>
 #pragma once
 
+#include <memory>
 #include <string_view>
 #include <type_traits>
 
@@ -58,9 +59,11 @@ boost::system::result<Element> render_send(const fanout::SendTo& send, const Sta
 
 // What the local client of device `self` gets for a DeliverLocally: an original with the
 // sender the router authenticated in 'from'; a carbon rebuilt from the user's bare JID to
-// this device, as a XEP-0280 client checks it (XEP-0280 section 11).
-boost::system::result<Element> render_delivery(const fanout::DeliverLocally& deliver,
-                                               const StanzaAddress& self);
+// this device, as a XEP-0280 client checks it (XEP-0280 section 11). An original that
+// already reads as render_original would write it (the usual case: the sending device
+// rendered it so) is the parsed element itself, shared, not a copy.
+boost::system::result<std::shared_ptr<const Element>> render_delivery(
+    const fanout::DeliverLocally& deliver, const StanzaAddress& self);
 
 }  // namespace reload::xmpp
 

@@ -92,7 +92,7 @@ void StreamSession::deliver(StreamEvent& event) {
   if (std::holds_alternative<stream_event::Opened>(event)) {
     handler_->on_stream_open(*this);
   } else if (auto* stanza = std::get_if<stream_event::Stanza>(&event)) {
-    handler_->on_stanza(*this, stanza->stanza);
+    handler_->on_stanza(*this, std::move(stanza->stanza));
   } else if (auto* closed = std::get_if<stream_event::Closed>(&event)) {
     StreamHandler* handler = std::exchange(handler_, nullptr);
     handler->on_stream_closed(*this, *closed);

@@ -55,8 +55,8 @@ class StreamHandler {
   // Stanzas may be sent from now on.
   virtual void on_stream_open(StreamSession& session) = 0;
   // A message, presence or iq from the peer, as received: checking its 'from' is the
-  // router's job.
-  virtual void on_stanza(StreamSession& session, const Element& stanza) = 0;
+  // router's job. The handler may keep it (move from it): the session holds no other copy.
+  virtual void on_stanza(StreamSession& session, Element&& stanza) = 0;
   virtual void on_stream_closed(StreamSession& session, const stream_event::Closed& why) = 0;
 };
 

@@ -79,7 +79,7 @@ xmpp::Element chat(const std::string& to, const std::string& body) {
 struct Echo final : xmpp::StreamHandler {
   xmpp::Element reply = chat("alice@example.org", "pong");
   void on_stream_open(xmpp::StreamSession&) override {}
-  void on_stanza(xmpp::StreamSession& s, const xmpp::Element&) override {
+  void on_stanza(xmpp::StreamSession& s, xmpp::Element&&) override {
     if (s.send(reply)) die("echo: send failed");
   }
   void on_stream_closed(xmpp::StreamSession&, const xmpp::stream_event::Closed&) override {}
@@ -90,7 +90,7 @@ struct Pinger final : xmpp::StreamHandler {
   bool open = false;
   std::function<void()> on_reply = [] {};
   void on_stream_open(xmpp::StreamSession&) override { open = true; }
-  void on_stanza(xmpp::StreamSession&, const xmpp::Element&) override { on_reply(); }
+  void on_stanza(xmpp::StreamSession&, xmpp::Element&&) override { on_reply(); }
   void on_stream_closed(xmpp::StreamSession&, const xmpp::stream_event::Closed&) override {}
 };
 

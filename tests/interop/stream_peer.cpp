@@ -76,7 +76,7 @@ struct Printer final : xmpp::StreamHandler {
     if (auto ec = s.send(m)) die("send: " + ec.message());
     std::fflush(stdout);
   }
-  void on_stanza(xmpp::StreamSession&, const xmpp::Element& stanza) override {
+  void on_stanza(xmpp::StreamSession&, xmpp::Element&& stanza) override {
     const xmpp::Element* body = stanza.child(xmpp::ns::client, "body");
     std::printf("received %s\n", body ? body->text().c_str() : "(no body)");
     std::fflush(stdout);

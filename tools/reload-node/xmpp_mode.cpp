@@ -48,7 +48,7 @@ class StdinDevice final : public XmppMode, public std::enable_shared_from_this<S
       return;
     }
     usage::XmppDeviceHandlers handlers;
-    handlers.on_stanza = [](const xmpp::Element& e) { show(e); };
+    handlers.on_stanza = [](const xmpp::Element& e, const xmpp::StanzaEnvelope*) { show(e); };
     handlers.on_undeliverable = [](const xmpp::Element& e, error_code why) {
       print(fmt::format("! undeliverable to {}: {}", e.attribute("to").value_or("?"), why.message()));
       return true;  // said here; no stanza error besides

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     auto st = test::enroll(rig, user);
     const std::string name = fmt::format("{}/{}", user, resource);
     usage::XmppDeviceHandlers handlers;
-    handlers.on_stanza = [&inboxes, name](const xmpp::Element& e) {
+    handlers.on_stanza = [&inboxes, name](const xmpp::Element& e, const xmpp::StanzaEnvelope*) {
       auto& inbox = inboxes[name];
       if (e.attribute("type") == "error") {
         const auto* error = e.child(xmpp::ns::client, "error");

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     auto st = test::enroll(rig, user);
     const std::string name = fmt::format("{}/{}", user, resource);
     usage::XmppDeviceHandlers handlers;
-    handlers.on_stanza = [&got, name](const xmpp::Element& e) {
+    handlers.on_stanza = [&got, name](const xmpp::Element& e, const xmpp::StanzaEnvelope*) {
       const auto d = test::read_delivery(e);
       if (!d.body.empty() && !d.error) ++got[name][d.body];
     };

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     d.node = overlay.nodes().back();
     auto st = test::enroll(rig, d.name);
     usage::XmppDeviceHandlers handlers;
-    handlers.on_stanza = [&d](const xmpp::Element& e) {
+    handlers.on_stanza = [&d](const xmpp::Element& e, const xmpp::StanzaEnvelope*) {
       const auto got = test::read_delivery(e);
       if (!got.body.empty() && !got.error) ++(got.sent_carbon ? d.sent : d.got)[got.body];
     };

@@ -211,8 +211,8 @@ TEST_CASE("render_delivery gives the client the authenticated sender, and clean 
     REQUIRE(effects.size() == 1);
     auto out = render_delivery(std::get<fanout::DeliverLocally>(effects.front()), self);
     REQUIRE(out.has_value());
-    CHECK(attr(*out, "from") == "bob@example.org/desk");
-    CHECK(attr(*out, "to") == "alice@example.org");
+    CHECK(attr(**out, "from") == "bob@example.org/desk");
+    CHECK(attr(**out, "to") == "alice@example.org");
   }
   SUBCASE("a carbon whose outer addresses were left out by the sibling") {
     const auto carbon = envelope(
@@ -222,7 +222,7 @@ TEST_CASE("render_delivery gives the client the authenticated sender, and clean 
         "</message>");
     auto out = render_delivery({shared(carbon)}, self);
     REQUIRE(out.has_value());
-    const Element& inner = accept_carbon_as_client(*out, "received", alice, alice + "/laptop");
+    const Element& inner = accept_carbon_as_client(**out, "received", alice, alice + "/laptop");
     CHECK(attr(inner, "from") == "bob@example.org/desk");
   }
   SUBCASE("a carbon envelope with nothing inside") {
@@ -231,6 +231,56 @@ TEST_CASE("render_delivery gives the client the authenticated sender, and clean 
     auto out = render_delivery({shared(empty)}, self);
     REQUIRE_FALSE(out.has_value());
     CHECK(out.error() == render_errc::not_a_carbon);
+  }
+}
+
+TEST_CASE("render_delivery hands over the parsed stanza itself when it reads as rendered") {
+  const StanzaAddress self{alice, "laptop"};
+  const auto deliver = [](std::string_view xml) {
+    return fanout::DeliverLocally{shared(envelope(xml))};
+  };
+  SUBCASE("as the sending device rendered it: shared, not copied") {
+    const auto d = deliver(
+        "<message from='bob@example.org/desk' to='alice@example.org/laptop' type='chat'>"
+        "<body>hi</body><origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>");
+    auto out = render_delivery(d, self);
+    REQUIRE(out.has_value());
+    CHECK(out->get() == stanza_element(*d.stanza).get());
+  }
+  SUBCASE("a JID written unprepared is a copy with the prepared one") {
+    const auto d = deliver(
+        "<message from='Bob@Example.org/desk' to='alice@example.org/laptop'><body>hi</body>"
+        "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>");
+    auto out = render_delivery(d, self);
+    REQUIRE(out.has_value());
+    CHECK(out->get() != stanza_element(*d.stanza).get());
+    CHECK(attr(**out, "from") == "bob@example.org/desk");
+  }
+  SUBCASE("an address one longer or shorter than the envelope's is not taken for it") {
+    StanzaEnvelope e = envelope("<presence from='bob@example.org/desk' to='alice@example.org'/>");
+    e.from.resource = "des";
+    auto shorter = render_delivery({shared(e)}, self);
+    REQUIRE(shorter.has_value());
+    CHECK(attr(**shorter, "from") == "bob@example.org/des");
+    e.from.resource.clear();
+    auto bare = render_delivery({shared(e)}, self);
+    REQUIRE(bare.has_value());
+    CHECK(attr(**bare, "from") == "bob@example.org");
+    e.to.resource = "laptop";
+    auto fuller = render_delivery({shared(e)}, self);
+    REQUIRE(fuller.has_value());
+    CHECK(attr(**fuller, "to") == "alice@example.org/laptop");
+  }
+  SUBCASE("a router's origin-id other than the stanza's is written") {
+    StanzaEnvelope e = envelope(
+        "<message from='bob@example.org/desk' to='alice@example.org'><body>hi</body>"
+        "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>");
+    e.origin_id = "o2";
+    auto out = render_delivery({shared(e)}, self);
+    REQUIRE(out.has_value());
+    const Element* id = (*out)->child(ns::sid, "origin-id");
+    REQUIRE(id);
+    CHECK(attr(*id, "id") == "o2");
   }
 }
 
@@ -317,7 +367,7 @@ class Mesh {
       } else if (const auto* deliver = std::get_if<fanout::DeliverLocally>(&effect)) {
         auto rendered = render_delivery(*deliver, d.self);
         REQUIRE(rendered.has_value());
-        d.delivered.push_back(std::move(*rendered));
+        d.delivered.push_back(**rendered);
       } else {
         ++drops;
       }

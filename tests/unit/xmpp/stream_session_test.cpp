@@ -147,7 +147,7 @@ struct Recorder final : StreamHandler {
     ++opened;
     when_open(s);
   }
-  void on_stanza(StreamSession& s, const Element& stanza) override {
+  void on_stanza(StreamSession& s, Element&& stanza) override {
     bodies.push_back(body_of(stanza));
     when_stanza(s, stanza);
   }
