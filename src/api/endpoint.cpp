@@ -85,7 +85,8 @@ struct Endpoint::Impl final : NodeUser, std::enable_shared_from_this<Endpoint::I
     };
     handlers.on_undeliverable = [weak](const Element& e, error_code why) {
       auto self = weak.lock();
-      return self && self->options.on_undeliverable && self->options.on_undeliverable(stanza_of(e, nullptr), why);
+      return self && self->options.on_undeliverable &&
+             self->options.on_undeliverable(stanza_of(e, nullptr), why);
     };
     handlers.log = [weak](const std::string& line) {
       if (auto self = weak.lock()) self->node->say(LogLevel::info, line);

@@ -497,7 +497,8 @@ void XmppDevice::undeliverable(const xmpp::Element& stanza, error_code why) {
   // it does not know. Devices found but none reachable: the user is there, not now.
   const auto condition = why.category() == lookup_category() ? xmpp::StanzaErrorCondition::service_unavailable
                                                              : xmpp::StanzaErrorCondition::recipient_unavailable;
-  if (auto error = xmpp::stanza_error(stanza, condition); error && handlers_.on_stanza) handlers_.on_stanza(*error, nullptr);
+  if (auto error = xmpp::stanza_error(stanza, condition); error && handlers_.on_stanza)
+    handlers_.on_stanza(*error, nullptr);
 }
 
 }  // namespace reload::usage

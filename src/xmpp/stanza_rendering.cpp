@@ -54,7 +54,8 @@ result<std::shared_ptr<const Element>> shared(result<Element> rendered) {
 
 // render_original(stanza) would give `element` back unchanged.
 bool reads_as_rendered(const Element& element, const StanzaEnvelope& stanza) {
-  if (!spells(element.attribute("from"), stanza.from) || !spells(element.attribute("to"), stanza.to))
+  if (!spells(element.attribute("from"), stanza.from) ||
+      !spells(element.attribute("to"), stanza.to))
     return false;
   if (stanza.kind != StanzaKind::message || !stanza.origin_id || stanza.origin_id->empty())
     return true;

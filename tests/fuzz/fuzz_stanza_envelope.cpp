@@ -62,9 +62,9 @@ void check_envelope(const StanzaEnvelope& envelope) {
   FUZZ_CHECK(same_routing_facts(envelope, *back));
   if (envelope.carbon == CarbonKind::none) {
     // Handed over as parsed or rendered anew: the client sees the same stanza either way.
-    auto delivered = render_delivery(
-        fanout::DeliverLocally{std::make_shared<const StanzaEnvelope>(envelope)},
-        StanzaAddress{"user@example.org", "here"});
+    auto delivered =
+        render_delivery(fanout::DeliverLocally{std::make_shared<const StanzaEnvelope>(envelope)},
+                        StanzaAddress{"user@example.org", "here"});
     FUZZ_CHECK(delivered.has_value() && **delivered == *rendered);
   }
 
