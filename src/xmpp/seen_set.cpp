@@ -7,20 +7,21 @@
 namespace reload::xmpp {
 
 SeenSet::SeenSet(SeenSetSettings settings) : settings_(settings) {
-  // Entry numbers are 32 bits, one of them meaning none.
-  settings_.capacity = std::min<std::size_t>(settings_.capacity, none - 1);
+  // The table, twice the capacity rounded up to a power of two, stays within what a 32-bit
+  // hash addresses (entry numbers are 32 bits too, one of them meaning none).
+  settings_.capacity = std::min<std::size_t>(settings_.capacity, std::size_t{1} << 30);
 }
 
-std::size_t SeenSet::slot_of(std::string_view key, std::size_t hash) const {
+std::size_t SeenSet::slot_of(std::string_view key, std::uint32_t hash) const {
   const std::size_t mask = table_.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-    const Index at = table_[i];
-    if (at == none || (entries_[at].hash == hash && entries_[at].key == key)) return i;
+    const Slot slot = table_[i];
+    if (slot.entry == none || (slot.hash == hash && entries_[slot.entry].key == key)) return i;
   }
 }
 
-SeenSet::Index SeenSet::find(std::string_view key, std::size_t hash) const {
-  return table_.empty() ? none : table_[slot_of(key, hash)];
+SeenSet::Index SeenSet::find(std::string_view key, std::uint32_t hash) const {
+  return table_.empty() ? none : table_[slot_of(key, hash)].entry;
 }
 
 void SeenSet::unlink(Index i) {
@@ -42,17 +43,17 @@ SeenSet::Index SeenSet::remove_oldest() {
   const Index victim = oldest_;
   const std::size_t mask = table_.size() - 1;
   std::size_t hole = entries_[victim].hash & mask;
-  while (table_[hole] != victim) hole = (hole + 1) & mask;
+  while (table_[hole].entry != victim) hole = (hole + 1) & mask;
   // Backward-shift deletion: entries after the hole that may live closer to their home slot
   // move into it, so that no probe ever stops early at the hole.
-  for (std::size_t next = (hole + 1) & mask; table_[next] != none; next = (next + 1) & mask) {
-    const std::size_t home = entries_[table_[next]].hash & mask;
+  for (std::size_t next = (hole + 1) & mask; table_[next].entry != none; next = (next + 1) & mask) {
+    const std::size_t home = table_[next].hash & mask;
     const bool stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
     if (stays) continue;
     table_[hole] = table_[next];
     hole = next;
   }
-  table_[hole] = none;
+  table_[hole] = Slot{};
   unlink(victim);
   --size_;
   return victim;
@@ -70,9 +71,9 @@ void SeenSet::forget_expired(TimePoint now) {
 bool SeenSet::insert(std::string_view key, TimePoint now) {
   if (settings_.capacity == 0) return true;
   if (table_.empty())
-    table_.assign(std::bit_ceil(std::max<std::size_t>(8, 2 * settings_.capacity)), none);
+    table_.assign(std::bit_ceil(std::max<std::size_t>(8, 2 * settings_.capacity)), Slot{});
   forget_expired(now);
-  const std::size_t hash = std::hash<std::string_view>{}(key);
+  const std::uint32_t hash = hash_of(key);
   if (const Index seen = find(key, hash); seen != none) {
     entries_[seen].last_seen = now;
     unlink(seen);
@@ -95,12 +96,12 @@ bool SeenSet::insert(std::string_view key, TimePoint now) {
   e.last_seen = now;
   link_newest(at);
   ++size_;
-  table_[slot_of(key, hash)] = at;  // after the removals above, which move slots
+  table_[slot_of(key, hash)] = Slot{at, hash};  // after the removals above, which move slots
   return true;
 }
 
 bool SeenSet::contains(std::string_view key, TimePoint now) const {
-  const Index at = find(key, std::hash<std::string_view>{}(key));
+  const Index at = find(key, hash_of(key));
   return at != none && !expired(entries_[at], now);
 }
 

@@ -6,7 +6,9 @@
 //
 // Every stanza of a busy stream passes through here, so the layout is flat: the entries sit
 // in one array (their recency order linked by index), and an open-addressing table of entry
-// numbers indexes them. Once full, a new key takes the slot and the string buffer of the key
+// numbers indexes them. Each slot of the table holds its key's hash too, so that a probe
+// reads the table alone: in a full set every entry touched is a cache miss, and a probe
+// touches one only for the key it probably seeks. Once full, a new key takes the slot and the string buffer of the key
 // it evicts: no allocation per stanza, and a few cache lines touched instead of a chain of
 // nodes. Keys that collide in the table (a peer can choose origin-ids) cost a longer probe,
 // bounded by `capacity`.
@@ -49,7 +51,7 @@ class SeenSet {
 
   struct Entry {
     std::string key;
-    std::size_t hash = 0;
+    std::uint32_t hash = 0;
     TimePoint last_seen;
     Index older = none;  // recency order: toward the least recently seen
     Index newer = none;
@@ -58,9 +60,16 @@ class SeenSet {
   bool expired(const Entry& entry, TimePoint now) const {
     return now - entry.last_seen >= settings_.ttl;
   }
+  struct Slot {
+    Index entry = none;
+    std::uint32_t hash = 0;  // the entry's: its home slot, and most mismatches, without it
+  };
+  static std::uint32_t hash_of(std::string_view key) noexcept {
+    return static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
+  }
   // The table slot holding `key`'s entry, or the empty slot where it would go.
-  std::size_t slot_of(std::string_view key, std::size_t hash) const;
-  Index find(std::string_view key, std::size_t hash) const;
+  std::size_t slot_of(std::string_view key, std::uint32_t hash) const;
+  Index find(std::string_view key, std::uint32_t hash) const;
   void unlink(Index i);
   void link_newest(Index i);
   // Takes the least recently seen entry out of the table and the order; returns its number.
@@ -70,7 +79,7 @@ class SeenSet {
   SeenSetSettings settings_;
   std::vector<Entry> entries_;  // grows to capacity, then its entries are reused
   std::vector<Index> free_;     // entries forgotten by age, to be reused
-  std::vector<Index> table_;    // entry numbers, `none` where empty; a power of two long
+  std::vector<Slot> table_;     // a power of two long, at most 2^31 (homes from 32-bit hashes)
   std::size_t size_ = 0;
   Index oldest_ = none;
   Index newest_ = none;
