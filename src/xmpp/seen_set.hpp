@@ -8,10 +8,10 @@
 // in one array (their recency order linked by index), and an open-addressing table of entry
 // numbers indexes them. Each slot of the table holds its key's hash too, so that a probe
 // reads the table alone: in a full set every entry touched is a cache miss, and a probe
-// touches one only for the key it probably seeks. Once full, a new key takes the slot and the string buffer of the key
-// it evicts: no allocation per stanza, and a few cache lines touched instead of a chain of
-// nodes. Keys that collide in the table (a peer can choose origin-ids) cost a longer probe,
-// bounded by `capacity`.
+// touches one only for the key it probably seeks. Once full, a new key takes the slot and the
+// string buffer of the key it evicts: no allocation per stanza, and a few cache lines touched
+// instead of a chain of nodes. Keys that collide in the table (a peer can choose origin-ids)
+// cost a longer probe, bounded by `capacity`.
 #pragma once
 
 #include <chrono>
