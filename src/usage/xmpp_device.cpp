@@ -58,6 +58,7 @@ XmppDevice::XmppDevice(std::shared_ptr<node::OverlayNode> node, xmpp::Jid self, 
       keeper_(std::make_shared<LocationKeeper>(node_, self_, options_.location)),
       mesh_timer_(node_->executor()),
       router_(xmpp::StanzaAddress{self_.bare_string(), self_.resourcepart().value_or("")}, &random_origin_id),
+      own_address_(self_.to_string()),
       backoff_(options_.backoff) {}
 
 void XmppDevice::say(const std::string& line) const {
@@ -139,6 +140,11 @@ std::map<std::string, std::size_t> XmppDevice::connected() const {
 
 boost::system::error_code XmppDevice::send(xmpp::Element stanza) {
   if (stopped_) return asio::error::operation_aborted;
+  // Written as the router reads it (from this device, RFC 6120 section 8.1.2.1; a message
+  // with an origin-id), so that it goes on the streams as it is instead of as a copy.
+  stanza.set_attribute("from", own_address_);
+  if (stanza.is(xmpp::ns::client, "message") && !stanza.child(xmpp::ns::sid, "origin-id"))
+    stanza.add_child(std::string(xmpp::ns::sid), "origin-id").set_attribute("id", random_origin_id());
   auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(std::move(stanza)));
   if (!envelope) return envelope.error();
   const auto to = envelope->to;
@@ -446,10 +452,10 @@ void XmppDevice::apply(std::vector<xmpp::fanout::Effect> effects) {
       auto element = xmpp::render_send(*send, router_.self(), link->second);
       if (!element) continue;
       stream->active = std::chrono::steady_clock::now();
-      if (auto ec = stream->session->send(*element)) {
+      if (auto ec = stream->session->send(**element)) {
         say(fmt::format("a stanza to {} not sent: {}", link->second.bare_jid, ec.message()));
         // A copy (a carbon) is not worth a new stream; the original is.
-        if (send->wrapping == xmpp::fanout::Wrapping::as_is) hold_for_device(*stream, std::move(*element));
+        if (send->wrapping == xmpp::fanout::Wrapping::as_is) hold_for_device(*stream, **element);
       }
     } else if (auto* deliver = std::get_if<xmpp::fanout::DeliverLocally>(&effect)) {
       auto element = xmpp::render_delivery(*deliver, router_.self());

@@ -177,6 +177,7 @@ class XmppDevice final : public xmpp::StreamHandler, public std::enable_shared_f
   std::shared_ptr<LocationKeeper> keeper_;
   boost::asio::steady_timer mesh_timer_;
   xmpp::StanzaRouter router_;
+  std::string own_address_;  // self_ as 'from' writes it
   std::vector<Stream> streams_;
   std::set<wire::NodeId> dialling_;
   std::map<wire::NodeId, std::uint8_t> priority_of_;  // route priorities from the lookups

@@ -81,6 +81,17 @@ result<Element> render_original(const StanzaEnvelope& stanza) {
   return out;
 }
 
+namespace {
+
+// render_original, shared: the element itself when rendering would not change it.
+result<std::shared_ptr<const Element>> shared_original(const StanzaEnvelope& stanza) {
+  auto element = stanza_element(stanza);
+  if (element && reads_as_rendered(*element, stanza)) return element;
+  return shared(render_original(stanza));
+}
+
+}  // namespace
+
 result<Element> render_carbon(CarbonKind kind, const StanzaEnvelope& original,
                               std::string_view user_bare_jid, const StanzaAddress& to) {
   if (kind == CarbonKind::none) return make_error_code(render_errc::not_a_carbon);
@@ -100,17 +111,18 @@ result<Element> render_carbon(CarbonKind kind, const StanzaEnvelope& original,
   return carbon;
 }
 
-result<Element> render_send(const fanout::SendTo& send, const StanzaAddress& self,
-                            const DeviceLink& recipient) {
+result<std::shared_ptr<const Element>> render_send(const fanout::SendTo& send,
+                                                   const StanzaAddress& self,
+                                                   const DeviceLink& recipient) {
   if (!send.stanza) return make_error_code(render_errc::no_payload);
   const StanzaAddress device{recipient.bare_jid, recipient.resource};
   switch (send.wrapping) {
     case fanout::Wrapping::as_is:
-      return render_original(*send.stanza);
+      return shared_original(*send.stanza);
     case fanout::Wrapping::received_carbon:
-      return render_carbon(CarbonKind::received, *send.stanza, self.bare, device);
+      return shared(render_carbon(CarbonKind::received, *send.stanza, self.bare, device));
     case fanout::Wrapping::sent_carbon:
-      return render_carbon(CarbonKind::sent, *send.stanza, self.bare, device);
+      return shared(render_carbon(CarbonKind::sent, *send.stanza, self.bare, device));
   }
   return make_error_code(render_errc::no_payload);
 }
@@ -119,11 +131,7 @@ result<std::shared_ptr<const Element>> render_delivery(const fanout::DeliverLoca
                                                        const StanzaAddress& self) {
   if (!deliver.stanza) return make_error_code(render_errc::no_payload);
   const StanzaEnvelope& stanza = *deliver.stanza;
-  if (stanza.carbon == CarbonKind::none) {
-    auto element = stanza_element(stanza);
-    if (element && reads_as_rendered(*element, stanza)) return element;
-    return shared(render_original(stanza));
-  }
+  if (stanza.carbon == CarbonKind::none) return shared_original(stanza);
   if (!stanza.forwarded) return make_error_code(render_errc::not_a_carbon);
   return shared(render_carbon(stanza.carbon, *stanza.forwarded, self.bare, self));
 }

@@ -53,15 +53,16 @@ boost::system::result<Element> render_carbon(CarbonKind kind, const StanzaEnvelo
                                              const StanzaAddress& to);
 
 // What a SendTo puts on the stream to `recipient`, the device at the other end of
-// send.link (a carbon is addressed to its full JID). `self` is this device.
-boost::system::result<Element> render_send(const fanout::SendTo& send, const StanzaAddress& self,
-                                           const DeviceLink& recipient);
+// send.link (a carbon is addressed to its full JID). `self` is this device. An original that
+// already reads as render_original would write it is the envelope's element itself, shared.
+boost::system::result<std::shared_ptr<const Element>> render_send(const fanout::SendTo& send,
+                                                                  const StanzaAddress& self,
+                                                                  const DeviceLink& recipient);
 
 // What the local client of device `self` gets for a DeliverLocally: an original with the
 // sender the router authenticated in 'from'; a carbon rebuilt from the user's bare JID to
-// this device, as a XEP-0280 client checks it (XEP-0280 section 11). An original that
-// already reads as render_original would write it (the usual case: the sending device
-// rendered it so) is the parsed element itself, shared, not a copy.
+// this device, as a XEP-0280 client checks it (XEP-0280 section 11). An original shares the
+// parsed element, as render_send does, when the sending device rendered it so.
 boost::system::result<std::shared_ptr<const Element>> render_delivery(
     const fanout::DeliverLocally& deliver, const StanzaAddress& self);
 

@@ -185,16 +185,25 @@ TEST_CASE("render_send follows the wrapping, addressed to the link's device") {
 
   auto as_is = render_send({10, Wrapping::as_is, m}, self, desk);
   REQUIRE(as_is.has_value());
-  CHECK(attr(*as_is, "from") == "alice@example.org/laptop");
-  CHECK_FALSE(as_is->child(ns::carbons, "sent"));
+  CHECK(attr(**as_is, "from") == "alice@example.org/laptop");
+  CHECK_FALSE((*as_is)->child(ns::carbons, "sent"));
+  CHECK(as_is->get() != stanza_element(*m).get());  // 'from' and the origin-id written
 
   auto sent = render_send({1, Wrapping::sent_carbon, m}, self, phone);
   REQUIRE(sent.has_value());
-  accept_carbon_as_client(*sent, "sent", alice, alice + "/phone");
+  accept_carbon_as_client(**sent, "sent", alice, alice + "/phone");
 
   auto received = render_send({1, Wrapping::received_carbon, m}, self, phone);
   REQUIRE(received.has_value());
-  accept_carbon_as_client(*received, "received", alice, alice + "/phone");
+  accept_carbon_as_client(**received, "received", alice, alice + "/phone");
+
+  // As a device writes its client's stanza before routing it: sent as it is.
+  const auto stamped = shared(envelope(
+      "<message from='alice@example.org/laptop' to='bob@example.org' type='chat'><body>b</body>"
+      "<origin-id xmlns='urn:xmpp:sid:0' id='g'/></message>"));
+  auto shared_as_is = render_send({10, Wrapping::as_is, stamped}, self, desk);
+  REQUIRE(shared_as_is.has_value());
+  CHECK(shared_as_is->get() == stanza_element(*stamped).get());
 
   auto nothing = render_send({1, Wrapping::as_is, nullptr}, self, phone);
   REQUIRE_FALSE(nothing.has_value());
@@ -361,7 +370,7 @@ class Mesh {
         const DeviceLink& link = d.router.links().at(send->link);
         auto rendered = render_send(*send, d.self, link);
         REQUIRE(rendered.has_value());
-        Copy copy{i, d.peer_of_link.at(send->link), wire_bytes(*rendered)};
+        Copy copy{i, d.peer_of_link.at(send->link), wire_bytes(**rendered)};
         wire_log.push_back(copy);
         in_flight_.push_back(std::move(copy));
       } else if (const auto* deliver = std::get_if<fanout::DeliverLocally>(&effect)) {
