@@ -49,15 +49,16 @@ boost::system::result<std::shared_ptr<XmppDevice>> XmppDevice::create(std::share
   return std::make_shared<XmppDevice>(std::move(node), std::move(*self), std::move(options), std::move(handlers));
 }
 
-XmppDevice::XmppDevice(std::shared_ptr<node::OverlayNode> node, xmpp::Jid self, XmppDeviceOptions options,
-                       XmppDeviceHandlers handlers)
+XmppDevice::XmppDevice(std::shared_ptr<node::OverlayNode> node, xmpp::Jid self,
+                       XmppDeviceOptions options, XmppDeviceHandlers handlers)
     : node_(std::move(node)),
       self_(std::move(self)),
       options_(std::move(options)),
       handlers_(std::move(handlers)),
       keeper_(std::make_shared<LocationKeeper>(node_, self_, options_.location)),
       mesh_timer_(node_->executor()),
-      router_(xmpp::StanzaAddress{self_.bare_string(), self_.resourcepart().value_or("")}, &random_origin_id),
+      router_(xmpp::StanzaAddress{self_.bare_string(), self_.resourcepart().value_or("")},
+              &random_origin_id),
       own_address_(self_.to_string()),
       backoff_(options_.backoff) {}
 
@@ -144,7 +145,8 @@ boost::system::error_code XmppDevice::send(xmpp::Element stanza) {
   // with an origin-id), so that it goes on the streams as it is instead of as a copy.
   stanza.set_attribute("from", own_address_);
   if (stanza.is(xmpp::ns::client, "message") && !stanza.child(xmpp::ns::sid, "origin-id"))
-    stanza.add_child(std::string(xmpp::ns::sid), "origin-id").set_attribute("id", random_origin_id());
+    stanza.add_child(std::string(xmpp::ns::sid), "origin-id")
+        .set_attribute("id", random_origin_id());
   auto envelope = xmpp::envelope_of(std::make_shared<const xmpp::Element>(std::move(stanza)));
   if (!envelope) return envelope.error();
   const auto to = envelope->to;
