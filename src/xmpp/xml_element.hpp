@@ -63,6 +63,7 @@ class Element {
   // Appends without looking for a duplicate: for the parser, whose input expat has already
   // checked for duplicates. A duplicate added here is refused by the writer.
   void append_attribute(Attribute a) { attributes_.push_back(std::move(a)); }
+  void reserve_attributes(std::size_t n) { attributes_.reserve(n); }
 
   const std::vector<XmlNode>& children() const noexcept { return children_; }
   // Adds a child element and returns it (a reference into this element: it stays valid

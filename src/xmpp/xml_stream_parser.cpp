@@ -28,7 +28,8 @@ void split_name(const XML_Char* raw, std::string& ns, std::string& local) {
 }
 
 // expat has already refused duplicates, so no lookup is needed.
-void append_attributes(Element& e, const XML_Char** atts) {
+void append_attributes(Element& e, const XML_Char** atts, std::size_t count) {
+  e.reserve_attributes(count);
   for (std::size_t i = 0; atts[i]; i += 2) {
     Attribute a;
     split_name(atts[i], a.ns, a.name);
@@ -103,7 +104,7 @@ struct XmlStreamParser::Callbacks {
       std::string ns, local;
       split_name(name, ns, local);
       root.element = Element(std::move(ns), std::move(local));
-      append_attributes(root.element, atts);
+      append_attributes(root.element, atts, attribute_count);
       root.default_namespace = std::move(s.root_default_ns_);
       s.depth_ = 1;
       s.state_ = State::in_stream;
@@ -130,7 +131,7 @@ struct XmlStreamParser::Callbacks {
       // ancestors) stay valid.
       e = &s.open_.back()->add_child(std::move(ns), std::move(local));
     }
-    append_attributes(*e, atts);
+    append_attributes(*e, atts, attribute_count);
     s.open_.push_back(e);
     ++s.depth_;
   }

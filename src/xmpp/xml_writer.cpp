@@ -68,7 +68,7 @@ bool is_xml_char(long c) noexcept {
 }
 
 // XML 1.0 (fifth edition) productions [4] NameStartChar and [4a] NameChar, without ':'.
-bool is_name_start_char(long c) noexcept {
+constexpr bool is_name_start_char(long c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
          (c >= 0xC0 && c <= 0xD6) || (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) ||
          (c >= 0x370 && c <= 0x37D) || (c >= 0x37F && c <= 0x1FFF) ||
@@ -78,10 +78,23 @@ bool is_name_start_char(long c) noexcept {
          (c >= 0x10000 && c <= 0xEFFFF);
 }
 
-bool is_name_char(long c) noexcept {
+constexpr bool is_name_char(long c) noexcept {
   return is_name_start_char(c) || c == '-' || c == '.' || (c >= '0' && c <= '9') ||
          c == 0xB7 || (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
 }
+
+// The two above for ASCII, looked up: the names of stanzas are ASCII, and every name is
+// checked at every write.
+struct AsciiNameChars {
+  std::array<bool, 128> start{}, inner{};
+  constexpr AsciiNameChars() {
+    for (int c = 0; c < 128; ++c) {
+      start[c] = is_name_start_char(c);
+      inner[c] = is_name_char(c);
+    }
+  }
+};
+constexpr AsciiNameChars ascii_name_chars;
 
 // What a byte asks of append_escaped: nothing (most of every stanza, skipped in a tight
 // loop), or a closer look.
@@ -248,9 +261,8 @@ bool is_ncname(std::string_view name) noexcept {
   std::size_t i = 0;
   bool first = true;
   while (i < name.size()) {
-    // The names of stanzas are ASCII: they need no decoding.
     if (const unsigned char c = static_cast<unsigned char>(name[i]); c < 0x80) {
-      if (first ? !is_name_start_char(c) : !is_name_char(c)) return false;
+      if (!(first ? ascii_name_chars.start[c] : ascii_name_chars.inner[c])) return false;
       first = false;
       ++i;
       continue;
