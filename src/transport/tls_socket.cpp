@@ -152,6 +152,13 @@ struct Stall {
   error_code error;
 };
 
+// SSL_get_error reads the thread's error queue, which must be empty before the call it
+// explains. It nearly always is (stall_of empties it after each failure), and an
+// ERR_clear_error resets every slot of it even then: hundreds of instructions per stanza.
+void clear_error_queue() {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
+
 Stall stall_of(SSL* ssl, int result) {
   const int why = SSL_get_error(ssl, result);
   if (why == SSL_ERROR_WANT_READ) return {true, asio::socket_base::wait_read, {}};
@@ -177,7 +184,7 @@ template <class Call>
 asio::awaitable<error_code> until_done(ByteChannel& channel, SSL* ssl, Call call) {
   for (;;) {
     if (!channel.is_open()) co_return asio::error::operation_aborted;
-    ERR_clear_error();
+    clear_error_queue();
     errno = 0;
     const int r = call();
     if (r == 1) co_return error_code{};
@@ -248,7 +255,7 @@ std::size_t TlsSocket::write_now(std::span<const std::uint8_t> bytes, error_code
   else if (channel_->datagrams() && bytes.size() > max_record_payload())
     ec = asio::error::message_size;
   if (ec || bytes.empty()) return 0;
-  ERR_clear_error();
+  clear_error_queue();
   errno = 0;
   std::size_t written = 0;
   const int r = SSL_write_ex(ssl_.get(), bytes.data(), bytes.size(), &written);
