@@ -20,7 +20,11 @@ And the memory of the device processes (VmRSS, and Pss from smaps_rollup) and of
 Prints p50, p90 and p99 of both round trips and the ratio of the p50s, ROUNDS times
 alternating (default 3), then pooled. Needs root only to install prosody when missing.
 
-Usage: xmpp_vs_prosody.py BUILD_DIR [COUNT] [ROUNDS]
+With --reload-only, only the reload-xmpp round trips, each round's p50 and mean: for
+comparing two builds of libreload-xmpp, alternately, in one hour (the ratio to Prosody
+moves as much with Prosody's median as with ours).
+
+Usage: xmpp_vs_prosody.py BUILD_DIR [COUNT] [ROUNDS] [--reload-only]
 """
 import os
 import shutil
@@ -246,10 +250,22 @@ VirtualHost "bench.lit"
             p.wait(timeout=10)
 
 
+def reload_only(build, count, rounds):
+    for r in range(rounds):
+        with tempfile.TemporaryDirectory() as work:
+            rtts = reload_round(build, work, count)["rtts"]
+        a = figures(rtts)
+        print(f"round {r + 1}: reload-xmpp direct stream p50 {a['p50']:.0f} us p90 {a['p90']:.0f} "
+              f"p99 {a['p99']:.0f} mean {statistics.mean(rtts):.1f}")
+
+
 def main():
-    build = os.path.abspath(sys.argv[1])
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    args = [a for a in sys.argv[1:] if a != "--reload-only"]
+    build = os.path.abspath(args[0])
+    count = int(args[1]) if len(args) > 1 else 1000
+    rounds = int(args[2]) if len(args) > 2 else 3
+    if "--reload-only" in sys.argv:
+        return reload_only(build, count, rounds)
     ensure_prosody()
     pooled_reload, pooled_prosody, firsts, starts, restarts = [], [], [], [], []
     for r in range(rounds):
