@@ -3,7 +3,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "transport/socket_wait.hpp"
 
 namespace reload::transport {
 
@@ -82,7 +81,18 @@ std::size_t SelectedPairChannel::write_some(std::span<const std::uint8_t> bytes,
 }
 
 asio::awaitable<error_code> SelectedPairChannel::wait(asio::socket_base::wait_type what) {
-  return wait_on_socket(socket_, what);
+  error_code ec;
+  if (what != asio::socket_base::wait_read) {
+    co_await socket_.async_wait(what, asio::redirect_error(asio::use_awaitable, ec));
+    co_return ec;
+  }
+  // Not async_wait(wait_read): Asio's epoll reactor re-arms the descriptor with an epoll_ctl
+  // call on every such wait, one system call per packet. A zero-byte receive that peeks is
+  // tried at once and otherwise waits on the registration the socket already has; it takes
+  // nothing, so read_some() still reads every datagram.
+  co_await socket_.async_receive(asio::mutable_buffer(), asio::socket_base::message_peek,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
 }
 
 void SelectedPairChannel::close() noexcept {
