@@ -280,6 +280,21 @@ struct Accepted {
   }
 };
 
+// Bob's acceptor, and alice's stream to it started.
+struct AliceDialsBob {
+  World w;
+  std::shared_ptr<StreamAcceptor> acceptor = w.acceptor_for(w.bob);
+  Accepted accepted;
+  Recorder at_alice;
+  std::shared_ptr<StreamSession> alice;
+
+  AliceDialsBob() {
+    acceptor->start(accepted.callback());
+    alice = w.dial(w.alice, acceptor->local_endpoint(), w.bob.id).value();
+    alice->start(at_alice);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("certificate_jid: the one xmppAddr, prepared and bare") {
@@ -360,13 +375,8 @@ TEST_CASE("two peers exchange messages both ways, then close cleanly") {
 TEST_CASE("a burst larger than the socket buffers arrives whole and in order") {
   // Sends go to TLS at once while the writer is idle; once the socket is full the writer
   // takes over (OpenSSL's retry with the same bytes), and later sends queue behind it.
-  World w;
-  auto acceptor = w.acceptor_for(w.bob);
-  Accepted accepted;
-  acceptor->start(accepted.callback());
-  auto alice = w.dial(w.alice, acceptor->local_endpoint(), w.bob.id).value();
-  Recorder at_alice;
-  alice->start(at_alice);
+  AliceDialsBob streams;
+  auto& [w, acceptor, accepted, at_alice, alice] = streams;
   REQUIRE(w.run_until([&] { return at_alice.opened == 1 && !accepted.sessions.empty(); }));
   Recorder& at_bob = *accepted.recorders.front();
   const std::string filler(1000, 'f');
@@ -460,14 +470,8 @@ TEST_CASE("a certificate without an XMPP address is refused, dialling and accept
 
 TEST_CASE("a stream claiming another JID gets <invalid-from/>; the acceptor's other session "
           "goes on") {
-  World w;
-  auto acceptor = w.acceptor_for(w.bob);
-  Accepted accepted;
-  acceptor->start(accepted.callback());
-
-  auto alice = w.dial(w.alice, acceptor->local_endpoint(), w.bob.id).value();
-  Recorder at_alice;
-  alice->start(at_alice);
+  AliceDialsBob streams;
+  auto& [w, acceptor, accepted, at_alice, alice] = streams;
   REQUIRE(w.run_until([&] { return at_alice.opened == 1; }));
   REQUIRE(alice->send(chat("bob@example.org", "before")) == error_code{});
   REQUIRE(w.run_until([&] { return accepted.recorders.size() == 1 &&
