@@ -1,3 +1,5 @@
+#include <optional>
+
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
@@ -31,11 +33,11 @@ Stanza stanza_of(const Element& e, const StanzaEnvelope* envelope) {
   out.type = attribute_of(e, "type");
   out.id = attribute_of(e, "id");
   if (auto xml = to_xml(e)) out.xml = std::move(*xml);
-  boost::system::result<StanzaEnvelope> read_here = make_error_code(stanza_errc::not_a_stanza);
+  std::optional<StanzaEnvelope> read_here;
   if (!envelope) {
-    read_here = envelope_of(std::make_shared<const Element>(e));
-    if (!read_here) return out;
-    envelope = &*read_here;
+    auto read = envelope_of(std::make_shared<const Element>(e));
+    if (!read) return out;
+    envelope = &read_here.emplace(std::move(*read));
   }
   const StanzaEnvelope& message = envelope->forwarded ? *envelope->forwarded : *envelope;
   out.sent_carbon = envelope->carbon == CarbonKind::sent;
