@@ -63,6 +63,14 @@ bool reads_as_rendered(const Element& element, const StanzaEnvelope& stanza) {
   return origin_id && origin_id->attribute("id") == *stanza.origin_id;
 }
 
+// render_original (declared in the header), shared: the element itself when rendering
+// would not change it.
+result<std::shared_ptr<const Element>> shared_original(const StanzaEnvelope& stanza) {
+  auto element = stanza_element(stanza);
+  if (element && reads_as_rendered(*element, stanza)) return element;
+  return shared(render_original(stanza));
+}
+
 }  // namespace
 
 const boost::system::error_category& render_category() noexcept {
@@ -80,17 +88,6 @@ result<Element> render_original(const StanzaEnvelope& stanza) {
     set_origin_id(out, *stanza.origin_id);
   return out;
 }
-
-namespace {
-
-// render_original, shared: the element itself when rendering would not change it.
-result<std::shared_ptr<const Element>> shared_original(const StanzaEnvelope& stanza) {
-  auto element = stanza_element(stanza);
-  if (element && reads_as_rendered(*element, stanza)) return element;
-  return shared(render_original(stanza));
-}
-
-}  // namespace
 
 result<Element> render_carbon(CarbonKind kind, const StanzaEnvelope& original,
                               std::string_view user_bare_jid, const StanzaAddress& to) {
