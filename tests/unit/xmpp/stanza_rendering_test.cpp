@@ -245,49 +245,46 @@ TEST_CASE("render_delivery gives the client the authenticated sender, and clean 
 
 TEST_CASE("render_delivery hands over the parsed stanza itself when it reads as rendered") {
   const StanzaAddress self{alice, "laptop"};
-  const auto deliver = [](std::string_view xml) {
-    return fanout::DeliverLocally{shared(envelope(xml))};
+  // What the client gets for `e`, and whether it is `e`'s own element.
+  struct Delivered {
+    std::shared_ptr<const Element> element;
+    bool shared;
+  };
+  const auto deliver = [&](const StanzaEnvelope& e) {
+    auto out = render_delivery({shared(e)}, self);
+    REQUIRE(out.has_value());
+    return Delivered{*out, out->get() == stanza_element(e).get()};
   };
   SUBCASE("as the sending device rendered it: shared, not copied") {
-    const auto d = deliver(
-        "<message from='bob@example.org/desk' to='alice@example.org/laptop' type='chat'>"
-        "<body>hi</body><origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>");
-    auto out = render_delivery(d, self);
-    REQUIRE(out.has_value());
-    CHECK(out->get() == stanza_element(*d.stanza).get());
+    CHECK(deliver(envelope("<message from='bob@example.org/desk' to='alice@example.org/laptop' "
+                           "type='chat'><body>hi</body>"
+                           "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>"))
+              .shared);
   }
   SUBCASE("a JID written unprepared is a copy with the prepared one") {
-    const auto d = deliver(
+    const auto out = deliver(envelope(
         "<message from='Bob@Example.org/desk' to='alice@example.org/laptop'><body>hi</body>"
-        "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>");
-    auto out = render_delivery(d, self);
-    REQUIRE(out.has_value());
-    CHECK(out->get() != stanza_element(*d.stanza).get());
-    CHECK(attr(**out, "from") == "bob@example.org/desk");
+        "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>"));
+    CHECK_FALSE(out.shared);
+    CHECK(attr(*out.element, "from") == "bob@example.org/desk");
   }
   SUBCASE("an address one longer or shorter than the envelope's is not taken for it") {
     StanzaEnvelope e = envelope("<presence from='bob@example.org/desk' to='alice@example.org'/>");
     e.from.resource = "des";
-    auto shorter = render_delivery({shared(e)}, self);
-    REQUIRE(shorter.has_value());
-    CHECK(attr(**shorter, "from") == "bob@example.org/des");
+    CHECK(attr(*deliver(e).element, "from") == "bob@example.org/des");
     e.from.resource.clear();
-    auto bare = render_delivery({shared(e)}, self);
-    REQUIRE(bare.has_value());
-    CHECK(attr(**bare, "from") == "bob@example.org");
+    CHECK(attr(*deliver(e).element, "from") == "bob@example.org");
     e.to.resource = "laptop";
-    auto fuller = render_delivery({shared(e)}, self);
-    REQUIRE(fuller.has_value());
-    CHECK(attr(**fuller, "to") == "alice@example.org/laptop");
+    CHECK(attr(*deliver(e).element, "to") == "alice@example.org/laptop");
   }
   SUBCASE("a router's origin-id other than the stanza's is written") {
     StanzaEnvelope e = envelope(
         "<message from='bob@example.org/desk' to='alice@example.org'><body>hi</body>"
         "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>");
     e.origin_id = "o2";
-    auto out = render_delivery({shared(e)}, self);
-    REQUIRE(out.has_value());
-    const Element* id = (*out)->child(ns::sid, "origin-id");
+    const auto out = deliver(e);
+    CHECK_FALSE(out.shared);
+    const Element* id = out.element->child(ns::sid, "origin-id");
     REQUIRE(id);
     CHECK(attr(*id, "id") == "o2");
   }
