@@ -6,13 +6,14 @@
 // waiters without a trip through the io_context sleeps on a ReadySignal instead.
 #pragma once
 
+#include <optional>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
-#include <optional>
 
 #include "transport/ready_signal.hpp"
 

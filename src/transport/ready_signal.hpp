@@ -7,13 +7,14 @@
 // inside a read or write).
 #pragma once
 
+#include <cstdint>
+#include <list>
+
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/system/error_code.hpp>
-#include <cstdint>
-#include <list>
 
 namespace reload::transport {
 
